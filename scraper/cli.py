@@ -1,0 +1,202 @@
+"""The ``meetings`` command: thin click commands over the library in ``scraper/``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import MeetingsError
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _today(value: str | None) -> date:
+    return date.fromisoformat(value) if value else date.today()
+
+
+class Group(click.Group):
+    """Turns library errors into one clear message and exit code 1 (with --debug: the traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MeetingsError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="meetings")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
+def cli(debug: bool) -> None:
+    """Open data from Meetings Plus meeting portals (Formpipe).
+
+    Scrape committees, meetings, agenda items and documents into a Frictionless data package in a
+    git repository, validate it, build SQLite and serve it with Datasette. `meetings demo` runs
+    everything against the bundled replica portal, offline.
+    """
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Portals config (default: the project's portals.toml).")
+@click.option("--portal", "portal_id", help="Scrape only this portal id (default: all portals in the config).")
+@click.option("--base-url", help="Fetch the portal from this base URL instead (e.g. the replica: http://127.0.0.1:8765).")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository; created if missing or empty.")
+@click.option("--init", "force_init", is_flag=True, help="Make --repo a data repository even though it is a non-empty directory.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the run report as JSON to this file.")
+@click.option("--today", help="Date that decides upcoming vs held (YYYY-MM-DD; default: today).")
+@click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
+@click.option("--author", help='Commit author as "Name <email>".')
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, author, quiet):
+    """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
+
+    Exit status: 0 when every source was fetched and every record was valid, 1 when some source
+    failed or some record was invalid (the rest is still written and committed).
+    """
+    from dataclasses import replace
+
+    from .config import load_config, select_portals
+    from .scrape import ScrapeOptions, run_scrape, write_report
+
+    portals = select_portals(load_config(config_path), portal_id, base_url)
+    if delay is not None:
+        portals = [replace(p, delay=delay) for p in portals]
+    parsed_author = None
+    if author:
+        name, _, email = author.partition("<")
+        parsed_author = (name.strip(), email.rstrip(">").strip())
+    started = time.monotonic()
+    report = run_scrape(ScrapeOptions(
+        repo=repo, portals=portals, today=_today(today), author=parsed_author, force_init=force_init,
+        progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
+    ))
+    if report_path:
+        write_report(report, report_path)
+    if not quiet:
+        for line in report.changes:
+            _say(f"  {line}")
+        _say(f"{report.requests} requests ({report.not_modified} not modified), {report.documents_downloaded} documents downloaded, "
+             f"commit {report.commit or 'none'} in {time.monotonic() - started:.1f}s")
+    for error in report.errors:
+        _say(f"error: {error.get('url') or '-'}: {error['message']}")
+    for problem in report.invalid:
+        _say(f"invalid: {problem['resource']} {problem['row']} {problem.get('field') or ''}: {problem['note']} ({problem.get('url') or '-'})")
+    sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("package_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("datapackage"))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def validate(package_dir, as_json):
+    """Validate a data package with Frictionless (schemas, keys, foreign keys). Exit 1 when invalid."""
+    from .validate import validate_package
+
+    report = validate_package(package_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        rows = sum(report.stats.values())
+        click.echo(f"{package_dir}: {'valid' if report.valid else 'INVALID'} ({len(report.stats)} resources, {rows} rows, {len(report.problems)} problems)")
+    sys.exit(EXIT_OK if report.valid else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("meetings.db"), show_default=True, help="SQLite file to (re)build.")
+def build(repo, db_path):
+    """Build SQLite from the data package: tables, keys, indexes, full-text search, Datasette metadata."""
+    from .database import build_database, load_descriptor
+    from .package import PACKAGE_DIR
+    from .site.serve import write_metadata
+
+    package_dir = repo / PACKAGE_DIR
+    try:
+        counts = build_database(package_dir, db_path)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    write_metadata(load_descriptor(package_dir), db_path)
+    _say(f"{db_path}: " + ", ".join(f"{table} {count}" for table, count in counts.items()))
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("meetings.db"), show_default=True, help="SQLite file built by `meetings build`.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
+@click.option("--get", "get_path", help="Print the response for this path (e.g. /meetings/meetings.json) and exit, like `datasette --get`.")
+def serve(db_path, host, port, get_path):
+    """Serve the database with Datasette (read-only, with metadata, search and downloads)."""
+    from .site.serve import serve as run_serve
+
+    sys.exit(run_serve(db_path, host=host, port=port, get=get_path))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port of the first portal (Region Västerbotten); the next portal (Region Norrbotten) gets the next port. 0 picks free ports.")
+@click.option("--day", type=int, default=1, show_default=True, help="State of the portals over time: 1 agendas, 2 protocol published, 3 protocol corrected and a meeting cancelled.")
+@click.option("--no-conditional", is_flag=True, help="Do not answer conditional requests (no ETag/Last-Modified, never 304).")
+def replica(host, port, day, no_conditional):
+    """Run the bundled Meetings Plus replica portals on loopback until Ctrl-C."""
+    from .replica.server import start
+
+    try:
+        running = start(host, port, day=day, conditional=not no_conditional)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for portal_id in running.servers:
+        _say(f"{portal_id}: {running.url(portal_id)}/committees")
+    _say(f"day {day}; Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        running.stop()
+
+
+@cli.command()
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True, help="Where the data repo (DIR/data) and database (DIR/meetings.db) go.")
+@click.option("--no-serve", is_flag=True, help="Stop after building the database instead of serving it.")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port for Datasette.")
+@click.option("--today", help="Date that decides upcoming vs held (YYYY-MM-DD; default: today).")
+def demo(workdir, no_serve, port, today):
+    """Run the whole pipeline on the bundled replica portals, offline, then serve it with Datasette.
+
+    Starts the replica on free loopback ports, scrapes it day by day into a fresh data repo
+    WORKDIR/data (one commit per day that changed something), validates the package, builds
+    WORKDIR/meetings.db and serves it.
+    """
+    from .database import load_descriptor
+    from .demo import run_demo
+    from .package import PACKAGE_DIR
+    from .site.serve import serve as run_serve
+    from .site.serve import write_metadata
+
+    result, running = run_demo(workdir, today=_today(today), say=_say)
+    try:
+        write_metadata(load_descriptor(result.data_repo / PACKAGE_DIR), result.database)
+        _say(f"Data repository: {result.data_repo} (try: git -C {result.data_repo} log --stat)")
+        if no_serve:
+            _say(f"Serve it with: meetings serve --db {result.database}")
+            return
+        _say(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+        run_serve(result.database, port=port)
+    finally:
+        running.stop()
+
+
+def main() -> None:  # pragma: no cover
+    cli()

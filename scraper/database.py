@@ -1,0 +1,91 @@
+"""The data package -> SQLite (sqlite-utils): one table per resource, keys, indexes, full-text search.
+
+Types follow the Table Schemas (integer, boolean as 0/1, dates as ISO text). Full-text search uses
+FTS5 with ``unicode61 remove_diacritics 0`` so that å, ä and ö stay distinct from a and o
+("för" does not match "for").
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+FTS_COLUMNS = {
+    "meetings": ["title", "description"],
+    "agenda_items": ["title", "case_number", "description"],
+    "documents": ["title"],
+    "committees": ["name"],
+}
+INDEXES = {
+    "meetings": [["committee_id", "date"], ["date"], ["status"]],
+    "agenda_items": [["meeting_id"], ["case_number"]],
+    "documents": [["meeting_id"], ["kind"], ["sha256"]],
+    "committees": [["organisation_id"]],
+}
+_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str}
+
+
+def _convert(value: str, type_: str):
+    if value == "":
+        return None
+    if type_ == "integer":
+        return int(value)
+    if type_ == "number":
+        return float(value)
+    if type_ == "boolean":
+        return 1 if value == "true" else 0
+    return value
+
+
+def load_descriptor(package_dir: Path) -> dict:
+    path = package_dir / "datapackage.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `meetings scrape` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def build_database(package_dir: Path, db_path: Path) -> dict[str, int]:
+    """(Re)build the database from the package. Returns row counts per table.
+
+    The database is written to a temporary file and moved into place, so a server reading the old
+    file never sees a half-built one."""
+    descriptor = load_descriptor(package_dir)
+    tmp = db_path.with_name(db_path.name + ".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    db = sqlite_utils.Database(tmp)
+    counts: dict[str, int] = {}
+    for resource in descriptor["resources"]:
+        name, schema = resource["name"], resource["schema"]
+        fields = schema["fields"]
+        pk = schema["primaryKey"]
+        pk = pk[0] if isinstance(pk, list) and len(pk) == 1 else pk
+        columns = {f["name"]: _TYPES.get(f["type"], str) for f in fields}
+        foreign_keys = [
+            (fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"],
+             fk["reference"]["resource"],
+             fk["reference"]["fields"][0] if isinstance(fk["reference"]["fields"], list) else fk["reference"]["fields"])
+            for fk in schema.get("foreignKeys", [])
+        ]
+        table = db[name]
+        table.create(columns, pk=pk, not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
+                     foreign_keys=foreign_keys)
+        types = {f["name"]: f["type"] for f in fields}
+        with (package_dir / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            rows = ({k: _convert(v, types[k]) for k, v in row.items() if k in types} for row in csv.DictReader(handle))
+            table.insert_all(rows, batch_size=1000)
+        counts[name] = table.count
+        for index in INDEXES.get(name, []):
+            table.create_index(index, if_not_exists=True)
+        for _column, _target, _other in foreign_keys:
+            table.create_index([_column], if_not_exists=True)
+        if name in FTS_COLUMNS:
+            table.enable_fts(FTS_COLUMNS[name], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
+    db.conn.commit()
+    db.close()
+    tmp.replace(db_path)
+    return counts

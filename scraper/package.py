@@ -1,0 +1,192 @@
+"""Records <-> the data package on disk: ``datapackage.json``, one CSV per resource, text files.
+
+Writing is deterministic: fixed column order (the schema's), rows sorted by primary key, UTF-8,
+``\\n`` line ends, minimal quoting, booleans as ``true``/``false``, nulls as empty cells. No run
+timestamps anywhere, so an unchanged portal changes no byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+
+SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+RESOURCE_ORDER = ("organisations", "committees", "meetings", "agenda_items", "documents")
+PACKAGE_DIR = "datapackage"
+TEXT_DIR = "text"
+
+Row = dict[str, str]
+Tables = dict[str, dict[str, Row]]  # resource -> primary key -> row (all values as CSV strings)
+
+
+@lru_cache(maxsize=None)
+def load_schema(resource: str) -> dict:
+    return json.loads((SCHEMAS_DIR / f"{resource}.json").read_text(encoding="utf-8"))
+
+
+def resources() -> list[str]:
+    """The resources of the package, in dependency order (parents before children)."""
+    return [r for r in RESOURCE_ORDER if (SCHEMAS_DIR / f"{r}.json").exists()]
+
+
+def columns(resource: str) -> list[str]:
+    return [f["name"] for f in load_schema(resource)["fields"]]
+
+
+def primary_key(resource: str) -> list[str]:
+    pk = load_schema(resource)["primaryKey"]
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+def cell(value) -> str:
+    """A value as its CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def row_key(resource: str, row: Row) -> str:
+    return "\x1f".join(row[k] for k in primary_key(resource))
+
+
+def to_table_row(resource: str, record: dict) -> Row:
+    return {name: cell(record.get(name)) for name in columns(resource)}
+
+
+def empty_tables() -> Tables:
+    return {r: {} for r in resources()}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_tables(package_dir: Path) -> Tables:
+    """The rows of an existing package (missing files give empty tables)."""
+    tables = empty_tables()
+    for resource in tables:
+        path = package_dir / "data" / f"{resource}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                clean = {name: row.get(name) or "" for name in columns(resource)}
+                tables[resource][row_key(resource, clean)] = clean
+    return tables
+
+
+def read_texts(package_dir: Path) -> dict[str, str]:
+    base = package_dir / TEXT_DIR
+    if not base.exists():
+        return {}
+    return {
+        str(path.relative_to(package_dir)): path.read_text(encoding="utf-8")
+        for path in sorted(base.rglob("*.txt"))
+    }
+
+
+# ---------------------------------------------------------------- writing
+
+
+def csv_bytes(resource: str, rows: dict[str, Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    names = columns(resource)
+    writer.writerow(names)
+    for key in sorted(rows):
+        writer.writerow([rows[key][n] for n in names])
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass
+class PackageInfo:
+    """Descriptor metadata of a data package."""
+
+    name: str = "nordic-meeting-records"
+    title: str = "Nordic municipal and regional meeting records"
+    description: str = (
+        "Committees, meetings, agenda items and documents (kallelse, protokoll, bilagor) scraped from "
+        "public Formpipe Meetings Plus portals of Swedish regions and municipalities. Every record links "
+        "to its source page; the git history of this package records every change."
+    )
+    sources: list[dict] = field(default_factory=list)
+    homepage: str = "https://github.com/meetings-open-data/meetings"
+
+
+def descriptor(info: PackageInfo) -> dict:
+    resources_ = []
+    for resource in resources():
+        schema = load_schema(resource)
+        resources_.append({
+            "name": resource,
+            "title": schema.get("title", resource),
+            "description": schema.get("description", ""),
+            "path": f"data/{resource}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True},
+            "schema": {k: v for k, v in schema.items() if k not in ("title", "description")},
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": info.name,
+        "title": info.title,
+        "description": info.description,
+        "homepage": info.homepage,
+        "licenses": [{
+            "name": "CC0-1.0",
+            "title": "Creative Commons Zero v1.0 Universal",
+            "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+        }],
+        "sources": info.sources,
+        "contributors": [{"title": "meetings-open-data contributors", "role": "author", "path": info.homepage}],
+        "keywords": ["meetings", "protocols", "municipalities", "regions", "Sweden", "sammanträden", "protokoll", "Meetings Plus"],
+        "resources": resources_,
+    }
+
+
+def write_package(target: Path, tables: Tables, texts: dict[str, str], info: PackageInfo) -> None:
+    """Write a complete package into ``target`` (which must not exist yet or is replaced)."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "data").mkdir(parents=True)
+    (target / "datapackage.json").write_text(
+        json.dumps(descriptor(info), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    for resource in resources():
+        (target / "data" / f"{resource}.csv").write_bytes(csv_bytes(resource, tables.get(resource, {})))
+    for rel, text in texts.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+
+
+def swap_into_place(new: Path, final: Path) -> None:
+    """Replace ``final`` by ``new`` with renames, so a crash never leaves a half-written package."""
+    backup = final.with_name(final.name + ".old")
+    if backup.exists():
+        shutil.rmtree(backup)
+    if final.exists():
+        final.rename(backup)
+    new.rename(final)
+    if backup.exists():
+        shutil.rmtree(backup)
+
+
+def text_path(document_id: str) -> str:
+    """Where a document's extracted text lives inside the package."""
+    safe = document_id.replace("..", "_")
+    return f"{TEXT_DIR}/{safe}.txt"

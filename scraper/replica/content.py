@@ -1,0 +1,354 @@
+"""What the replica portals hold, day by day.
+
+Two portals, one per organisation, each with the structure of a Meetings Plus portal:
+
+- Region Västerbotten (``vasterbotten``): regionfullmäktige and regionstyrelsen. Meetings whose
+  slug and agenda come from the real portal (2020-04-21, 2026-02-24) or whose documents are real
+  (the plain-language summaries of 2024-02-20 and 2025-04-08) keep their real organisation,
+  committee and date. Everything invented to cover the portal's states and quirks (upcoming,
+  cancelled and extra meetings, example protocols and attachments) says so on the page and in the
+  document: "Exempelinnehåll".
+- Region Norrbotten (``norrbotten``): regionstyrelsen 2024-03-12 with its real protocol. The
+  portal structure around it is illustrative; the protocol text is real.
+
+Days (``--day N``) change the content the way portals change:
+
+1. agendas published; the Norrbotten meeting has its agenda but no protocol yet;
+2. the Norrbotten protocol is published, as first issued (before its correction);
+   an agenda item is added to an upcoming meeting;
+3. the Norrbotten protocol is corrected (the version with the Rättelse notice);
+   an upcoming meeting is cancelled; an attachment is removed from an agenda item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from . import pdfmake
+
+CONTENT = Path(__file__).parent / "content"
+LAST_DAY = 3
+EXAMPLE = "Exempelinnehåll i replikan, inte ett verkligt ärende."
+
+
+@dataclass
+class Doc:
+    """A document served by the replica at ``path`` (absolute path on the portal)."""
+
+    path: str
+    title: str
+    size_label: str
+    builder: tuple  # (function name, args) — resolved lazily by render_document
+
+
+@dataclass
+class Item:
+    number: str | None
+    title: str
+    text: list[str] = field(default_factory=list)
+    case_numbers: list[str] = field(default_factory=list)
+    attachments: list[Doc] = field(default_factory=list)
+
+
+@dataclass
+class MeetingContent:
+    slug: str
+    date: date
+    title: str
+    description: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    agenda_docs: list[Doc] = field(default_factory=list)
+    protocols: list[Doc] = field(default_factory=list)
+    portal_meeting_id: int | None = None
+    example: bool = False
+
+
+@dataclass
+class CommitteeContent:
+    slug: str
+    name: str
+    portal_committee_id: int
+    meetings: list[MeetingContent]
+    list_rendered_by_script: bool = False
+
+
+@dataclass
+class PortalContent:
+    id: str
+    organisation: str
+    committees: list[CommitteeContent]
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _read(name: str) -> str:
+    return (CONTENT / name).read_text(encoding="utf-8")
+
+
+NORRBOTTEN_PROTOCOL = "protocol_norrbotten_regionstyrelsen_2024-03-12.txt"
+_HEADER_LEFTOVER = re.compile(
+    r"\n[ \t]*\n[ \t]*Regionstyrelsen[ \t]*\n+PROTOKOLL[ \t]*\n+Sida[ \t]*\n+\s*\d+\(\d+\)[ \t]*\n+Sammanträdesdatum[ \t]*\n+"
+    r"\s*\d{4}-\d{2}-\d{2}[ \t]*\n[\s\S]*?VISMA_SIGN_\S*[ \t]*\n"
+)
+
+
+def norrbotten_protocol_text(corrected: bool) -> str:
+    """The real protocol: as corrected (the fixture), or as first issued (corrections reversed)."""
+    text = _HEADER_LEFTOVER.sub("\n\n", _read(NORRBOTTEN_PROTOCOL))
+    if corrected:
+        return text
+    start = text.index(" Plats och tid:")
+    text = text[start:]
+    text = text.replace(
+        "nämndens beslut den 13 februari 2024. Styrelsen föreslås besluta att:",
+        "nämndens beslut den 13 februari 2024. Styrelsen föreslås föreslå regionfullmäktige besluta att:",
+    )
+    p50 = text.index(" § 50")
+    p51 = text.index(" § 51")
+    section = text[p50:p51]
+    section = section.replace("Återremiss Motion 5-2018", "Motion 5-2018", 1)
+    section = section.replace("\nÅterremiss \n\nMotion 5-2018", "\nMotion 5-2018", 1)
+    arendet = re.search(r"\n\s*Ärendet\s*\n", section)
+    underlag = re.search(r"\n\s*Beslutsunderlag\s*\n", section)
+    if arendet and underlag and arendet.start() < underlag.start():
+        section = section[: arendet.start()] + "\n" + section[underlag.start():]
+    return text[:p50] + section + text[p51:]
+
+
+def example_protocol_text(committee: str, day: date, paragraphs: list[tuple[int, str, str | None, str]]) -> str:
+    lines = [
+        f"{EXAMPLE}",
+        "",
+        f"Plats och tid: Regionens hus, Umeå, {day.isoformat()} kl. 09:00-11:30",
+        "",
+        "Beslutande",
+        "Anna Exempelsson (S), ordförande",
+        "Bertil Provsson (M), vice ordförande",
+        "Cecilia Testdotter (C)",
+        "",
+        "Justerare",
+        "Bertil Provsson",
+        "",
+    ]
+    for number, title, case, decision in paragraphs:
+        lines += [f"§ {number}", "", title, ""]
+        if case:
+            lines += [f"Dnr {case}", ""]
+        lines += [f"{committee}s beslut", "", decision, "", "Ärendet", "", EXAMPLE, ""]
+    return "\n".join(lines)
+
+
+def render_document(doc: Doc) -> bytes:
+    kind, args = doc.builder
+    return _render_cached(kind, args)
+
+
+@lru_cache(maxsize=64)
+def _render_cached(kind: str, args: tuple) -> bytes:
+    if kind == "norrbotten_protocol":
+        (corrected,) = args
+        return pdfmake.make_text_pdf(
+            norrbotten_protocol_text(corrected),
+            title="Protokoll regionstyrelsen 2024-03-12",
+            header=["Regionstyrelsen", "PROTOKOLL", "Sammanträdesdatum 2024-03-12"],
+            footer=["Elektroniskt signerat", "Utdragsbestyrkande"],
+        )
+    if kind == "summary":
+        name, title = args
+        return pdfmake.make_text_pdf(_read(name), title=title, header=None, footer=None)
+    if kind == "example_protocol":
+        committee, iso, paragraphs = args
+        return pdfmake.make_text_pdf(
+            example_protocol_text(committee, date.fromisoformat(iso), list(paragraphs)),
+            title=f"Protokoll {committee} {iso} (exempel)",
+            header=[committee, "PROTOKOLL", f"Sammanträdesdatum {iso}"],
+            footer=["Justerandes signatur", "Utdragsbestyrkande"],
+        )
+    if kind == "example":
+        (title,) = args
+        return pdfmake.make_text_pdf(f"{title}\n\n{EXAMPLE}\n", title=title, header=None, footer=None)
+    if kind == "garbage":
+        return b"<html><body>Dokumentet kunde inte visas</body></html>"
+    raise KeyError(kind)
+
+
+def _example_doc(path: str, title: str, size: str = "96kb") -> Doc:
+    return Doc(path, title, size, ("example", (title,)))
+
+
+# ---------------------------------------------------------------- portals
+
+_NORRBOTTEN_ITEMS = [
+    (None, "Sammanträdet öppnas"), (None, "Upprop/fastställande av närvarorätt"),
+    (None, "Val av protokolljusterare"), (None, "Fastställande av slutlig föredragningslista"),
+    ("NLL-00002-2024", "Regiondirektörens rapport 2024-03-12"),
+    ("NLL-00010-2024", "Meddelanden till regionstyrelsen 2024-03-12"),
+    ("NLL-00018-2024", "Delegationsbeslut anmälda till regionstyrelsen 2024-03-12"),
+    ("NLL-00027-2024", "Återrapportering från regionstyrelsens temasammanträde 2024-03-12"),
+    ("NLL-00297-2024", "Uppföljning filialer och servicepunkter"),
+    ("NLL-00288-2024", "Ändring i beställning vårdval filialer och servicepunkter"),
+    ("NLL-00290-2024", "Uppdatering av regionstyrelsens delegationsordning 2024-03-12"),
+    ("NLL-00298-2024", "Regionala utvecklingsnämndens årsrapport 2023"),
+    ("NLL-00286-2024", "Divisionernas årsrapporter 2023"),
+    ("NLL-00282-2024", "Årsredovisning Region Norrbotten 2023"),
+    ("NLL-00136-2024", "Systematiskt arbetsmiljöarbete 2023"),
+    ("NLL-01633-2023", "Revisionsrapport Granskning av ekonomistyrning 2023"),
+    ("NLL-01579-2023", "Remiss av betänkandet För barn och unga i samhällsvård"),
+    ("NLL-01661-2023", "Remiss av betänkandet Vidareanvändning av hälsodata för vård och klinisk forskning (SOU 2023:76)"),
+    ("NLL-00153-2024", "Angående Den europeiska deklarationen för jämställdhet mellan kvinnor och män på lokal och regional nivå (CEMR-deklarationen)"),
+    ("NLL-01426-2018", "Motion 5-2018 angående screening av prostatacancer"),
+    ("NLL-00793-2023", "Motion 13-2023 om översyn av ersättningssystem och uppföljningsmått i primärvården"),
+    ("NLL-01252-2023", "Uppdatering av regler för partistöd 2024"),
+    ("NLL-00227-2024", "Uppdatering av regler för ersättning till Region Norrbottens förtroendevalda"),
+    (None, "Sammanträdet avslutas"),
+]
+
+
+def _norrbotten(day: int) -> PortalContent:
+    slug = "mote-2024-03-12"
+    base = f"/committees/regionstyrelsen/{slug}"
+    meeting = MeetingContent(
+        slug=slug,
+        date=date(2024, 3, 12),
+        title="Möte 2024-03-12",
+        description=["Tisdag 12 mars", "13.00 Sammanträdet startar", "Plats: Styrelserummet/Teams"],
+        items=[Item(str(n), title, case_numbers=[case] if case else []) for n, (case, title) in enumerate(_NORRBOTTEN_ITEMS, 1)],
+        agenda_docs=[],
+        portal_meeting_id=880312,
+    )
+    if day >= 2:
+        meeting.protocols.append(
+            Doc(f"{base}/protocol/protokoll-regionstyrelsen-2024-03-12pdf", "Protokoll regionstyrelsen 2024-03-12.pdf",
+                "1224kb", ("norrbotten_protocol", (day >= 3,)))
+        )
+    committee = CommitteeContent("regionstyrelsen", "Regionstyrelsen", 412, [meeting], list_rendered_by_script=True)
+    return PortalContent("norrbotten", "Region Norrbotten", [committee])
+
+
+def _sample_items(name: str) -> list[Item]:
+    """Agenda items from a text rendering of a real meeting page (numbers, titles, RS numbers)."""
+    from ..portal.pages import parse_agenda_text
+
+    text = "\n".join(ln for ln in _read(name).splitlines() if not ln.startswith("#"))
+    items = []
+    for entry in parse_agenda_text(text):
+        lines = (entry.description or "").splitlines()
+        items.append(Item(entry.number, entry.title, lines, list(entry.case_numbers)))
+    return items
+
+
+def _vasterbotten(day: int) -> PortalContent:
+    rf, rs = "regionfullmaktige", "regionstyrelsen"
+    welcome = "/welcome-sv/namnder-styrelser"
+
+    # regionfullmäktige -------------------------------------------------------
+    m2020 = MeetingContent("mote-2020-04-21", date(2020, 4, 21), "Möte 2020-04-21", items=_sample_items("vll_regionfullmaktige_mote-2020-04-21.txt"))
+    motions = next((it for it in m2020.items if it.case_numbers), None)
+    if motions:
+        motions.attachments = [
+            _example_doc(f"{welcome}/{rf}/mote-2020-04-21/agenda/motion-nr-11-2020pdf-61201", "Motion nr 11-2020.pdf", "138kb"),
+            _example_doc(f"{welcome}/{rf}/mote-2020-04-21/agenda/motion-nr-12-2020pdf", "Motion nr 12-2020.pdf", "114kb"),
+        ]
+    m2024 = MeetingContent(
+        "mote-2024-02-20", date(2024, 2, 20), "Möte 2024-02-20",
+        description=["Sammanfattning av besluten finns bland handlingarna."],
+        agenda_docs=[Doc(f"/committees/{rf}/mote-2024-02-20/agenda/sammanfattning-regionfullmaktige-2024-02-20pdf",
+                         "Sammanfattning regionfullmäktige 20 februari 2024.pdf", "212kb",
+                         ("summary", ("summary_vasterbotten_regionfullmaktige_2024-02-20.txt", "Sammanfattning regionfullmäktige 20 februari 2024")))],
+    )
+    m2026 = MeetingContent(
+        "mote-2026-02-24", date(2026, 2, 24), "Möte 2026-02-24",
+        description=["Tisdag 24 februari", "08.30 Sammanträdet startar", "12.00-13.00 (ca) Lunch", "17.00 Sammanträdet avslutas för dagen"],
+        items=_sample_items("vll_regionfullmaktige_mote-2026-02-24.txt"),
+        agenda_docs=[
+            _example_doc(f"/committees/{rf}/mote-2026-02-24/agenda/kallelse-regionfullmaktige-2026-02-24pdf", "Kallelse regionfullmäktige 2026-02-24.pdf", "584kb"),
+            _example_doc(f"/committees/{rf}/mote-2026-02-24/agenda/schema-och-programpdf", "Schema och program.pdf", "394kb"),
+        ],
+    )
+    extra = MeetingContent(
+        "extra-regionfullmaktige-54131", date(2025, 11, 4), "Extra möte 2025-11-04", example=True,
+        description=["09.00 Sammanträdet startar"],
+        items=[Item("1", "Sammanträdets öppnande"), Item("2", "Val av justerare"),
+               Item("3", "Exempelärende: tilläggsbudget 2025", [EXAMPLE], ["RS 1201-2025"])],
+        portal_meeting_id=54131,
+    )
+    cancelled_slug = MeetingContent("mote-2025-06-10-installt", date(2025, 6, 10), "INSTÄLLT Möte 2025-06-10", example=True,
+                                    description=[])
+    upcoming_rf = MeetingContent(
+        "mote-2027-04-20", date(2027, 4, 20), "Möte 2027-04-20", example=True,
+        description=["08.30 Sammanträdet startar"],
+        items=[Item("1", "Sammanträdets öppnande"), Item("2", "Upprop"), Item("3", "Exempelärende: årsredovisning 2026", [EXAMPLE], ["RS 201-2027"])],
+    )
+    rf_meetings = [m2020, m2024, m2026, extra, cancelled_slug, upcoming_rf]
+
+    # regionstyrelsen ---------------------------------------------------------
+    rs2025 = MeetingContent(
+        "mote-2025-04-08", date(2025, 4, 8), "Möte 2025-04-08",
+        agenda_docs=[Doc(f"/committees/{rs}/mote-2025-04-08/agenda/sammanfattning-regionstyrelsen-2025-04-08pdf",
+                         "Sammanfattning regionstyrelsen 8 april 2025.pdf", "248kb",
+                         ("summary", ("summary_vasterbotten_regionstyrelsen_2025-04-08.txt", "Sammanfattning regionstyrelsen 8 april 2025")))],
+    )
+    example_paragraphs = (
+        (139, "Val av justerare", None, "Regionstyrelsen beslutar att utse Bertil Provsson att jämte ordföranden justera protokollet."),
+        (140, "Exempelärende: lokalförsörjningsplan", "RS 1101-2025", "Regionstyrelsen beslutar att godkänna lokalförsörjningsplanen. Paragrafen förklaras omedelbart justerad."),
+        (141, "Exempelärende: remissvar", "RS 1102-2025", "Regionstyrelsen beslutar att lämna yttrande enligt förslaget."),
+    )
+    held = MeetingContent(
+        "mote-2025-09-09", date(2025, 9, 9), "Möte 2025-09-09", example=True,
+        description=["09.00 Sammanträdet startar"],
+        items=[Item("1", "Val av justerare"),
+               Item("2", "Exempelärende: lokalförsörjningsplan", [EXAMPLE], ["RS 1101-2025"],
+                    [_example_doc(f"{welcome}/{rs}/mote-2025-09-09/agenda/bilaga-1-lokalforsorjningsplanpdf-19038", "Bilaga 1 Lokalförsörjningsplan.pdf")]),
+               Item("3", "Exempelärende: remissvar", [EXAMPLE], ["RS 1102-2025"])],
+        protocols=[
+            Doc(f"/committees/{rs}/mote-2025-09-09/protocol/protokoll-regionstyrelsen-2025-09-09pdf-18552", "Protokoll regionstyrelsen 2025-09-09.pdf", "310kb",
+                ("example_protocol", ("Regionstyrelsen", "2025-09-09", example_paragraphs))),
+            Doc(f"/committees/{rs}/mote-2025-09-09/protocol/protokoll-ss-140-omedelbar-justeringpdf", "Protokoll § 140 omedelbar justering.pdf", "88kb",
+                ("example_protocol", ("Regionstyrelsen", "2025-09-09", example_paragraphs[1:2]))),
+        ],
+        portal_meeting_id=51890,
+    )
+    moved = MeetingContent(
+        "regionstyrelsen-2025-10-14", date(2025, 10, 14), "Möte 2025-10-14", example=True,
+        description=[],
+        items=[Item("1", "Exempelärende: delårsrapport", [EXAMPLE], ["RS 1150-2025"])],
+        protocols=[Doc(f"/committees/{rs}/regionstyrelsen-51977/protocol/protokollpdf", "Protokoll.pdf", "120kb",
+                       ("example_protocol", ("Regionstyrelsen", "2025-10-14", ((150, "Exempelärende: delårsrapport", "RS 1150-2025", "Regionstyrelsen beslutar att godkänna delårsrapporten."),))))],
+    )
+    upcoming_rs = MeetingContent(
+        "mote-2027-01-26", date(2027, 1, 26), "Möte 2027-01-26", example=True,
+        description=["09.00 Sammanträdet startar"],
+        items=[Item("1", "Val av justerare"),
+               Item("2", "Exempelärende: investeringsplan", [EXAMPLE], ["RS 15-2027"],
+                    [_example_doc(f"{welcome}/{rs}/mote-2027-01-26/agenda/bilaga-investeringsplanpdf", "Bilaga Investeringsplan.pdf"),
+                     _example_doc(f"{welcome}/{rs}/mote-2027-01-26/agenda/bilaga-2-tidplanpdf", "Bilaga 2 Tidplan.pdf")])],
+    )
+    upcoming_cancel = MeetingContent(
+        "mote-2027-02-09", date(2027, 2, 9), "Möte 2027-02-09", example=True,
+        description=[],
+        items=[Item("1", "Exempelärende: budgetuppföljning", [EXAMPLE], ["RS 22-2027"])],
+    )
+    if day >= 2:
+        upcoming_rs.items.append(Item("3", "Exempelärende: tillkommande ärende", [EXAMPLE], ["RS 31-2027"]))
+    if day >= 3:
+        upcoming_rs.items[1].attachments = upcoming_rs.items[1].attachments[:1]
+        upcoming_cancel.title = "INSTÄLLT Möte 2027-02-09"
+        upcoming_cancel.items = []
+    rs_meetings = [rs2025, held, moved, upcoming_rs, upcoming_cancel]
+
+    return PortalContent(
+        "vasterbotten",
+        "Region Västerbotten",
+        [CommitteeContent(rf, "Regionfullmäktige", 101, rf_meetings), CommitteeContent(rs, "Regionstyrelsen", 102, rs_meetings)],
+    )
+
+
+def build(day: int) -> dict[str, PortalContent]:
+    """The content of all replica portals on a given day (1 ... LAST_DAY; later days = last)."""
+    day = max(1, min(day, LAST_DAY))
+    return {"vasterbotten": _vasterbotten(day), "norrbotten": _norrbotten(day)}

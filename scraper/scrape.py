@@ -1,0 +1,483 @@
+"""One scrape run: fetch -> parse -> records -> validate -> write the package -> commit.
+
+The run starts from the last commit's tables and replaces only what it fetched successfully:
+
+- a committee whose meeting list could not be fetched or recognised keeps all its meetings;
+- a meeting whose page failed keeps its agenda items and documents;
+- a meeting is removed only when its committee's list was fetched, recognised and no longer lists
+  it; an upcoming meeting that disappears is kept and marked cancelled;
+- a listing that suddenly lists far fewer meetings than before is treated as a failure.
+
+The new package is written to a temporary directory, validated as a whole, and only then moved
+into place and committed: a crash leaves the last good commit as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import changes as changes_mod
+from .config import Portal
+from .documents import text as text_mod
+from .errors import FetchError, MeetingsError, ParseError, RepoError
+from .package import (
+    PACKAGE_DIR, PackageInfo, Tables, read_tables, read_texts, row_key, swap_into_place, text_path,
+    to_table_row, write_package,
+)
+from .portal import api, pages
+from .portal.http import HttpClient
+from .validate import Problem, drop_orphans, validate_package, validate_rows
+from .vcs import commit_package, open_repo, restore_package
+
+STATE_DIR = ".meetings"
+SHRINK_GUARD = 0.5  # a listing with fewer than half the meetings it had (of at least 4) is a failure
+
+
+@dataclass
+class RunReport:
+    requests: int = 0
+    bytes: int = 0
+    not_modified: int = 0
+    documents_downloaded: int = 0
+    documents_extracted: int = 0
+    records: dict[str, dict[str, int]] = field(default_factory=dict)
+    commit: str | None = None
+    changes: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    invalid: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)
+
+    def error(self, url: str | None, stage: str, message: str, source: str | None = None) -> None:
+        self.errors.append({"url": url, "stage": stage, "message": message, **({"source": source} if source else {})})
+        if source:
+            self.sources.setdefault(source, _source_stats())["failures"] += 1
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.invalid
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "requests": self.requests,
+            "bytes": self.bytes,
+            "not_modified": self.not_modified,
+            "documents_downloaded": self.documents_downloaded,
+            "documents_extracted": self.documents_extracted,
+            "records": self.records,
+            "commit": self.commit,
+            "changes": self.changes,
+            "errors": self.errors,
+            "invalid": self.invalid,
+            "warnings": self.warnings,
+            "sources": self.sources,
+        }
+
+
+def _source_stats() -> dict:
+    return {"meetings_listed": 0, "meetings_fetched": 0, "failures": 0, "strategy": None}
+
+
+@dataclass
+class ScrapeOptions:
+    repo: Path
+    portals: list[Portal]
+    today: date
+    author: tuple[str, str] | None = None
+    force_init: bool = False
+    cache_dir: Path | None = None
+    client_factory: Callable[[Path | None], HttpClient] | None = None
+    progress: Callable[[str], None] = lambda message: None
+
+
+@contextmanager
+def repo_lock(state_dir: Path) -> Iterator[None]:
+    """An exclusive lock per data repo; a second run exits with a clear message."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(state_dir / "lock", "w")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RepoError(f"another run holds the lock {state_dir / 'lock'}; try again when it has finished") from None
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+# ---------------------------------------------------------------- records from parsed pages
+
+
+def meeting_status(page_cancelled: bool, when: date, today: date) -> str:
+    if page_cancelled:
+        return "cancelled"
+    return "upcoming" if when >= today else "held"
+
+
+def meeting_records(committee_id: str, ref: pages.MeetingRef | None, page: pages.MeetingPage, today: date,
+                    api_dates: dict[int, date] | None = None) -> tuple[dict, list[dict], list[dict]]:
+    """The meeting, agenda item and document rows of one parsed meeting page."""
+    when = (ref.date if ref else None) or page.date
+    if when is None and page.portal_meeting_id and api_dates:
+        when = api_dates.get(page.portal_meeting_id)
+    if when is None:
+        raise ParseError(page.url, "no meeting date: not in the list's aria-label/text, the page title or the JSON API")
+    meeting_id = f"{committee_id}/{page.slug}"
+    items, documents = [], []
+    for entry in page.agenda_items:
+        item_id = f"{meeting_id}#{entry.ordinal}"
+        items.append({
+            "agenda_item_id": item_id, "meeting_id": meeting_id, "ordinal": entry.ordinal, "number": entry.number,
+            "title": entry.title, "case_number": "; ".join(entry.case_numbers) or None, "description": entry.description,
+        })
+        for link in entry.attachments:
+            documents.append(_document_row(meeting_id, link, item_id))
+    for link in page.documents:
+        documents.append(_document_row(meeting_id, link, None))
+    seen, unique_docs = set(), []
+    for doc in documents:
+        if doc["document_id"] not in seen:
+            seen.add(doc["document_id"])
+            unique_docs.append(doc)
+    has_agenda = bool(page.agenda_items) or any(d["kind"] == "kallelse" for d in unique_docs)
+    meeting = {
+        "meeting_id": meeting_id,
+        "committee_id": committee_id,
+        "slug": page.slug,
+        "title": page.title,
+        "date": when,
+        "start_time": page.start_time,
+        "status": meeting_status(page.cancelled, when, today),
+        "agenda_published": has_agenda and not page.agenda_missing,
+        "protocol_published": any(d["kind"] == "protokoll" for d in unique_docs),
+        "agenda_item_count": len(items),
+        "document_count": len(unique_docs),
+        "portal_meeting_id": page.portal_meeting_id or (ref.portal_meeting_id if ref else None),
+        "url": page.url,
+        "description": page.description,
+    }
+    return meeting, items, unique_docs
+
+
+def _document_row(meeting_id: str, link: pages.DocumentLink, item_id: str | None) -> dict:
+    return {
+        "document_id": f"{meeting_id}/{link.area}/{link.file_slug}",
+        "meeting_id": meeting_id,
+        "agenda_item_id": item_id,
+        "kind": link.kind,
+        "title": link.title,
+        "url": link.url,
+        "text_status": "not_downloaded",
+    }
+
+
+# ---------------------------------------------------------------- the run
+
+
+class Run:
+    """State of one scrape run over several portals."""
+
+    def __init__(self, options: ScrapeOptions, client: HttpClient, old: Tables, old_texts: dict[str, str]):
+        self.options = options
+        self.client = client
+        self.old = old
+        self.new: Tables = copy.deepcopy(old)
+        self.old_texts = old_texts
+        self.texts: dict[str, str] = dict(old_texts)
+        self.report = RunReport()
+        self.urls: dict[tuple[str, str], str] = {}
+
+    # --- helpers -------------------------------------------------------
+
+    def fetch(self, url: str, source: str) -> str | None:
+        try:
+            return self.client.get(url).text
+        except FetchError as exc:
+            self.report.error(url, "fetch", exc.reason, source)
+            return None
+
+    def _put(self, resource: str, record: dict, url: str | None) -> bool:
+        row = to_table_row(resource, record)
+        valid, problems = validate_rows(resource, [row], [url])
+        if problems:
+            self.report.invalid.extend(p.as_dict() for p in problems)
+            return False
+        self.new[resource][row_key(resource, valid[0])] = valid[0]
+        return True
+
+    def _children(self, resource: str, meeting_id: str) -> list[str]:
+        return [k for k, r in self.new[resource].items() if r["meeting_id"] == meeting_id]
+
+    def _drop_meeting(self, meeting_id: str) -> None:
+        self.new["meetings"].pop(meeting_id, None)
+        for resource in ("agenda_items", "documents"):
+            for key in self._children(resource, meeting_id):
+                del self.new[resource][key]
+
+    # --- portal ----------------------------------------------------------
+
+    def portal(self, portal: Portal) -> None:
+        self.client.set_host_delay(portal.base_url, portal.delay)
+        self._put("organisations", {
+            "organisation_id": portal.organisation_id, "name": portal.organisation, "kind": portal.kind,
+            "country": portal.country, "portal_url": portal.base_url,
+        }, portal.base_url)
+        slugs: list[tuple[str, str | None]]
+        if portal.committees is None:
+            url = f"{portal.base_url}/committees"
+            html = self.fetch(url, portal.id)
+            if html is None:
+                return
+            try:
+                slugs = [(c.slug, c.name) for c in pages.parse_committee_list(html, url)]
+            except ParseError as exc:
+                self.report.error(url, "parse", exc.reason, portal.id)
+                return
+        else:
+            slugs = [(slug, None) for slug in portal.committees]
+        for slug, name in slugs:
+            self.options.progress(f"{portal.id}/{slug}")
+            try:
+                self.committee(portal, slug, name)
+            except ParseError as exc:
+                self.report.error(exc.url, "parse", exc.reason, f"{portal.id}/{slug}")
+
+    def _listing(self, portal: Portal, slug: str, committee_id: str, source: str) -> tuple[pages.CommitteePage | None, list[pages.MeetingRef], dict[int, date]]:
+        """Meetings of a committee: list page, then side menus of known meetings, then the JSON API."""
+        url = f"{portal.base_url}/committees/{slug}"
+        html = self.fetch(url, source)
+        if html is None:
+            return None, [], {}
+        page = pages.parse_committee_page(html, url)
+        refs = list(page.meetings)
+        stats = self.report.sources.setdefault(source, _source_stats())
+        stats["strategy"] = page.strategy
+        api_dates: dict[int, date] = {}
+        committee_api_id = portal.committee_ids.get(slug) or page.portal_committee_id
+        if refs:
+            return page, refs, api_dates
+        seeds: list[str] = []
+        tree_links = pages.parse_meeting_links(html, url, slug)
+        seeds.extend(tree_links)
+        known = sorted((r for r in self.old["meetings"].values() if r["committee_id"] == committee_id), key=lambda r: r["date"], reverse=True)
+        seeds.extend(r["url"] for r in known)
+        if committee_api_id:
+            api_url = api.committee_meetings_url(portal.base_url, committee_api_id)
+            text = self.fetch(api_url, source)
+            if text is not None:
+                try:
+                    for meeting in api.parse_committee_meetings(text, api_url):
+                        if meeting.date:
+                            api_dates[meeting.portal_meeting_id] = meeting.date
+                            seeds.append(f"{portal.base_url}/committees/{slug}/mote-{meeting.date.isoformat()}")
+                except ParseError as exc:
+                    self.report.error(exc.url, "parse", exc.reason, source)
+        tried: set[str] = set()
+        for seed in seeds:
+            if seed in tried or len(tried) >= 3:
+                continue
+            tried.add(seed)
+            try:
+                seed_html = self.client.get(seed).text
+                seed_page = pages.parse_meeting_page(seed_html, seed)
+            except (FetchError, ParseError):
+                continue
+            side = [r for r in seed_page.side_meetings if r.committee_slug == slug]
+            if side:
+                stats["strategy"] = "side menu of " + seed
+                return page, side, api_dates
+        return page, [], api_dates
+
+    def committee(self, portal: Portal, slug: str, listed_name: str | None) -> None:
+        committee_id = f"{portal.organisation_id}/{slug}"
+        source = f"{portal.id}/{slug}"
+        page, refs, api_dates = self._listing(portal, slug, committee_id, source)
+        if page is None:
+            return
+        stats = self.report.sources.setdefault(source, _source_stats())
+        if not refs:
+            self.report.error(page.url, "parse",
+                              "no meetings found: no a.accessible-table-cell rows, no side menu on a known meeting page, "
+                              "no usable JSON list; keeping the meetings already known", source)
+            return
+        old_ids = {k for k, r in self.old["meetings"].items() if r["committee_id"] == committee_id}
+        listed_ids = {f"{committee_id}/{r.slug}" for r in refs}
+        if len(old_ids) >= 4 and len(listed_ids & old_ids) < SHRINK_GUARD * len(old_ids):
+            self.report.error(page.url, "guard",
+                              f"listing shows {len(listed_ids & old_ids)} of {len(old_ids)} known meetings; "
+                              "treated as a failed fetch, nothing removed", source)
+            return
+        stats["meetings_listed"] = len(refs)
+        self._put("committees", {
+            "committee_id": committee_id, "organisation_id": portal.organisation_id, "slug": slug,
+            "name": page.name or listed_name or slug.capitalize(), "url": f"{portal.base_url}/committees/{slug}",
+            "portal_committee_id": portal.committee_ids.get(slug) or page.portal_committee_id,
+        }, page.url)
+        for ref in sorted(refs, key=lambda r: r.url):
+            self.meeting(portal, committee_id, ref, api_dates, source)
+        for meeting_id in sorted(old_ids - listed_ids):
+            row = self.new["meetings"].get(meeting_id)
+            if row is None:
+                continue
+            if row["status"] == "upcoming" and row["date"] >= self.options.today.isoformat():
+                self.new["meetings"][meeting_id] = {**row, "status": "cancelled"}
+            else:
+                self._drop_meeting(meeting_id)
+
+    def meeting(self, portal: Portal, committee_id: str, ref: pages.MeetingRef, api_dates: dict[int, date], source: str) -> None:
+        html = self.fetch(ref.url, source)
+        if html is None:
+            return
+        try:
+            page = pages.parse_meeting_page(html, ref.url)
+            meeting, items, documents = meeting_records(committee_id, ref, page, self.options.today, api_dates)
+        except ParseError as exc:
+            self.report.error(exc.url, "parse", exc.reason, source)
+            return
+        self.report.sources[source]["meetings_fetched"] += 1
+        meeting_id = meeting["meeting_id"]
+        old_docs = {k: r for k, r in self.old["documents"].items() if r["meeting_id"] == meeting_id}
+        self._drop_meeting(meeting_id)
+        if not self._put("meetings", meeting, page.url):
+            # keep what was known before rather than lose the meeting
+            self._restore_meeting(meeting_id)
+            return
+        for item in items:
+            self._put("agenda_items", item, page.url)
+        for doc in documents:
+            if doc["kind"] in portal.download:
+                doc = self.document(doc, old_docs.get(doc["document_id"]), source)
+            else:
+                previous = old_docs.get(doc["document_id"])
+                if previous and previous["url"] == doc["url"]:
+                    doc = {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}
+            self._put("documents", doc, doc["url"])
+
+    def _restore_meeting(self, meeting_id: str) -> None:
+        for resource in ("meetings", "agenda_items", "documents"):
+            for key, row in self.old[resource].items():
+                if (row.get("meeting_id") == meeting_id):
+                    self.new[resource][key] = row
+
+    def document(self, doc: dict, previous: dict | None, source: str) -> dict:
+        """Download a document (conditionally) and extract its text unless its bytes are unchanged."""
+        try:
+            response = self.client.get(doc["url"])
+        except FetchError as exc:
+            self.report.error(doc["url"], "fetch", exc.reason, source)
+            if previous:
+                return {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}
+            return doc
+        if not response.not_modified:
+            self.report.documents_downloaded += 1
+        data = response.content
+        sha = hashlib.sha256(data).hexdigest()
+        doc = {**doc, "content_type": response.content_type.split(";")[0].strip() or None, "bytes": len(data), "sha256": sha}
+        rel = text_path(doc["document_id"])
+        if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
+            doc.update(pages=previous["pages"] or None, text_status=previous["text_status"], text_path=previous["text_path"] or None)
+            return doc
+        try:
+            extracted = text_mod.extract_text(data, source=doc["url"])
+        except text_mod.NotAPdf as exc:
+            self.report.warnings.append(str(exc))
+            doc.update(text_status="not_pdf", text_path=None)
+        except text_mod.NoTextLayer as exc:
+            self.report.warnings.append(str(exc))
+            doc.update(text_status="no_text_layer", text_path=None)
+        except text_mod.DocumentError as exc:
+            self.report.error(doc["url"], "extract", str(exc), source)
+            doc.update(text_status="failed", text_path=None)
+        else:
+            self.report.documents_extracted += 1
+            self.texts[rel] = extracted.text.rstrip("\n") + "\n"
+            doc.update(pages=extracted.page_count, text_status="extracted", text_path=rel)
+        return doc
+
+    # --- finish ----------------------------------------------------------
+
+    def finish_tables(self) -> None:
+        dropped = drop_orphans(self.new)
+        for problem in dropped:
+            self.report.invalid.append(problem.as_dict())
+        referenced = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
+        self.texts = {k: v for k, v in self.texts.items() if k in referenced}
+
+
+def _package_info(portals: list[Portal], tables: Tables) -> PackageInfo:
+    urls = sorted({r["portal_url"] for r in tables["organisations"].values()} | {p.base_url for p in portals})
+    names = {r["portal_url"]: r["name"] for r in tables["organisations"].values()}
+    names.update({p.base_url: p.organisation for p in portals})
+    return PackageInfo(sources=[{"title": f"{names.get(u, u)}: Meetings Plus", "path": u} for u in urls])
+
+
+def default_client(cache_dir: Path | None) -> HttpClient:
+    return HttpClient(cache_dir=cache_dir)
+
+
+def run_scrape(options: ScrapeOptions) -> RunReport:
+    """Scrape the portals into the data repo. Returns the report; raises only for unusable repos."""
+    repo = open_repo(options.repo, force_init=options.force_init)
+    root = Path(repo.working_tree_dir)
+    state_dir = root / STATE_DIR
+    with repo_lock(state_dir):
+        restore_package(repo)
+        package_dir = root / PACKAGE_DIR
+        old = read_tables(package_dir)
+        old_texts = read_texts(package_dir)
+        cache_dir = options.cache_dir or state_dir / "http-cache"
+        factory = options.client_factory or default_client
+        with factory(cache_dir) as client:
+            run = Run(options, client, old, old_texts)
+            for portal in options.portals:
+                try:
+                    run.portal(portal)
+                except MeetingsError as exc:
+                    run.report.error(portal.base_url, "portal", str(exc), portal.id)
+            stats = client.stats
+        report = run.report
+        report.requests, report.bytes, report.not_modified = stats.requests, stats.bytes, stats.not_modified
+        run.finish_tables()
+        diffs = changes_mod.diff_tables(old, run.new)
+        report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
+        texts_changed = run.texts != old_texts
+        if all(d.empty for d in diffs.values()) and not texts_changed and package_dir.exists():
+            return report
+        tmp_root = state_dir / "tmp"
+        if tmp_root.exists():
+            shutil.rmtree(tmp_root)
+        tmp_package = tmp_root / PACKAGE_DIR
+        write_package(tmp_package, run.new, run.texts, _package_info(options.portals, run.new))
+        validation = validate_package(tmp_package)
+        if not validation.valid:
+            for problem in validation.problems:
+                report.invalid.append(problem.as_dict())
+            report.error(None, "validate", "the new package is not valid; nothing was written or committed")
+            return report
+        swap_into_place(tmp_package, package_dir)
+        shutil.rmtree(tmp_root, ignore_errors=True)
+        report.changes = changes_mod.describe(old, run.new, diffs)
+        message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
+        report.commit = commit_package(repo, message, options.author)
+        return report
+
+
+def write_report(report: RunReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+__all__ = ["RunReport", "ScrapeOptions", "run_scrape", "write_report", "meeting_records", "Problem"]

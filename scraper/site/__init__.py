@@ -1,0 +1,1 @@
+"""The published side: Datasette metadata, canned queries and settings."""
