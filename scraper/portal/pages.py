@@ -36,11 +36,12 @@ COMMITTEE_ID_PATTERNS = (
     re.compile(r"/api/v2\.0/committees/(\d+)/"),
     re.compile(r"""committee[_-]?id["']?\s*[:=]\s*["']?(\d+)""", re.I),
 )
-CASE_NUMBER = re.compile(
-    r"\b(?:[A-ZÅÄÖ]{1,6}[ -]?\d{1,6}(?::\d+)?[-/]\d{4}(?:[-/.:]\d+)*"
+CASE_CORE = (
+    r"(?:[A-ZÅÄÖ]{1,6}[ -]?\d{1,6}(?::\d+)?[-/]\d{4}(?:[-/.:]\d+)*"
     r"|\d{2}[A-Z]{1,4}\d{3,7}"
-    r"|[A-ZÅÄÖ]{2,6} \d{4}[/-]\d{1,6})\b"
+    r"|[A-ZÅÄÖ]{2,6} \d{4}[/-]\d{1,6})"
 )
+CASE_NUMBER = re.compile(r"\b" + CASE_CORE + r"\b")
 CASE_LINE = re.compile(r"^\s*(?:(?:Dnr|Diarienummer|Ärendenummer)[:.]?\s*)?(" + CASE_NUMBER.pattern + r")\s*$")
 TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[.:]([0-5]\d)\b")
 START_TIME = re.compile(r"([01]?\d|2[0-3])[.:]([0-5]\d)\s*(?:–|-)?\s*Sammanträdet (?:startar|börjar)", re.I)
@@ -396,37 +397,83 @@ def parse_agenda_structured(scope: LexborNode, base_url: str) -> list[AgendaEntr
     return items
 
 
-_NOISE_LINE = re.compile(r"^(?:[-•]\s*)?$|^\d+\s*kb(?: Ladda ner dokument)?$|^Ladda ner (?:dokument|allt)$|^Bilagor$", re.I)
+_NOISE_LINE = re.compile(r"^\d+\s*kb(?: Ladda ner dokument)?$|^Ladda ner (?:dokument|allt)$|^Bilagor$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-•*]\s*$|•\s*(?P<rest>.*)$)")
+_GLUED_CASE = re.compile(r"^(" + CASE_CORE + r")(?=[A-ZÅÄÖ][a-zåäö])")
+_GLUED_BILAGOR = re.compile(r"(?<=\S)Bilagor$")
+
+
+def _agenda_lines(text: str) -> list[str | None]:
+    """Lines of the Kallelse text; ``None`` marks a list bullet (an entry boundary)."""
+    lines: list[str | None] = []
+    for raw in text.splitlines():
+        bullet = _BULLET.match(raw)
+        if bullet:
+            lines.append(None)
+            raw = bullet.group("rest") or ""
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        line = _GLUED_BILAGOR.sub("", line).strip()
+        glued = _GLUED_CASE.match(line)
+        parts = [glued[1], line[len(glued[1]):]] if glued else [line]
+        lines.extend(part for part in parts if part and not _NOISE_LINE.match(part))
+    return lines
+
+
+def _entry(lines: list[str], ordinal: int) -> AgendaEntry | None:
+    if not lines:
+        return None
+    number = None
+    if re.fullmatch(r"\d{1,3}", lines[0]):
+        if len(lines) == 1:
+            return None
+        number, lines = lines[0], lines[1:]
+    entry = AgendaEntry(ordinal, number, lines[0])
+    body = []
+    for line in lines[1:]:
+        case = CASE_LINE.match(line)
+        if case:
+            entry.case_numbers.append(case[1])
+        else:
+            body.append(line)
+    entry.description = "\n".join(body) or None
+    return entry
 
 
 def parse_agenda_text(text: str) -> list[AgendaEntry]:
-    """Agenda items from the visible text of the Kallelse tab: a line holding only a number starts
-    a numbered item whose title is the next line; case-number lines (``RS 912-2025``) attach to
-    the item above, also when the renderer glued them to the next line."""
-    raw_lines = [" ".join(ln.replace("•", " ").split()) for ln in text.splitlines()]
-    lines: list[str] = []
-    for line in raw_lines:
-        # "RS 912-2025Motion nr 1-2026 ..." -> two lines
-        match = re.match(r"^(" + CASE_NUMBER.pattern + r")(?=[A-ZÅÄÖ])(.+)$", line)
-        if match:
-            lines.extend([match[1], line[len(match[1]):]])
-        else:
-            lines.append(line)
-    lines = [ln for ln in lines if not _NOISE_LINE.match(ln)]
+    """Agenda items from the visible text of the Kallelse tab.
+
+    Where the text has list bullets, each bullet starts an entry: a number line then a title
+    (numbered item), or a title alone (unnumbered item such as "Inkomna motioner"). Without bullets,
+    a line holding only a number starts an item whose title is the next line. Case-number lines
+    (``RS 912-2025``, also when glued to the following text) belong to the item they stand in."""
+    lines = _agenda_lines(text)
+    if None in lines:
+        blocks: list[list[str]] = [[]]
+        for line in lines:
+            if line is None:
+                blocks.append([])
+            else:
+                blocks[-1].append(line)
+        blocks = [b for b in blocks[1:] if b]  # text before the first bullet is not an item
+        first_numbered = next((i for i, b in enumerate(blocks) if re.fullmatch(r"\d{1,3}", b[0])), 0)
+        blocks = blocks[first_numbered:]  # entries above the first numbered item are the meeting's programme
+    else:
+        blocks = []
+        for line in lines:
+            assert line is not None
+            if re.fullmatch(r"\d{1,3}", line) or not blocks:
+                blocks.append([line])
+            else:
+                blocks[-1].append(line)
+        if blocks and not re.fullmatch(r"\d{1,3}", blocks[0][0]):
+            blocks = blocks[1:]
     items: list[AgendaEntry] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if re.fullmatch(r"\d{1,3}", line) and index + 1 < len(lines):
-            items.append(AgendaEntry(len(items) + 1, line, lines[index + 1]))
-            index += 2
-            continue
-        case = CASE_LINE.match(line)
-        if case and items:
-            items[-1].case_numbers.append(case[1])
-        elif items:
-            items[-1].description = (items[-1].description + "\n" + line) if items[-1].description else line
-        index += 1
+    for block in blocks:
+        entry = _entry(block, len(items) + 1)
+        if entry:
+            items.append(entry)
     return items
 
 

@@ -1,0 +1,396 @@
+"""PDF text extraction: round trips through generated protocol PDFs, error classes, header stripping."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from scraper.documents import text as text_module
+from scraper.documents.text import (
+    CorruptPdf,
+    DocumentError,
+    EncryptedPdf,
+    ExtractedText,
+    NoTextLayer,
+    NotAPdf,
+    PdfTooLarge,
+    extract_pages,
+    extract_text,
+    normalise_page_text,
+    strip_running_headers,
+)
+from scraper.errors import MeetingsError
+from scraper.replica.pdfmake import (
+    TEXT_WIDTH,
+    make_image_only_pdf,
+    make_pdf,
+    make_text_pdf,
+    text_lines,
+    to_winansi,
+    wrap_line,
+)
+
+FIXTURE = (
+    Path(__file__).resolve().parents[2]
+    / "shared/fixtures/documents/protocol_norrbotten_regionstyrelsen_2024-03-12.txt"
+)
+HEADER = ["Regionstyrelsen", "PROTOKOLL", "Sammanträdesdatum 2024-03-12"]
+FOOTER = ["Elektroniskt signerat", "Utdragsbestyrkande"]
+SOURCE = "https://meetingsplus.example.se/committees/regionstyrelsen/mote-2024-03-12/protocol/protokollpdf"
+PAGE_LABEL = re.compile(r"Sida\s*\d+\s*\(\d+\)")
+
+SMALL_PROTOCOL = [
+    "Plats och tid: Regionhuset i Luleå, tisdagen den 12 mars 2024 kl. 13:00–14:03",
+    "",
+    "§ 1",
+    "Val av protokolljusterare",
+    "Regionstyrelsen beslutar att utse Kenneth Backgård (SJVP) att jämte ordföranden",
+    "justera protokollet. Justering sker digitalt.",
+    "\f",
+    "§ 2",
+    "Uppföljning av hälso- och sjukvårdsnämndens beslut",
+    "Dnr NLL-00297-2024",
+    "Regionstyrelsen beslutar enligt protokoll 2024-02-13 att godkänna rapporten om",
+    "Barn- och ungdomspsykiatrin. Utredningen föreslår att enskilda ska kunna motsätta sig "
+    "personuppgifts-",
+    "behandlingen. Även Öjebyn, Älvsbyn och Åsele omfattas.",
+    "\f",
+    "§ 3",
+    "Sammanträdet avslutas",
+    "Ordföranden förklarar sammanträdet avslutat klockan 14:03.",
+]
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def share_in_order(source: list[str], found: list[str]) -> float:
+    matcher = difflib.SequenceMatcher(None, source, found, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(source)
+
+
+def squashed_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+@pytest.fixture(scope="module")
+def norrbotten_text() -> str:
+    if not FIXTURE.exists():
+        pytest.skip(f"shared fixture not found: {FIXTURE}")
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def norrbotten_pdf(norrbotten_text: str) -> bytes:
+    return make_text_pdf(norrbotten_text, title="Regionstyrelsen 2024-03-12", header=HEADER, footer=FOOTER)
+
+
+@pytest.fixture(scope="module")
+def norrbotten_extracted(norrbotten_pdf: bytes) -> ExtractedText:
+    return extract_text(norrbotten_pdf, source=SOURCE)
+
+
+@pytest.fixture(scope="module")
+def small_pdf() -> bytes:
+    return make_pdf(SMALL_PROTOCOL, title="Protokoll", header=HEADER, footer=FOOTER)
+
+
+def test_norrbotten_round_trip_keeps_every_paragraph_heading(norrbotten_extracted: ExtractedText) -> None:
+    lines = set(squashed_lines(norrbotten_extracted.text))
+    missing = [number for number in range(31, 55) if f"§ {number}" not in lines]
+    assert missing == []
+
+
+def test_norrbotten_round_trip_removes_page_furniture(norrbotten_extracted: ExtractedText) -> None:
+    lines = squashed_lines(norrbotten_extracted.text)
+    assert [line for line in lines if PAGE_LABEL.search(line)] == []
+    assert [line for line in lines if "Elektroniskt signerat" in line] == []
+    assert [line for line in lines if "Utdragsbestyrkande" in line] == []
+    assert [line for line in lines if "VISMA_SIGN" in line] == []
+    assert "PROTOKOLL" not in lines
+    assert "Sammanträdesdatum 2024-03-12" not in lines
+    assert all(not page.startswith("Regionstyrelsen\n") for page in norrbotten_extracted.pages)
+
+
+def test_norrbotten_round_trip_recovers_the_words_in_order(
+    norrbotten_text: str, norrbotten_extracted: ExtractedText
+) -> None:
+    assert share_in_order(words(norrbotten_text), words(norrbotten_extracted.text)) >= 0.99
+
+
+def test_norrbotten_round_trip_keeps_swedish_letters(
+    norrbotten_text: str, norrbotten_extracted: ExtractedText
+) -> None:
+    for char in "åäöÅÄÖ§–”•":
+        assert norrbotten_extracted.text.count(char) >= 0.99 * norrbotten_text.count(char), char
+    assert "Anders Öberg (S), ordförande" in norrbotten_extracted.text
+
+
+def test_norrbotten_round_trip_restores_hyphenated_line_ends(
+    norrbotten_text: str, norrbotten_extracted: ExtractedText
+) -> None:
+    source = [line.strip() for line in text_lines(norrbotten_text)]
+    pairs = [(a, b) for a, b in zip(source, source[1:]) if a.endswith("-") and b]
+    assert len(pairs) >= 10
+    text = "\n".join(squashed_lines(norrbotten_extracted.text))
+    assert [pair for pair in pairs if f"{pair[0]}\n{pair[1]}" not in text] == []
+    assert "\x02" not in text and "\ufffe" not in text
+
+
+def test_norrbotten_extracted_text_fields(norrbotten_pdf: bytes, norrbotten_extracted: ExtractedText) -> None:
+    raw_pages = extract_pages(norrbotten_pdf)
+    assert norrbotten_extracted.page_count == len(raw_pages) == len(norrbotten_extracted.pages)
+    assert norrbotten_extracted.page_count >= 40
+    assert norrbotten_extracted.text == "\n".join(norrbotten_extracted.pages)
+    assert norrbotten_extracted.char_count == len(norrbotten_extracted.text)
+    assert re.fullmatch(r"[0-9a-f]{64}", norrbotten_extracted.sha256)
+    assert raw_pages[2].split("\n")[:4] == [*HEADER, f"Sida 3({len(raw_pages)})"]
+
+
+def test_small_round_trip(small_pdf: bytes) -> None:
+    result = extract_text(small_pdf)
+    assert result.page_count == 3
+    assert [page.split("\n")[0] for page in result.pages] == [SMALL_PROTOCOL[0], "§ 2", "§ 3"]
+    body = [line for line in SMALL_PROTOCOL if line.strip() and line != "\f"]
+    assert squashed_lines(result.text) == [" ".join(line.split()) for line in body]
+
+
+def test_small_round_trip_restores_hyphen_at_wrapped_line_end(small_pdf: bytes) -> None:
+    text = extract_text(small_pdf).text
+    assert "personuppgifts-\nbehandlingen. Även Öjebyn, Älvsbyn och Åsele omfattas." in text
+    assert "Barn- och ungdomspsykiatrin." in text
+
+
+def test_short_document_loses_known_furniture() -> None:
+    decision = "Regionstyrelsen beslutar att lägga informationen till handlingarna."
+    data = make_pdf([decision], title="x", header=HEADER, footer=FOOTER)
+    assert "Sida 1(1)" in extract_pages(data)[0]
+    assert extract_text(data).pages == [f"Regionstyrelsen\n{decision}"]
+
+
+def test_normalise_page_text_maps_pdfium_hyphen_markers() -> None:
+    assert normalise_page_text("Barn\x02och unga\r\nrad två  \r\nSida\ufffebehandling") == (
+        "Barn-\noch unga\nrad två\nSida-\nbehandling"
+    )
+
+
+def test_make_pdf_is_deterministic() -> None:
+    first = make_pdf(SMALL_PROTOCOL, title="Protokoll", header=HEADER, footer=FOOTER)
+    second = make_pdf(list(SMALL_PROTOCOL), title="Protokoll", header=list(HEADER), footer=list(FOOTER))
+    other = make_pdf(SMALL_PROTOCOL, title="Protokoll", header=HEADER, footer=["Justerandes sign"])
+    assert first == second
+    assert first != other
+    assert b"CreationDate (D:20000101000000" in first
+    assert make_image_only_pdf(2) == make_image_only_pdf(2)
+
+
+def test_make_pdf_sets_title_and_page_size() -> None:
+    pdf = pdfium.PdfDocument(make_pdf(["Hej"], title="Protokoll regionstyrelsen 2024-03-12"))
+    assert pdf.get_metadata_dict()["Title"] == "Protokoll regionstyrelsen 2024-03-12"
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (595, 842)
+
+
+def test_make_pdf_wraps_and_flows_over_pages() -> None:
+    long_line = " ".join(f"ord{n}" for n in range(60))
+    lines = [long_line] + [f"Rad {n} med text om vårdval" for n in range(200)]
+    pages = extract_pages(make_pdf(lines, title="x", header=HEADER, page_label="Sida {page} av {pages}"))
+    assert len(pages) == 5
+    assert [page.split("\n")[3] for page in pages] == [f"Sida {n} av 5" for n in range(1, 6)]
+    assert all(len(page.split("\n")) <= 4 + 50 for page in pages)
+    assert words(" ".join(strip_running_headers(pages))) == words(" ".join(lines))
+    assert len(wrap_line(long_line)) > 1
+
+
+def test_wrap_line_respects_width_and_keeps_words() -> None:
+    line = "Regionstyrelsen beslutar att " * 20 + "Donaudampfschifffahrtsgesellschaftskapitänswitwe" * 4
+    wrapped = wrap_line(line)
+    assert all(stringWidth(part, "Helvetica", 10) <= TEXT_WIDTH for part in wrapped)
+    assert "".join(" ".join(wrapped).split()) == "".join(line.split())
+
+
+def test_characters_outside_winansi_are_replaced() -> None:
+    assert to_winansi("a → b ≤ 3, Łódź, ŋ, đ, 中") == "a -> b <= 3, Lódz, n, d, ?"
+    assert to_winansi("åäö ÅÄÖ § – — ” • é ü") == "åäö ÅÄÖ § – — ” • é ü"
+    page = extract_pages(make_pdf(["Sámi: Giellagáldu, ŋ → n, 中文, Łuleå"], title="x"))[0]
+    assert "Sámi: Giellagáldu, n -> n, ??, Luleå" in page
+
+
+def test_text_lines_undoubles_fixture_texts() -> None:
+    doubled = "Rättelse \n\n\nRegion Norrbotten\n\nrättar\n\n"
+    assert text_lines(doubled) == ["Rättelse ", "", "Region Norrbotten", "rättar"]
+    assert text_lines("en\ntvå\n\ntre") == ["en", "två", "", "tre"]
+
+
+def test_html_is_not_a_pdf() -> None:
+    html = b"\n  <!DOCTYPE html><html><head><title>404 Not Found</title></head></html>"
+    with pytest.raises(NotAPdf) as info:
+        extract_pages(html, source=SOURCE)
+    message = str(info.value)
+    assert message.startswith(f"{SOURCE}: not a PDF")
+    assert "<!DOCTYPE html>" in message and "HTML" in message
+    assert isinstance(info.value, DocumentError) and isinstance(info.value, MeetingsError)
+
+
+def test_zip_json_and_empty_bodies_are_not_pdfs() -> None:
+    with pytest.raises(NotAPdf, match="ZIP archive"):
+        extract_pages(b"PK\x03\x04\x14\x00\x00\x00")
+    with pytest.raises(NotAPdf, match="JSON"):
+        extract_pages(b'{"Message": "An error has occurred."}')
+    with pytest.raises(NotAPdf, match="empty"):
+        extract_pages(b"  \n")
+
+
+def test_truncated_pdf_is_corrupt(small_pdf: bytes) -> None:
+    with pytest.raises(CorruptPdf, match="truncated") as info:
+        extract_pages(small_pdf[: len(small_pdf) // 2], source=SOURCE)
+    assert str(info.value).startswith(SOURCE)
+
+
+def test_damaged_pdf_is_corrupt() -> None:
+    with pytest.raises(CorruptPdf, match="cannot open"):
+        extract_pages(b"%PDF-1.7\nthis is not a pdf body\n%%EOF\n")
+
+
+def test_image_only_pdf_has_no_text_layer() -> None:
+    with pytest.raises(NoTextLayer, match=r"no text layer: 3 page\(s\)") as info:
+        extract_text(make_image_only_pdf(3), source=SOURCE)
+    assert info.value.source == SOURCE
+
+
+def test_encrypted_pdf_needs_password(small_pdf: bytes) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(small_pdf))
+    writer.encrypt("hemligt", "ägare")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(EncryptedPdf, match="needs a password"):
+        extract_pages(buffer.getvalue(), source=SOURCE)
+
+
+def test_too_many_pages_is_refused_before_extraction(
+    small_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_extraction(*args: object) -> str:
+        raise AssertionError("page text was extracted")
+
+    monkeypatch.setattr(text_module, "_page_text", no_extraction)
+    with pytest.raises(PdfTooLarge, match="3 pages, over the limit of 2 pages"):
+        extract_pages(small_pdf, max_pages=2)
+
+
+def page_tree_bomb(depth: int, fan_out: int) -> bytes:
+    """A tiny PDF whose page tree reuses one node `fan_out` times per level."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    for level in range(depth):
+        node = 2 + level
+        kids = b" ".join([f"{node + 1} 0 R".encode()] * fan_out)
+        parent = f" /Parent {node - 1} 0 R".encode() if level else b""
+        count = fan_out ** (depth - level)
+        objects[node] = b"<< /Type /Pages%s /Kids [%s] /Count %d >>" % (parent, kids, count)
+    leaf = 2 + depth
+    objects[leaf] = f"<< /Type /Page /Parent {leaf - 1} 0 R /MediaBox [0 0 595 842] >>".encode()
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = out.tell()
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    size = len(objects) + 1
+    out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
+    out.write(b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in range(1, size)))
+    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def test_page_count_bomb_is_refused_quickly() -> None:
+    bomb = page_tree_bomb(depth=6, fan_out=10)
+    started = time.perf_counter()
+    with pytest.raises(PdfTooLarge, match="1,000,000 pages"):
+        extract_pages(bomb)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_too_many_bytes_is_refused(small_pdf: bytes) -> None:
+    with pytest.raises(PdfTooLarge, match=f"{len(small_pdf):,} bytes, over the limit"):
+        extract_pages(small_pdf, max_bytes=len(small_pdf) - 1, source=SOURCE)
+    with pytest.raises(PdfTooLarge):
+        extract_text(b"<html>" * 100, max_bytes=10)
+    assert extract_pages(small_pdf, max_bytes=len(small_pdf))
+
+
+def synthetic_pages() -> list[str]:
+    pages = []
+    for number, (heading, body) in enumerate(
+        [
+            ("§ 31", "Regionstyrelsen beslutar enligt protokoll 2024-02-13 att godkänna rapporten."),
+            ("§ 32", "Protokollet justeras digitalt.\n12"),
+            ("§ 33", "Barn- och ungdomsnämndens PROTOKOLL från mötet läggs till handlingarna."),
+            ("§ 34", "Sammanträdesdatum för 2025 fastställs senare."),
+        ],
+        start=1,
+    ):
+        pages.append(
+            "\n".join(
+                [
+                    "Regionstyrelsen",
+                    "PROTOKOLL",
+                    "Sida",
+                    f"{number}(4)",
+                    "Sammanträdesdatum",
+                    "2024-03-12",
+                    "Elektroniskt signerat Utdragsbestyrkande",
+                    "VISMA_SIGN_01_ATTRIBUTE_SAML_TransactionId",
+                    heading,
+                    body,
+                    "",
+                    "Justerandes sign",
+                    "Signerat av Anders Öberg (2024-03-14 10:12 CET)",
+                    "Transaktion 09222115557512345678",
+                    "3f2b8c1e-9d4a-4e6b-8a71-0c5d2e9f1a36",
+                    f"{number}",
+                ]
+            )
+        )
+    return pages
+
+
+def test_strip_running_headers_keeps_body_and_drops_furniture() -> None:
+    assert strip_running_headers(synthetic_pages()) == [
+        "§ 31\nRegionstyrelsen beslutar enligt protokoll 2024-02-13 att godkänna rapporten.",
+        "§ 32\nProtokollet justeras digitalt.\n12",
+        "§ 33\nBarn- och ungdomsnämndens PROTOKOLL från mötet läggs till handlingarna.",
+        "§ 34\nSammanträdesdatum för 2025 fastställs senare.",
+    ]
+
+
+def test_strip_running_headers_on_a_single_page_uses_known_patterns() -> None:
+    page = "\n".join(
+        [
+            "Regionstyrelsen Sida 1(1)",
+            "PROTOKOLL",
+            "Sammanträdesdatum 2024-03-12",
+            "enligt protokoll 2024-02-13",
+            "Sida 3 av 10",
+            "76(80)",
+            "Justerandes signatur Utdragsbestyrkande",
+            "1",
+        ]
+    )
+    assert strip_running_headers([page]) == ["Regionstyrelsen\nenligt protokoll 2024-02-13"]
+
+
+def test_repeated_lines_go_only_when_constant_or_stepping_with_the_page() -> None:
+    bodies = ["Inledning.", "Ärendet.", "Beslutet.", "Yttrandet.", "Avslutning."]
+    pages = [f"Regionstyrelsen\nDnr NLL-00{n * n}3-2024\n{bodies[n - 1]}\n{n + 10}" for n in range(1, 6)]
+    cleaned = strip_running_headers(pages)
+    assert cleaned == [f"Dnr NLL-00{n * n}3-2024\n{bodies[n - 1]}" for n in range(1, 6)]
