@@ -93,6 +93,24 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
             return row["meeting_id"]
         return key.split("#")[0] if resource == "agenda_items" else key
 
+    pd = diffs.get("paragraphs", ResourceDiff())
+    paragraphs_old, paragraphs_new = old.get("paragraphs", {}), new.get("paragraphs", {})
+
+    def numbers(keys: list[str], rows: dict) -> dict[str, list[int]]:
+        per: dict[str, list[int]] = defaultdict(list)
+        for key in keys:
+            row = rows[key]
+            per[row["meeting_id"]].append(int(row["number"]))
+        return per
+
+    para_added = numbers(pd.added, paragraphs_new)
+    para_removed = numbers(pd.removed, paragraphs_old)
+    para_changed = numbers(list(pd.changed), paragraphs_new)
+
+    def section_list(values: list[int]) -> str:
+        return ", ".join(f"§ {n}" for n in sorted(values))
+
+    protocol_meetings: set[str] = set()
     for resource, noun in (("agenda_items", "agenda item"), ("documents", "document")):
         diff = diffs.get(resource, ResourceDiff())
         old_rows, new_rows = old.get(resource, {}), new.get(resource, {})
@@ -104,7 +122,19 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
         for key, fields in diff.changed.items():
             row = new_rows[key]
             if resource == "documents" and row.get("kind") == "protokoll" and "sha256" in fields:
-                events[row["meeting_id"]].append(f"protocol replaced ({row.get('title')})")
+                meeting_id = row["meeting_id"]
+                protocol_meetings.add(meeting_id)
+                if para_changed.get(meeting_id) or para_added.get(meeting_id) or para_removed.get(meeting_id):
+                    parts = []
+                    if para_changed.get(meeting_id):
+                        parts.append(section_list(para_changed[meeting_id]))
+                    if para_added.get(meeting_id):
+                        parts.append("added " + section_list(para_added[meeting_id]))
+                    if para_removed.get(meeting_id):
+                        parts.append("removed " + section_list(para_removed[meeting_id]))
+                    events[meeting_id].append(f"protocol corrected ({'; '.join(parts)})")
+                else:
+                    events[meeting_id].append(f"protocol file replaced, no paragraph changed ({row.get('title')})")
             else:
                 per_meeting[parent_of(resource, key, row)]["changed"] += 1
         for meeting_id, counts in per_meeting.items():
@@ -113,6 +143,17 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
             for verb in ("added", "changed", "removed"):
                 if counts.get(verb):
                     events[meeting_id].append(f"{_plural(counts[verb], noun)} {verb}")
+    for meeting_id, added in para_added.items():
+        if meeting_id in protocol_meetings:
+            continue
+        index = next((i for i, e in enumerate(events[meeting_id]) if e == "protocol published"), None)
+        if index is not None:
+            events[meeting_id][index] = f"protocol published ({_plural(len(added), 'paragraph')})"
+        else:
+            events[meeting_id].append(f"{_plural(len(added), 'paragraph')} added")
+    for meeting_id, changed in para_changed.items():
+        if meeting_id not in protocol_meetings:
+            events[meeting_id].append(f"paragraphs re-read ({section_list(changed)})")
 
     lines = [f"{_meeting_label(key, meeting_row(key))}: {'; '.join(parts)}" for key, parts in events.items()]
     for resource, noun in (("committees", "committee"), ("organisations", "organisation")):

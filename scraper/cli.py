@@ -57,9 +57,11 @@ def cli(debug: bool) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the run report as JSON to this file.")
 @click.option("--today", help="Date that decides upcoming vs held (YYYY-MM-DD; default: today).")
 @click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries per request on timeouts, resets, 429 and 5xx.")
 @click.option("--author", help='Commit author as "Name <email>".')
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, author, quiet):
+def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries, author, quiet):
     """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
 
     Exit status: 0 when every source was fetched and every record was valid, 1 when some source
@@ -68,6 +70,7 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
     from dataclasses import replace
 
     from .config import load_config, select_portals
+    from .portal.http import HttpClient
     from .scrape import ScrapeOptions, run_scrape, write_report
 
     portals = select_portals(load_config(config_path), portal_id, base_url)
@@ -80,6 +83,7 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
     started = time.monotonic()
     report = run_scrape(ScrapeOptions(
         repo=repo, portals=portals, today=_today(today), author=parsed_author, force_init=force_init,
+        client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries),
         progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
     ))
     if report_path:
@@ -149,17 +153,27 @@ def serve(db_path, host, port, get_path):
 @click.option("--port", type=int, default=8765, show_default=True, help="Port of the first portal (Region Västerbotten); the next portal (Region Norrbotten) gets the next port. 0 picks free ports.")
 @click.option("--day", type=int, default=1, show_default=True, help="State of the portals over time: 1 agendas, 2 protocol published, 3 protocol corrected and a meeting cancelled.")
 @click.option("--no-conditional", is_flag=True, help="Do not answer conditional requests (no ETag/Last-Modified, never 304).")
-def replica(host, port, day, no_conditional):
-    """Run the bundled Meetings Plus replica portals on loopback until Ctrl-C."""
+@click.option("--faults", metavar="RATE|SPEC", help="Misbehave on purpose: a share of responses (0.3), or kinds and shares "
+              "(500:0.1,503:0.05,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05). "
+              "robots.txt and /__replica__/stats never misbehave.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault decisions: the same seed and requests give the same faults.")
+@click.option("--slow-seconds", type=float, default=3.0, show_default=True, help="How long a 'slow' fault keeps the client waiting.")
+@click.option("--retry-after", type=int, default=1, show_default=True, help="Retry-After (seconds) sent with a '429' fault.")
+def replica(host, port, day, no_conditional, faults, seed, slow_seconds, retry_after):
+    """Run the bundled Meetings Plus replica portals on loopback until Ctrl-C.
+
+    Counters (requests per kind, 304s, faults per kind) are served as JSON at /__replica__/stats.
+    """
     from .replica.server import start
 
     try:
-        running = start(host, port, day=day, conditional=not no_conditional)
+        running = start(host, port, day=day, conditional=not no_conditional, faults=faults, seed=seed,
+                        slow_seconds=slow_seconds, retry_after=retry_after)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     for portal_id in running.servers:
         _say(f"{portal_id}: {running.url(portal_id)}/committees")
-    _say(f"day {day}; Ctrl-C to stop")
+    _say(f"day {day}" + (f"; faults {faults} (seed {seed})" if faults else "") + "; Ctrl-C to stop")
     try:
         while True:
             time.sleep(3600)
@@ -196,6 +210,39 @@ def demo(workdir, no_serve, port, today):
         run_serve(result.database, port=port)
     finally:
         running.stop()
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Portals config (default: the project's portals.toml).")
+@click.option("--portal", "portal_id", help="Check only this portal id (default: all portals in the config).")
+@click.option("--base-url", help="Check the portal at this base URL instead (e.g. the replica: http://127.0.0.1:8765).")
+@click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
+@click.option("--meetings", "meetings_per_committee", type=click.IntRange(1, 10), default=2, show_default=True, help="Meeting pages to sample per committee.")
+@click.option("--today", help="Date that decides held vs upcoming when sampling meetings (YYYY-MM-DD; default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_committee, today, as_json):
+    """Check that a portal still has the markup the parsers expect, strategy by strategy.
+
+    Fetches the committee pages, the JSON meeting list where a committee id is known and a few
+    meeting pages, then reports what matched: HTML list, JSON API, side menu, protocol links and
+    button, agenda items (structured or text). Exit status 1 when a required strategy found nothing
+    or a page could not be fetched.
+    """
+    from dataclasses import replace
+
+    from .config import load_config, select_portals
+    from .doctor import dumps, run_doctor
+    from .portal.http import HttpClient
+
+    portals = select_portals(load_config(config_path), portal_id, base_url)
+    if delay is not None:
+        portals = [replace(p, delay=delay) for p in portals]
+    with HttpClient(cache_dir=None, timeout=timeout, retries=2, backoff=0.5, max_backoff=10.0) as client:
+        report = run_doctor(portals, client, today=_today(today), meetings=meetings_per_committee,
+                            progress=(lambda m: None) if as_json else (lambda m: _say(f"checking {m}")))
+    click.echo(dumps(report) if as_json else report.table())
+    sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
 
 
 def main() -> None:  # pragma: no cover

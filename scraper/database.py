@@ -48,9 +48,11 @@ def load_descriptor(package_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def build_database(package_dir: Path, db_path: Path) -> dict[str, int]:
+def build_database(package_dir: Path, db_path: Path, *, history: bool = True) -> dict[str, int]:
     """(Re)build the database from the package. Returns row counts per table.
 
+    When the package sits in a git repository, the history tables (``changes``, ``commits``,
+    ``<resource>_versions``) are updated incrementally from its commits and copied in.
     The database is written to a temporary file and moved into place, so a server reading the old
     file never sees a half-built one."""
     descriptor = load_descriptor(package_dir)
@@ -87,5 +89,12 @@ def build_database(package_dir: Path, db_path: Path) -> dict[str, int]:
             table.enable_fts(FTS_COLUMNS[name], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
     db.conn.commit()
     db.close()
+    repo_root = package_dir.resolve().parent
+    if history and (repo_root / ".git").exists():
+        from .history import HISTORY_DB, build_history, copy_history
+
+        build_history(repo_root)
+        for table in copy_history(repo_root / HISTORY_DB, tmp):
+            counts[table] = sqlite_utils.Database(tmp)[table].count
     tmp.replace(db_path)
     return counts

@@ -19,7 +19,11 @@ from pathlib import Path
 from .config import PROJECT_ROOT
 
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
-RESOURCE_ORDER = ("organisations", "committees", "meetings", "agenda_items", "documents")
+RESOURCE_ORDER = (
+    "organisations", "committees", "meetings", "agenda_items", "documents",
+    "paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items",
+)
+DERIVED = ("paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items")
 PACKAGE_DIR = "datapackage"
 TEXT_DIR = "text"
 

@@ -74,12 +74,90 @@ class Document:
     text_path: str | None = None
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    paragraph_id: str
+    meeting_id: str
+    document_id: str
+    number: int
+    title: str
+    case_number: str | None
+    decision: str | None
+    decision_kind: str | None
+    immediately_adjusted: bool
+    beslutsgang: str | None
+    notes: str | None
+    sent_to: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Attendance:
+    attendance_id: str
+    meeting_id: str
+    document_id: str
+    name: str
+    party: str | None
+    role: str
+    replaces: str | None
+    title: str | None
+    listed_under: str | None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    reservation_id: str
+    paragraph_id: str
+    meeting_id: str
+    name: str | None
+    party: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    proposal_id: str
+    paragraph_id: str
+    meeting_id: str
+    ordinal: int
+    name: str | None
+    party: str | None
+    stance: str | None
+
+
+@dataclass(frozen=True)
+class Correction:
+    correction_id: str
+    document_id: str
+    meeting_id: str
+    paragraph: int
+    description: str | None
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    summary_item_id: str
+    meeting_id: str
+    document_id: str
+    ordinal: int
+    title: str
+    decision: str | None
+    decision_kind: str | None
+    item_number: int | None
+    section: str | None
+
+
 RESOURCES: dict[str, type] = {
     "organisations": Organisation,
     "committees": Committee,
     "meetings": Meeting,
     "agenda_items": AgendaItem,
     "documents": Document,
+    "paragraphs": Paragraph,
+    "attendance": Attendance,
+    "reservations": Reservation,
+    "proposals": Proposal,
+    "corrections": Correction,
+    "summary_items": SummaryItem,
 }
 
 PRIMARY_KEYS: dict[str, str] = {name: fields(cls)[0].name for name, cls in RESOURCES.items()}

@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from . import changes as changes_mod
 from .config import Portal
 from .documents import text as text_mod
 from .errors import FetchError, MeetingsError, ParseError, RepoError
+from .documents import records as doc_records
 from .package import (
-    PACKAGE_DIR, PackageInfo, Tables, read_tables, read_texts, row_key, swap_into_place, text_path,
+    DERIVED, PACKAGE_DIR, PackageInfo, Tables, read_tables, read_texts, row_key, swap_into_place, text_path,
     to_table_row, write_package,
 )
 from .portal import api, pages
@@ -172,6 +174,17 @@ def meeting_records(committee_id: str, ref: pages.MeetingRef | None, page: pages
     return meeting, items, unique_docs
 
 
+_PARTIAL_PROTOCOL = re.compile(r"§|\bss-?\d|omedelbar|utdrag|bilaga|reservation|omröstning", re.I)
+
+
+def _processing_order(doc: dict) -> tuple[int, str]:
+    """Main protocols first, so paragraphs repeated in partial protocols (§ N, omedelbar justering) defer to it."""
+    if doc["kind"] != "protokoll":
+        return (2, doc["document_id"])
+    partial = bool(_PARTIAL_PROTOCOL.search(doc["title"]) or _PARTIAL_PROTOCOL.search(doc["document_id"].rsplit("/", 1)[-1]))
+    return (1 if partial else 0, doc["document_id"])
+
+
 def _document_row(meeting_id: str, link: pages.DocumentLink, item_id: str | None) -> dict:
     return {
         "document_id": f"{meeting_id}/{link.area}/{link.file_slug}",
@@ -223,7 +236,7 @@ class Run:
 
     def _drop_meeting(self, meeting_id: str) -> None:
         self.new["meetings"].pop(meeting_id, None)
-        for resource in ("agenda_items", "documents"):
+        for resource in ("agenda_items", "documents", *DERIVED):
             for key in self._children(resource, meeting_id):
                 del self.new[resource][key]
 
@@ -357,30 +370,64 @@ class Run:
             return
         for item in items:
             self._put("agenda_items", item, page.url)
-        for doc in documents:
+        for doc in sorted(documents, key=_processing_order):
+            fresh = False
             if doc["kind"] in portal.download:
-                doc = self.document(doc, old_docs.get(doc["document_id"]), source)
+                doc, fresh = self.document(doc, old_docs.get(doc["document_id"]), source)
             else:
                 previous = old_docs.get(doc["document_id"])
                 if previous and previous["url"] == doc["url"]:
                     doc = {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}
-            self._put("documents", doc, doc["url"])
+            if self._put("documents", doc, doc["url"]):
+                self.derived(doc, fresh, source)
+
+    def derived(self, doc: dict, fresh: bool, source: str) -> None:
+        """Paragraphs, attendance ... of a document: parsed anew when its bytes changed, else kept."""
+        document_id, meeting_id = doc["document_id"], doc["meeting_id"]
+        if not fresh:
+            paragraphs = {k for k, r in self.old["paragraphs"].items() if r["document_id"] == document_id}
+            for resource in DERIVED:
+                for key, row in self.old[resource].items():
+                    if row.get("document_id") == document_id or row.get("paragraph_id") in paragraphs:
+                        self.new[resource].setdefault(key, row)
+            return
+        text = self.texts.get(doc.get("text_path") or "")
+        if not text or doc["kind"] not in ("protokoll", "sammanfattning"):
+            return
+        try:
+            if doc["kind"] == "protokoll":
+                from .documents.protocol import parse_protocol
+
+                rows = doc_records.protocol_rows(parse_protocol(text).to_dict(), meeting_id, document_id)
+            else:
+                from .documents.summary import parse_summary
+
+                rows = doc_records.summary_rows(parse_summary(text, doc["url"]).to_dict(), meeting_id, document_id)
+        except Exception as exc:  # a parser bug must not stop the run; it is reported with the URL
+            self.report.error(doc["url"], "parse-document", f"{type(exc).__name__}: {exc}", source)
+            return
+        for resource, resource_rows in rows.items():
+            for row in resource_rows:
+                key = row_key(resource, to_table_row(resource, row))
+                if key not in self.new[resource]:
+                    self._put(resource, row, doc["url"])
 
     def _restore_meeting(self, meeting_id: str) -> None:
-        for resource in ("meetings", "agenda_items", "documents"):
+        for resource in ("meetings", "agenda_items", "documents", *DERIVED):
             for key, row in self.old[resource].items():
                 if (row.get("meeting_id") == meeting_id):
                     self.new[resource][key] = row
 
-    def document(self, doc: dict, previous: dict | None, source: str) -> dict:
-        """Download a document (conditionally) and extract its text unless its bytes are unchanged."""
+    def document(self, doc: dict, previous: dict | None, source: str) -> tuple[dict, bool]:
+        """Download a document (conditionally) and extract its text unless its bytes are unchanged.
+        Returns the document row and whether its text was extracted anew."""
         try:
             response = self.client.get(doc["url"])
         except FetchError as exc:
             self.report.error(doc["url"], "fetch", exc.reason, source)
             if previous:
-                return {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}
-            return doc
+                return {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}, False
+            return doc, False
         if not response.not_modified:
             self.report.documents_downloaded += 1
         data = response.content
@@ -389,7 +436,7 @@ class Run:
         rel = text_path(doc["document_id"])
         if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
             doc.update(pages=previous["pages"] or None, text_status=previous["text_status"], text_path=previous["text_path"] or None)
-            return doc
+            return doc, False
         try:
             extracted = text_mod.extract_text(data, source=doc["url"])
         except text_mod.NotAPdf as exc:
@@ -405,7 +452,8 @@ class Run:
             self.report.documents_extracted += 1
             self.texts[rel] = extracted.text.rstrip("\n") + "\n"
             doc.update(pages=extracted.page_count, text_status="extracted", text_path=rel)
-        return doc
+            return doc, True
+        return doc, False
 
     # --- finish ----------------------------------------------------------
 

@@ -21,7 +21,7 @@ def scrape(repo: Path, config: Path, *extra: str) -> tuple[int, str, dict]:
     report = repo.parent / f"report-{len(list(repo.parent.glob('report-*')))}.json"
     result = CliRunner().invoke(cli, [
         "scrape", "--config", str(config), "--repo", str(repo), "--report", str(report),
-        "--today", TODAY.isoformat(), "--delay", "0", *extra,
+        "--today", TODAY.isoformat(), "--delay", "0", "--retries", "0", "--timeout", "5", *extra,
     ])
     data = json.loads(report.read_text()) if report.exists() else {}
     return result.exit_code, result.output, data
@@ -174,7 +174,10 @@ def test_project_datapackage_is_valid_and_current():
     assert committed["resources"] == descriptor(PackageInfo())["resources"]
 
 
-@pytest.mark.parametrize("resource", ["organisations", "committees", "meetings", "agenda_items", "documents"])
+@pytest.mark.parametrize("resource", [
+    "organisations", "committees", "meetings", "agenda_items", "documents",
+    "paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items",
+])
 def test_record_types_match_schemas(resource):
     from scraper.package import columns
     from scraper.records import column_names

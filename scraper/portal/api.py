@@ -43,6 +43,11 @@ def parse_committee_meetings(text: str, url: str) -> list[ApiMeeting]:
     for index, entry in enumerate(data):
         if not isinstance(entry, dict) or "Id" not in entry:
             raise ParseError(url, f"meeting #{index} has no 'Id'")
+        ident = entry["Id"]
+        if isinstance(ident, str) and ident.strip().isdigit():
+            ident = int(ident)
+        if isinstance(ident, bool) or not isinstance(ident, int):
+            raise ParseError(url, f"meeting #{index} has an unusable 'Id' {entry['Id']!r} (expected an integer)")
         label = str(entry.get("DateLabel") or "")
-        meetings.append(ApiMeeting(int(entry["Id"]), find_date(label), label))
+        meetings.append(ApiMeeting(ident, find_date(label), label))
     return meetings

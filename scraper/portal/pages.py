@@ -351,18 +351,21 @@ def _item_from_node(node: LexborNode, ordinal: int, base_url: str) -> AgendaEntr
     body_node = next((n for sel in ("[class*=text]", "[class*=body]", "[class*=description]") for n in node.css(sel)), None)
     description = None
     if body_node is not None:
-        lines = [
-            " ".join(p.text(separator=" ", strip=True).split())
-            for p in body_node.css("p, li, div")
-            if not p.css_first("p, li, div")
-        ]
-        lines = [ln for ln in lines if ln and ln not in case_numbers]
-        description = "\n".join(lines) or _text(body_node) or None
-        if not case_numbers and description:
-            for line in description.splitlines():
-                match = CASE_LINE.match(line)
-                if match:
+        blocks = [n for n in body_node.css("p, li, div") if n.mem_id != body_node.mem_id]
+        innermost = [b for b in blocks if not any(c.mem_id != b.mem_id for c in b.css("p, li, div"))]
+        if innermost:
+            lines = [_text(b) for b in innermost if not re.search(r"case|diarie|dnr", b.attributes.get("class") or "", re.I)]
+        else:
+            lines = [_text(body_node)]
+        kept = []
+        for line in lines:
+            match = CASE_LINE.match(line)
+            if match:
+                if match[1] not in case_numbers:
                     case_numbers.append(match[1])
+            elif line and line not in case_numbers:
+                kept.append(line)
+        description = "\n".join(kept) or None
     attachments = _document_links(node, base_url, item_ordinal=ordinal)
     return AgendaEntry(ordinal, number, title, case_numbers, description, attachments)
 

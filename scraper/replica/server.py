@@ -1,8 +1,15 @@
 """The replica's HTTP server: one loopback server per portal, serving pages, JSON and PDFs.
 
 It answers conditional requests like a normal web server (strong ETag from the body,
-``Last-Modified`` per day), which can be switched off, and counts the requests it served so tests
-can check what a run cost.
+``Last-Modified`` per day), which can be switched off, can misbehave on purpose (see
+``faults.py``: error statuses, 429, slow answers, resets, truncated bodies, damaged PDFs, changed
+markup; reproducible for a seed), and counts what it served so tests can check what a run cost.
+
+Counters (``/__replica__/stats`` as JSON, ``RunningReplica.stats(portal_id)``): one per kind of
+resource (``committees``, ``committee``, ``meeting``, ``document``, ``api``, ``robots``, ``other``),
+``total`` (every request but the stats endpoint), ``conditional`` (requests carrying
+``If-None-Match`` or ``If-Modified-Since``), ``not_modified`` (304 answers), ``faults`` and
+``fault:KIND`` per kind of misbehaviour.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
+import struct
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import content as content_mod
 from . import render
+from .faults import EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -32,13 +42,30 @@ class ReplicaState:
     day: int
     today: date
     conditional: bool = True
+    faults: FaultInjector | None = None
     requests: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
-    def count(self, kind: str) -> None:
+    def count(self, kind: str, conditional: bool = False) -> None:
+        """Count one request for a resource of ``kind``."""
         with self.lock:
             self.requests[kind] += 1
-            self.requests["total"] += 1
+            if kind != "stats":
+                self.requests["total"] += 1
+                if conditional:
+                    self.requests["conditional"] += 1
+
+    def note(self, key: str) -> None:
+        """Count an outcome (``not_modified``, ``fault:KIND``, ...) without counting a request."""
+        with self.lock:
+            self.requests[key] += 1
+            if key.startswith("fault:"):
+                self.requests["faults"] += 1
+
+    def snapshot(self) -> Counter:
+        with self.lock:
+            return Counter(self.requests)
 
 
 @dataclass
@@ -68,8 +95,7 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
     if path in ("/", "/committees"):
         return "committees", Reply(200, render.committee_list(portal).encode(), html)
     if path == "/__replica__/stats":
-        with state.lock:
-            body = json.dumps(dict(state.requests), sort_keys=True).encode()
+        body = json.dumps(dict(state.snapshot()), sort_keys=True).encode()
         return "stats", Reply(200, body, "application/json")
     if path in docs:
         pdf = content_mod.render_document(docs[path])
@@ -117,38 +143,117 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         path = unquote(urlsplit(self.path).path)
-        kind, reply = route(self.state, path)
-        self.state.count(kind)
+        state = self.state
+        conditional_request = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+        kind, reply = route(state, path)
+        state.count(kind, conditional_request)
+        fault, injector = None, state.faults
+        if injector is not None and kind not in EXEMPT:
+            fault = injector.decide(reply.status, reply.content_type, reply.body)
+            if fault is not None:
+                state.note(f"fault:{fault.kind}")
+        if fault is not None:
+            if fault.kind == "reset":
+                self._reset()
+                return
+            if fault.kind == "slow":
+                if state.stopping.wait(injector.slow_seconds):
+                    return
+                fault = None  # then answer normally, too late for a client with a shorter timeout
+            else:
+                self._misbehave(fault, reply, head, injector.retry_after)
+                return
         etag = '"' + hashlib.sha256(reply.body).hexdigest()[:32] + '"'
-        modified = format_datetime(datetime(2024, 1, 1, tzinfo=timezone.utc).replace(day=min(self.state.day, 28)), usegmt=True)
-        if self.state.conditional and reply.status == 200 and kind != "stats":
-            if self.headers.get("If-None-Match") == etag:
-                self.state.count("not_modified")
+        modified = format_datetime(datetime(2024, 1, 1, tzinfo=timezone.utc).replace(day=min(state.day, 28)), usegmt=True)
+        validators = state.conditional and reply.status == 200 and kind != "stats"
+        if validators and conditional_request:
+            if self.headers.get("If-None-Match") == etag or (
+                not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == modified
+            ):
+                state.note("not_modified")
                 self.send_response(304)
                 self.send_header("ETag", etag)
+                self.send_header("Last-Modified", modified)
                 self.end_headers()
                 return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
-        if self.state.conditional and reply.status == 200 and kind != "stats":
+        if validators:
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
         self.end_headers()
         if not head:
             self.wfile.write(reply.body)
 
+    def _reset(self) -> None:
+        """Close the connection without an answer; SO_LINGER 0 makes the close a TCP reset."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self.rfile.close()
+        self.connection.close()
+
+    def _misbehave(self, fault, reply: Reply, head: bool, retry_after: int) -> None:
+        self.close_connection = True
+        status, body, content_type = reply.status, reply.body, reply.content_type
+        headers: list[tuple[str, str]] = []
+        send = None  # bytes to send when fewer than announced
+        if fault.kind in ("500", "503", "429"):
+            status, body, content_type = int(fault.kind), error_page(int(fault.kind)), "text/html; charset=utf-8"
+            if fault.kind == "429":
+                headers.append(("Retry-After", str(retry_after)))
+        elif fault.kind == "truncate":
+            send = body[: truncated_length(len(body), fault.rng)]
+        elif fault.kind == "corrupt_pdf":
+            body = corrupt_pdf(body, fault.rng)
+        elif fault.kind == "markup":
+            body = change_markup(body.decode("utf-8")).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body if send is None else send)
+            self.wfile.flush()
+
 
 class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address) -> None:
+        """Clients that gave up (timeouts, resets) are expected; anything else is printed."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def make_injector(portal_id: str, faults: "str | float | FaultPlan | None", seed: int | str = 0, *,
+                  slow_seconds: float = 3.0, retry_after: int = 1) -> FaultInjector | None:
+    """The fault injector of one portal server (None without faults); raises FaultSpecError."""
+    plan = FaultPlan.parse(faults)
+    if plan is None:
+        return None
+    return FaultInjector(plan, seed=seed, name=portal_id, slow_seconds=slow_seconds, retry_after=retry_after)
+
 
 def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: int = 1,
-                today: date | None = None, conditional: bool = True) -> ReplicaServer:
+                today: date | None = None, conditional: bool = True,
+                faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
+                slow_seconds: float = 3.0, retry_after: int = 1) -> ReplicaServer:
+    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan."""
     if host not in LOOPBACK:
         raise ValueError(f"the replica only listens on loopback ({', '.join(LOOPBACK)}), not {host!r}")
-    state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional)
+    injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
+    state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -169,10 +274,34 @@ class RunningReplica:
             server.state.day = day  # type: ignore[attr-defined]
 
     def stats(self, portal_id: str) -> Counter:
-        return self.servers[portal_id].state.requests  # type: ignore[attr-defined]
+        """A copy of the portal's counters (see the module docstring)."""
+        return self.servers[portal_id].state.snapshot()  # type: ignore[attr-defined]
+
+    def reset_stats(self) -> None:
+        for server in self.servers.values():
+            state = server.state  # type: ignore[attr-defined]
+            with state.lock:
+                state.requests.clear()
+
+    def set_faults(self, faults: "str | float | FaultPlan | None", seed: int | str = 0, *,
+                   slow_seconds: float | None = None, retry_after: int | None = None) -> None:
+        """Change the misbehaviour of every portal (None: none); the RNGs restart from ``seed``."""
+        for portal_id, server in self.servers.items():
+            state = server.state  # type: ignore[attr-defined]
+            old = state.faults
+            state.faults = make_injector(
+                portal_id, faults, seed,
+                slow_seconds=slow_seconds if slow_seconds is not None else (old.slow_seconds if old else 3.0),
+                retry_after=retry_after if retry_after is not None else (old.retry_after if old else 1),
+            )
+
+    def set_conditional(self, conditional: bool) -> None:
+        for server in self.servers.values():
+            server.state.conditional = conditional  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         for server in self.servers.values():
+            server.state.stopping.set()  # type: ignore[attr-defined]
             server.shutdown()
             server.server_close()
         for thread in self.threads:
@@ -189,12 +318,18 @@ PORTAL_IDS = ("vasterbotten", "norrbotten")
 
 
 def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date | None = None,
-          conditional: bool = True) -> RunningReplica:
+          conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
+          slow_seconds: float = 3.0, retry_after: int = 1) -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
-    port), the next ones on the following ports (or free ports when ``port`` is 0)."""
+    port), the next ones on the following ports (or free ports when ``port`` is 0).
+
+    ``faults`` (a rate such as 0.3 or a spec such as ``"500:0.1,markup:0.05"``, see
+    ``faults.py``) makes each portal misbehave reproducibly for ``seed``."""
+    FaultPlan.parse(faults)  # refuse a bad spec before binding any port
     servers, threads = {}, []
     for index, portal_id in enumerate(PORTAL_IDS):
-        server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional)
+        server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
+                             faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after)
         thread = threading.Thread(target=server.serve_forever, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server

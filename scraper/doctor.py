@@ -1,0 +1,269 @@
+"""``meetings doctor``: does the portal still look the way the parsers expect?
+
+It fetches a few pages of each portal (the committee list when committees are ``"all"``, each
+committee page, the JSON meeting list when a committee id is configured or found, and a couple of
+meeting pages per committee: the latest held meeting and the next upcoming one) and reports,
+strategy by strategy, what matched and what did not:
+
+- ``committee list``: links to ``/committees/{slug}`` on ``/committees`` (required when
+  committees are ``"all"``);
+- ``html list``: ``a.accessible-table-cell`` rows on the committee page (required unless the page
+  shows the list is rendered by script: empty ``#committeesRecentContent`` containers);
+- ``json api``: ``/api/v2.0/committees/{id}/meetings`` (required when the HTML list is empty);
+- ``meeting page``: the sampled meeting pages are recognised (required);
+- ``side menu``: meeting links on a meeting page (required);
+- ``protocol links``: ``/protocol/`` document links (informational: a protocol may not be out yet);
+- ``protocol button``: ``#openProtocol`` (required: every meeting page has it, even disabled);
+- ``agenda items``: structured markup first, then the text strategy (required: some item on the
+  sampled pages that have an agenda; a fall back to the text strategy is a warning).
+
+A required strategy that found nothing is ``fail``; a page that could not be fetched is
+``error``; either makes the exit status 1. The parsers are those of the scraper
+(``scraper/portal/pages.py``, ``api.py``), so what the doctor sees is what a run would see.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Callable
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .config import Portal
+from .errors import FetchError, ParseError
+from .portal import api, pages
+from .portal.http import HttpClient
+
+OK, WARN, FAIL, SKIP, ERROR = "ok", "warn", "fail", "skip", "error"
+MAX_ALL_COMMITTEES = 3
+
+
+@dataclass
+class Check:
+    portal: str
+    committee: str
+    name: str
+    status: str
+    found: int | None
+    detail: str
+    url: str | None = None
+    required: bool = False
+
+
+@dataclass
+class DoctorReport:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.status in (FAIL, ERROR) for c in self.checks)
+
+    def add(self, *args, **kwargs) -> Check:
+        check = Check(*args, **kwargs)
+        self.checks.append(check)
+        return check
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "failed": [f"{c.portal}/{c.committee}: {c.name}" for c in self.checks if c.status in (FAIL, ERROR)],
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+    def table(self) -> str:
+        header = ("portal", "committee", "check", "status", "found", "detail")
+        rows = [(c.portal, c.committee, c.name, c.status.upper() if c.status in (FAIL, ERROR) else c.status,
+                 "-" if c.found is None else str(c.found), c.detail) for c in self.checks]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+        lines = ["  ".join(value.ljust(widths[i]) for i, value in enumerate(row[:5])) + "  " + row[5] for row in [header, *rows]]
+        failed = [c for c in self.checks if c.status in (FAIL, ERROR)]
+        verdict = "all required strategies matched" if not failed else (
+            f"{len(failed)} required check(s) failed: " + "; ".join(f"{c.portal}/{c.committee} {c.name}" for c in failed))
+        return "\n".join([*lines, "", verdict])
+
+
+def _fetch(client: HttpClient, report: DoctorReport, portal: Portal, committee: str, what: str, url: str) -> str | None:
+    try:
+        return client.get(url, conditional=False).text
+    except FetchError as exc:
+        report.add(portal.id, committee, what, ERROR, None, f"could not fetch: {exc.reason}", url, True)
+        return None
+
+
+def _list_containers(html: str) -> list[str]:
+    tree = LexborHTMLParser(html)
+    return [f"#{ident}" for ident in ("committeesRecentContent", "committeesUpcomingContent") if tree.css_first(f"#{ident}") is not None]
+
+
+def _samples(refs: list[pages.MeetingRef], today: date, count: int) -> list[pages.MeetingRef]:
+    """The latest held meeting and the next upcoming one, then the most recent others."""
+    dated = [r for r in refs if r.date]
+    past = sorted((r for r in dated if r.date < today), key=lambda r: r.date, reverse=True)
+    upcoming = sorted((r for r in dated if r.date >= today), key=lambda r: r.date)
+    chosen: list[pages.MeetingRef] = []
+    for ref in [*past[:1], *upcoming[:1], *past[1:], *upcoming[1:], *(r for r in refs if not r.date)]:
+        if ref not in chosen and len(chosen) < count:
+            chosen.append(ref)
+    return chosen
+
+
+def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
+    url = f"{portal.base_url}/committees/{slug}"
+    html = _fetch(client, report, portal, slug, "committee page", url)
+    if html is None:
+        return
+    try:
+        page = pages.parse_committee_page(html, url)
+    except ParseError as exc:
+        report.add(portal.id, slug, "committee page", FAIL, None, exc.reason, url, True)
+        return
+
+    # --- HTML list
+    refs = [r for r in page.meetings]
+    containers = _list_containers(html)
+    script_rendered = not refs and bool(containers) and not any(
+        LexborHTMLParser(html).css_first(c).css_first("a[href]") is not None for c in containers)
+    if page.strategy == "accessible-table-cell" and refs:
+        dated = sum(1 for r in refs if r.date)
+        status = OK if dated == len(refs) else WARN
+        detail = f"a.accessible-table-cell rows, {dated} with a date"
+        if status == WARN:
+            detail += f"; {len(refs) - dated} without a date in aria-label or text"
+        report.add(portal.id, slug, "html list", status, len(refs), detail, url, True)
+    elif refs:
+        report.add(portal.id, slug, "html list", WARN, len(refs),
+                   f"no a.accessible-table-cell rows; matched by the fallback '{page.strategy}'", url, True)
+    elif script_rendered:
+        report.add(portal.id, slug, "html list", WARN, 0,
+                   f"no a.accessible-table-cell rows; {', '.join(containers)} empty: the list is rendered by script, "
+                   "so the JSON API or the side menu must supply the meetings", url, False)
+    else:
+        missing = "no a.accessible-table-cell rows"
+        missing += f", {', '.join(containers)} without meeting links" if containers else \
+            ", no #committeesRecentContent or #committeesUpcomingContent container"
+        report.add(portal.id, slug, "html list", FAIL, 0, missing + ": the list markup has changed", url, True)
+
+    # --- JSON API
+    committee_id = portal.committee_ids.get(slug) or page.portal_committee_id
+    api_refs: list[pages.MeetingRef] = []
+    api_required = not refs
+    if committee_id is None:
+        report.add(portal.id, slug, "json api", FAIL if api_required and script_rendered else SKIP, None,
+                   "no committee id in the config (committee_ids) or on the committee page", None, api_required and script_rendered)
+    else:
+        api_url = api.committee_meetings_url(portal.base_url, committee_id)
+        text = _fetch(client, report, portal, slug, "json api", api_url)
+        if text is not None:
+            try:
+                listed = api.parse_committee_meetings(text, api_url)
+            except ParseError as exc:
+                report.add(portal.id, slug, "json api", FAIL if api_required else WARN, 0, exc.reason, api_url, api_required)
+            else:
+                dated = [m for m in listed if m.date]
+                source = "config" if portal.committee_ids.get(slug) else "committee page"
+                status = OK if dated else (FAIL if api_required else WARN)
+                report.add(portal.id, slug, "json api", status, len(listed),
+                           f"meetings for committee id {committee_id} (id from the {source}), {len(dated)} with a date", api_url, api_required)
+                api_refs = [pages.MeetingRef(url=f"{portal.base_url}/committees/{slug}/mote-{m.date.isoformat()}", committee_slug=slug,
+                                             slug=f"mote-{m.date.isoformat()}", date=m.date, label=m.label,
+                                             portal_meeting_id=m.portal_meeting_id) for m in dated]
+
+    # --- meeting pages
+    candidates = refs or api_refs
+    if not candidates:
+        seeds = pages.parse_meeting_links(html, url, slug)
+        candidates = [pages.MeetingRef(url=s, committee_slug=slug, slug=s.rstrip("/").rsplit("/", 1)[-1], date=None, label="") for s in seeds]
+    sampled = _samples(candidates, today, meetings)
+    if not sampled:
+        report.add(portal.id, slug, "meeting page", FAIL, 0, "no meeting page to sample: no list, no API, no meeting link on the committee page", url, True)
+        return
+    parsed: list[tuple[pages.MeetingRef, pages.MeetingPage, str]] = []
+    for ref in sampled:
+        meeting_html = _fetch(client, report, portal, slug, "meeting page", ref.url)
+        if meeting_html is None:
+            continue
+        try:
+            parsed.append((ref, pages.parse_meeting_page(meeting_html, ref.url), meeting_html))
+        except ParseError as exc:
+            report.add(portal.id, slug, "meeting page", FAIL, None, exc.reason, ref.url, True)
+    if not parsed:
+        return
+    names = ", ".join(p.slug for _, p, _ in parsed)
+    report.add(portal.id, slug, "meeting page", OK, len(parsed), f"recognised: {names}", parsed[0][1].url, True)
+
+    # --- side menu
+    side = max(len([r for r in p.side_meetings if r.committee_slug == slug]) for _, p, _ in parsed)
+    if side:
+        report.add(portal.id, slug, "side menu", OK, side, "links to the committee's meetings on a meeting page", parsed[0][1].url, True)
+    else:
+        report.add(portal.id, slug, "side menu", FAIL, 0, f"no links to /committees/{slug}/... on the sampled meeting pages", parsed[0][1].url, True)
+
+    # --- protocols
+    protocol_links = sum(1 for _, p, _ in parsed for d in p.documents if d.kind == "protokoll")
+    protocol_links += sum(1 for _, p, _ in parsed for it in p.agenda_items for d in it.attachments if d.area == "protocol")
+    with_protocol = sum(1 for _, p, _ in parsed if any(d.kind == "protokoll" for d in p.documents))
+    report.add(portal.id, slug, "protocol links", OK if protocol_links else WARN, protocol_links,
+               f"/protocol/ links on {with_protocol} of {len(parsed)} pages" + ("" if protocol_links else " (no protocol published yet?)"),
+               parsed[0][1].url, False)
+    buttons = sum(1 for _, _, h in parsed if LexborHTMLParser(h).css_first("#openProtocol") is not None)
+    report.add(portal.id, slug, "protocol button", OK if buttons else FAIL, buttons,
+               f"#openProtocol on {buttons} of {len(parsed)} pages" + ("" if buttons else ": the protocol tab markup has changed"),
+               parsed[0][1].url, True)
+
+    # --- agenda items
+    with_agenda = [(r, p) for r, p, _ in parsed if not p.agenda_missing and not (p.cancelled and not p.agenda_items)]
+    structured = sum(len(p.agenda_items) for _, p in with_agenda if p.agenda_strategy == "structured")
+    text = sum(len(p.agenda_items) for _, p in with_agenda if p.agenda_strategy == "text")
+    per_page = "; ".join(f"{p.slug}: {len(p.agenda_items)} ({p.agenda_strategy})" for _, p in with_agenda)
+    if not with_agenda:
+        report.add(portal.id, slug, "agenda items", SKIP, None, "no sampled page has an agenda published", None, False)
+    elif structured:
+        report.add(portal.id, slug, "agenda items", OK, structured + text, f"structured markup (.agenda-item); {per_page}", with_agenda[0][1].url, True)
+    elif text:
+        report.add(portal.id, slug, "agenda items", WARN, text,
+                   f"no structured agenda items (.agenda-item); the text strategy found them: {per_page}", with_agenda[0][1].url, True)
+    else:
+        report.add(portal.id, slug, "agenda items", FAIL, 0,
+                   f"neither structured markup (.agenda-item) nor the text strategy found agenda items: {per_page}", with_agenda[0][1].url, True)
+
+
+def check_portal(client: HttpClient, portal: Portal, *, today: date | None = None, meetings: int = 2,
+                 report: DoctorReport | None = None, progress: Callable[[str], None] = lambda m: None) -> DoctorReport:
+    report = report or DoctorReport()
+    today = today or date.today()
+    client.set_host_delay(portal.base_url, portal.delay)
+    slugs = list(portal.committees or ())
+    if portal.committees is None:
+        url = f"{portal.base_url}/committees"
+        html = _fetch(client, report, portal, "-", "committee list", url)
+        if html is None:
+            return report
+        try:
+            listed = pages.parse_committee_list(html, url)
+        except ParseError as exc:
+            report.add(portal.id, "-", "committee list", FAIL, 0, exc.reason, url, True)
+            return report
+        slugs = [c.slug for c in listed][:MAX_ALL_COMMITTEES]
+        more = f"; checking the first {len(slugs)}" if len(listed) > len(slugs) else ""
+        report.add(portal.id, "-", "committee list", OK, len(listed), f"links to /committees/{{slug}}{more}", url, True)
+    for slug in slugs:
+        progress(f"{portal.id}/{slug}")
+        check_committee(client, report, portal, slug, today, meetings)
+    return report
+
+
+def run_doctor(portals: list[Portal], client: HttpClient, *, today: date | None = None, meetings: int = 2,
+               progress: Callable[[str], None] = lambda m: None) -> DoctorReport:
+    report = DoctorReport()
+    for portal in portals:
+        check_portal(client, portal, today=today, meetings=meetings, report=report, progress=progress)
+    return report
+
+
+def dumps(report: DoctorReport) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+
+
+__all__ = ["Check", "DoctorReport", "check_portal", "run_doctor", "dumps"]

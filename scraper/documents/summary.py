@@ -1,0 +1,517 @@
+"""Parse plain-language meeting summaries ("Sammanfattning från regionstyrelsen den 8 april 2025").
+
+Regions publish short summaries of the decisions of a meeting, either as a PDF
+or as a web page. They are not protocols: there are no paragraph numbers, only
+item headings followed by a few paragraphs of explanation and, usually, one
+sentence stating the decision ("Regionfullmäktige har beslutat att ...",
+"Regionstyrelsen föreslår att regionfullmäktige beslutar att ..."). At the
+end a numbered list ("Övriga ärenden som ...") names the other items of the
+agenda with their printed numbers.
+
+Layout clues used to tell headings from body text
+-------------------------------------------------
+* Paragraphs are separated by blank lines. A block that starts with a
+  lower-case letter after a block without a final full stop is the same
+  paragraph broken by a page break (PDF) or by the web renderer, and is joined
+  to it. A bare URL block repeating a URL already seen is a page footer.
+* PDF layout (wrapped lines): an item heading is the first line of a block
+  that runs straight into its body text; it is short (under three quarters of
+  the body line width) and does not end a sentence. A heading may wrap when a
+  line ends with a function word ("och", "till", ...) or the next line is as
+  short. A heading standing alone between blank lines is a sub-heading of the
+  item above (as long as that item has not stated its decision yet).
+* Web layout (one paragraph per line): a short line without final
+  punctuation is a heading. A heading directly after an item title, or after
+  an item that already has sub-headings and no decision yet, is a sub-heading.
+* A heading followed by numbered lines ("11. Ramförändringar ...") opens a
+  section of other items; each numbered line is an item with its number.
+* "Regionstyrelsens beslut:" or "Beslut:" introduces a decision given as a
+  list; the points are joined with spaces.
+
+Decision kinds: "beslut" (the organ decided), "forslag_till_fullmaktige" (the
+text proposes that fullmäktige decides), "information" (an information item
+without a decision) or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from scraper.documents.protocol import (
+    MONTHS,
+    _FUNCTION_WORDS,
+    _ORG_MENTION_RE,
+    _ORG_STOPWORDS,
+    _SPACES_RE,
+    find_date,
+    join_lines,
+    looks_like_protocol,
+    normalise_text,
+    split_sentences,
+)
+
+__all__ = ["Summary", "SummaryItem", "detect_kind", "looks_like_summary", "parse_summary"]
+
+
+@dataclass
+class SummaryItem:
+    title: str
+    decision: str | None = None
+    decision_kind: str | None = None
+    item_number: int | None = None
+    section: str = "main"
+    subheadings: list[str] = field(default_factory=list)
+    decision_items: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "decision": self.decision,
+            "decision_kind": self.decision_kind,
+            "item_number": self.item_number,
+            "section": self.section,
+            "subheadings": list(self.subheadings),
+        }
+
+
+@dataclass
+class Summary:
+    organisation: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None
+    meeting_url: str | None = None
+    items: list[SummaryItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": "summary",
+            "organisation": self.organisation,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date,
+            "meeting_url": self.meeting_url,
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+_URL_RE = re.compile(r"https?://[^\s<>\"')\]]{1,500}")
+_MD_LINK_RE = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
+_BULLET_LINE_RE = re.compile(r"^[•\-–—*·▪●]\s+")
+_NUMBERED_RE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+_DECISION_LABEL_RE = re.compile(r"^(?:[\wåäöÅÄÖ\- ]{0,60}s\s+)?[Bb]eslut(?:et)?\s*:\s*(?P<rest>.*)$")
+_INTRO_HEADING_RE = re.compile(
+    r"^(?:ärenden\s+och\s+(?:tillhörande\s+)?handlingar|protokoll\s+och\s+handlingar|handlingar|innehåll|läs\s+mer)$",
+    re.IGNORECASE,
+)
+_MONTH_ALT = "|".join(MONTHS)
+_TITLE_RE = re.compile(
+    rf"Sammanfattning\s+(?:från\s+|av\s+|för\s+)?(?:mötet\s+(?:i|med)\s+|sammanträdet\s+(?:i|med)\s+)?"
+    rf"(?P<committee>[\wåäöÅÄÖ\-]{{3,40}}(?:\s+[\wåäöÅÄÖ\-]{{2,40}}){{0,3}}?)\s+(?:den\s+)?(?P<date>\d{{1,2}}\s+(?:{_MONTH_ALT})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
+    re.IGNORECASE,
+)
+_SUM_ORGAN = (
+    r"(?:[Rr]egion|[Kk]ommun|[Ll]andstings|[Kk]yrko)?(?:fullmäktige|styrelsen)"
+    r"|[\wåäö\-]{2,40}?(?:nämnden|utskottet|beredningen|direktionen)"
+)
+_DECISION_VERBS = (
+    r"beslutat|beslutar|beslutade|godkänt|godkänner|godkände|fastställt|fastställer|fastställde|föreslår|föreslog"
+    r"|antagit|antar|antog|avslagit|avslår|avslog|återremitterat|återremitterar|återremitterade|bifallit|bifaller"
+    r"|bordlagt|tillstyrkt|tillstyrker|valt|väljer|utsett|utser|ger\s+\w+\s+i\s+uppdrag|gett\s+\w+\s+i\s+uppdrag"
+)
+_DECISION_PATTERNS = [
+    re.compile(rf"\b(?P<organ>{_SUM_ORGAN})\s+(?:har\s+|hade\s+)?(?:nu\s+)?(?:{_DECISION_VERBS})\b", re.IGNORECASE),
+    re.compile(rf"\bhar\s+(?P<organ>{_SUM_ORGAN})\s+(?:beslutat|godkänt|fastställt|antagit|avslagit|återremitterat|valt|utsett)\b", re.IGNORECASE),
+    re.compile(rf"\b(?:föreslår|beslutar|beslutade|föreslog)\s+(?P<organ>{_SUM_ORGAN})\b", re.IGNORECASE),
+]
+_ORGAN_HINT_RE = re.compile(r"fullmäktige|styrelsen|nämnden|utskottet|beredningen|direktionen", re.IGNORECASE)
+_PROPOSAL_TO_COUNCIL_RE = re.compile(r"föreslå\w*\b[^.]{0,160}?fullmäktige|fullmäktige\s+föreslås", re.IGNORECASE)
+_INFORMATION_RE = re.compile(r"\binformation\b|\binformerar\b|\binformerade\b", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------
+# Blocks
+# --------------------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Paragraph blocks (lists of lines) of normalised text, page breaks and footers undone."""
+    raw: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        line = _SPACES_RE.sub(" ", line).strip()
+        if line:
+            current.append(line)
+        elif current:
+            raw.append(current)
+            current = []
+    if current:
+        raw.append(current)
+    seen_urls: set[str] = set()
+    blocks: list[list[str]] = []
+    for block in raw:
+        if len(block) == 1 and _URL_RE.fullmatch(block[0].rstrip("/ ")):
+            url = block[0].rstrip("/ ")
+            if url in seen_urls:
+                continue
+            seen_urls.add(url)
+        if blocks and block[0][:1].islower() and not _ends_paragraph(blocks[-1][-1]) and not _is_link_block(blocks[-1]):
+            blocks[-1] = blocks[-1] + block
+            continue
+        blocks.append(block)
+    return blocks
+
+
+def _ends_paragraph(line: str) -> bool:
+    return line.rstrip("”\"')").endswith((".", "!", "?", ":"))
+
+
+def _is_link_block(block: list[str]) -> bool:
+    text = " ".join(block)
+    stripped = _MD_LINK_RE.sub("", _URL_RE.sub("", text)).strip(" .,:()")
+    return len(block) <= 2 and (bool(_URL_RE.search(text)) or bool(_MD_LINK_RE.search(text))) and len(stripped) < 40
+
+
+def _body_width(blocks: list[list[str]]) -> int:
+    lengths = sorted(len(line) for block in blocks if len(block) > 1 for line in block)
+    if len(lengths) < 5:
+        return 0
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _is_wrapped_layout(blocks: list[list[str]]) -> bool:
+    prose = [b for b in blocks if not _BULLET_LINE_RE.match(b[0]) and not _NUMBERED_RE.match(b[0])]
+    if not prose:
+        return False
+    multi = sum(1 for b in prose if len(b) > 1)
+    return multi / len(prose) >= 0.25
+
+
+# --------------------------------------------------------------------------
+# Headings
+# --------------------------------------------------------------------------
+
+
+def _heading_like(line: str) -> bool:
+    if not line or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if _NUMBERED_RE.match(line) or _BULLET_LINE_RE.match(line) or line.startswith("["):
+        return False
+    if _URL_RE.search(line) or _MD_LINK_RE.search(line):
+        return False
+    if line.rstrip("”\"')").endswith((".", "!", "?", ":", ";", ",")):
+        return False
+    if len(line) > 160 or len(line.split()) > 22 or re.search(r"[.!?]\s+[A-ZÅÄÖ]", line):
+        return False
+    return True
+
+
+def _short(line: str, width: int) -> bool:
+    return width == 0 or len(line) <= 0.75 * width
+
+
+def _heading_lines(block: list[str], width: int) -> int:
+    """How many leading lines of a wrapped-layout block form a heading (0 = none)."""
+    first = block[0]
+    if not _heading_like(first):
+        return 0
+    if len(block) == 1:
+        return 1
+    if not _short(first, width):
+        return 0
+    count = 1
+    while count < len(block) and count < 5:
+        nxt = block[count]
+        if not _heading_like(nxt) and not (nxt[:1].islower() and not _ends_paragraph(nxt)):
+            break
+        if _wraps(block[count - 1]) or (_short(nxt, width) and not _ends_paragraph(nxt)):
+            if count + 1 == len(block) and not _wraps(block[count - 1]):
+                break
+            count += 1
+            continue
+        break
+    return count
+
+
+def _wraps(line: str) -> bool:
+    last = line.rsplit(" ", 1)[-1].lower()
+    return last in _FUNCTION_WORDS or (len(line) > 1 and line.endswith("-") and line[-2].isalnum())
+
+
+# --------------------------------------------------------------------------
+# Items
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    item: SummaryItem
+    body: list[str] = field(default_factory=list)
+    in_decision: bool = False
+    labelled: list[str] = field(default_factory=list)
+    decided: bool = False
+
+    def add_paragraph(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        label = _DECISION_LABEL_RE.match(text)
+        if label and len(text) < 120:
+            self.in_decision = True
+            if label.group("rest").strip():
+                self.labelled.append(label.group("rest").strip())
+            return
+        if self.in_decision:
+            self.labelled.append(_BULLET_LINE_RE.sub("", text).strip())
+        else:
+            self.body.append(text)
+            self.decided = self.decided or _pick_decision([text], None) is not None
+
+    def has_decision(self) -> bool:
+        return bool(self.labelled) or self.decided
+
+
+def _paragraphs_of(lines: list[str]) -> list[str]:
+    """Body lines of a block as paragraphs: bullets and decision labels start new ones."""
+    paragraphs: list[list[str]] = []
+    for line in lines:
+        starts_new = not paragraphs or _BULLET_LINE_RE.match(line) or _DECISION_LABEL_RE.match(line)
+        if paragraphs and _DECISION_LABEL_RE.match(" ".join(paragraphs[-1])):
+            starts_new = True
+        if starts_new:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return [join_lines(p) for p in paragraphs]
+
+
+def _numbered_items(lines: list[str], section: str) -> list[SummaryItem]:
+    items: list[SummaryItem] = []
+    parts: list[list[str]] = []
+    numbers: list[int] = []
+    for line in lines:
+        m = _NUMBERED_RE.match(line)
+        if m:
+            numbers.append(int(m.group(1)))
+            parts.append([m.group(2)])
+        elif parts:
+            parts[-1].append(line)
+    for number, part in zip(numbers, parts):
+        items.append(SummaryItem(title=join_lines(part), item_number=number, section=section))
+    return items
+
+
+def _pick_decision(paragraphs: list[str], committee: str | None) -> str | None:
+    matches: list[tuple[bool, str]] = []
+    committee_key = (committee or "").lower()
+    for paragraph in paragraphs:
+        if not _ORGAN_HINT_RE.search(paragraph):
+            continue
+        for sentence in split_sentences(paragraph):
+            sentence = _BULLET_LINE_RE.sub("", sentence).strip()
+            for pattern in _DECISION_PATTERNS:
+                m = pattern.search(sentence)
+                if m:
+                    organ = m.group("organ").lower()
+                    own = bool(committee_key) and (organ == committee_key or (
+                        organ.endswith("fullmäktige") and committee_key.endswith("fullmäktige")
+                        and organ in committee_key
+                    ))
+                    matches.append((own, sentence))
+                    break
+    if not matches:
+        return None
+    own = [s for is_own, s in matches if is_own]
+    return own[0] if own else matches[0][1]
+
+
+def _finish(draft: _Draft, committee: str | None) -> SummaryItem:
+    item = draft.item
+    if item.section != "main":
+        return item
+    if draft.labelled:
+        item.decision_items = [x for x in draft.labelled if x]
+        item.decision = " ".join(item.decision_items) or None
+    else:
+        item.decision = _pick_decision(draft.body, committee)
+        if item.decision:
+            item.decision_items = [item.decision]
+    if item.decision is None:
+        item.decision_kind = "information" if _INFORMATION_RE.search(item.title) else None
+    elif _PROPOSAL_TO_COUNCIL_RE.search(item.decision) and not re.match(
+        r"^[\wåäö]*fullmäktige\s+har\s+beslutat", item.decision, re.IGNORECASE
+    ):
+        item.decision_kind = "forslag_till_fullmaktige"
+    else:
+        item.decision_kind = "beslut"
+    return item
+
+
+# --------------------------------------------------------------------------
+# Header
+# --------------------------------------------------------------------------
+
+
+def _header(blocks: list[list[str]], text_lines: list[str], url: str | None) -> tuple[str | None, str | None, str | None]:
+    head = " ".join(" ".join(b) for b in blocks[:4])
+    committee = date = None
+    m = _TITLE_RE.search(head)
+    if m:
+        committee = m.group("committee").strip()
+        committee = committee[:1].upper() + committee[1:]
+        date = find_date(m.group("date"))
+    return committee, date, _meeting_url(text_lines, url)
+
+
+def _meeting_url(lines: list[str], base: str | None) -> str | None:
+    for line in lines:
+        m = _URL_RE.search(line)
+        if m:
+            return m.group(0).rstrip(".,;:")
+        for link in _MD_LINK_RE.finditer(line):
+            target = link.group(2).strip()
+            if target and not target.startswith("#") and not target.lower().startswith(("javascript:", "mailto:")):
+                if target.startswith(("http://", "https://")):
+                    return target
+                if base:
+                    return urljoin(base, target)
+    return None
+
+
+def _organisation(text: str) -> str | None:
+    counts: Counter[str] = Counter()
+    for m in _ORG_MENTION_RE.finditer(text):
+        name = m.group(0)
+        if name.split()[0].lower() in _ORG_STOPWORDS:
+            continue
+        if name.startswith("Region ") and name.endswith("s") and not name.endswith(" län"):
+            name = name[:-1]
+        counts[name] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _date_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", url)
+    return find_date(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def parse_summary(text: str, url: str | None = None) -> Summary:
+    """Parse a meeting summary.
+
+    `url` is the address the summary was read from; it only serves to resolve
+    relative link targets printed in the text. `meeting_url` is the first URL
+    printed in the text (or a resolved link target), otherwise None.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected summary text as str, got {type(text).__name__}")
+    summary = Summary()
+    text = normalise_text(text)
+    blocks = _blocks(text)
+    if not blocks:
+        return summary
+    lines = [line for block in blocks[:40] for line in block]
+    summary.committee, summary.meeting_date, summary.meeting_url = _header(blocks, lines, url)
+    summary.meeting_date = summary.meeting_date or _date_from_url(summary.meeting_url)
+    summary.organisation = _organisation(text[:2_000_000])
+    summary.items = _items(blocks, summary.committee)
+    return summary
+
+
+def _intro_end(blocks: list[list[str]]) -> int:
+    for i, block in enumerate(blocks[:8]):
+        if any(_URL_RE.search(line) or _MD_LINK_RE.search(line) for line in block):
+            return i + 1
+    return 1
+
+
+def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
+    wrapped = _is_wrapped_layout(blocks)
+    width = _body_width(blocks) if wrapped else 0
+    items: list[SummaryItem] = []
+    draft: _Draft | None = None
+    section: str | None = None
+    title_only = False
+    start = _intro_end(blocks)
+    for index in range(start, len(blocks)):
+        block = blocks[index]
+        if _is_link_block(block):
+            continue
+        if section is not None and _NUMBERED_RE.match(block[0]):
+            items.extend(_numbered_items(block, section))
+            continue
+        heading_count = _heading_lines(block, width) if wrapped else (1 if len(block) == 1 and _heading_like(block[0]) else 0)
+        if heading_count == 0:
+            if draft is not None:
+                for paragraph in (_paragraphs_of(block) if wrapped else block):
+                    draft.add_paragraph(paragraph)
+                title_only = False
+            continue
+        heading = join_lines(block[:heading_count])
+        body = block[heading_count:]
+        if _INTRO_HEADING_RE.match(heading) and not items and draft is None:
+            continue
+        following = body or (blocks[index + 1] if index + 1 < len(blocks) else [])
+        if following and _NUMBERED_RE.match(following[0]):
+            if draft is not None:
+                items.append(_finish(draft, committee))
+                draft = None
+            section = heading
+            items.extend(_numbered_items(body, section))
+            continue
+        section = None
+        if draft is not None and _is_subheading(draft, body, wrapped, title_only, committee):
+            draft.item.subheadings.append(heading)
+        else:
+            if draft is not None:
+                items.append(_finish(draft, committee))
+            draft = _Draft(SummaryItem(title=heading))
+        title_only = not body
+        for paragraph in _paragraphs_of(body):
+            draft.add_paragraph(paragraph)
+    if draft is not None:
+        items.append(_finish(draft, committee))
+    return items
+
+
+def _is_subheading(draft: _Draft, body: list[str], wrapped: bool, title_only: bool, committee: str | None) -> bool:
+    if draft.has_decision():
+        return False
+    if wrapped:
+        return not body
+    return title_only or bool(draft.item.subheadings)
+
+
+_SUMMARY_MARKERS_RE = re.compile(
+    r"\bsammanfattning\b|\bhar\s+beslutat\b|\bföreslår\s+att\b|\bbeslutar\s+att\b|\bövriga\s+ärenden\b", re.IGNORECASE
+)
+
+
+def looks_like_summary(text: str) -> bool:
+    """True for a plain-language decision summary: the word "Sammanfattning" near the top and decision sentences."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    head = normalise_text(text[:3000])
+    if not re.search(r"\bsammanfattning\b", head, re.IGNORECASE):
+        return False
+    body = text[:400_000]
+    decisions = sum(1 for pattern in _DECISION_PATTERNS for _ in pattern.finditer(body))
+    return decisions >= 1 and not looks_like_protocol(text[:400_000])
+
+
+def detect_kind(text: str) -> str | None:
+    """"protocol", "summary" or None for a document text."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if looks_like_protocol(text):
+        return "protocol"
+    if looks_like_summary(text):
+        return "summary"
+    return None

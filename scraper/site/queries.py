@@ -1,0 +1,391 @@
+"""Canned queries for the Datasette site, each registered only when the tables it reads exist.
+
+``canned_queries(tables)`` takes the database's tables (name -> column names) and returns the
+``queries`` block of Datasette's metadata. A query whose tables or columns are missing is left
+out, so the site never offers a query that fails; ``skipped_queries`` says which and why.
+
+Conventions of the SQL below:
+
+- dates are ISO text; "today" is ``date('now', 'localtime')`` unless a parameter gives a date;
+- optional parameters are empty strings when not given (``coalesce(:p, '') = ''``);
+- full-text search goes through ``escape_fts()`` (registered by Datasette), so a query string
+  is always a list of terms and never FTS syntax: ``"unbalanced`` or ``AND OR`` cannot fail;
+- feeds return the columns datasette-atom (``atom_*``) and datasette-ics (``event_*``) read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+Tables = dict[str, set[str]]
+
+FEED_ID_PREFIX = "tag:meetings-open-data,2025:"
+TIMEZONE = "Europe/Stockholm"
+# FTS5 returns no row (and no error) for an empty phrase; escape_fts('') is '' which is a syntax error.
+_SAFE_MATCH = "coalesce(nullif(escape_fts(coalesce(:q, '')), ''), '\"\"')"
+_COMMITTEE_FILTER = "(coalesce(:committee_id, '') = '' or m.committee_id = :committee_id)"
+_MEETING_JOINS = """join meetings m on m.meeting_id = {alias}.meeting_id
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id"""
+
+
+def _joins(alias: str) -> str:
+    return _MEETING_JOINS.format(alias=alias)
+
+
+def _feed_id(kind: str, column: str) -> str:
+    """An Atom entry id (an IRI): the record key with the characters IRIs reserve escaped."""
+    return (f"'{FEED_ID_PREFIX}{kind}/' || replace(replace(replace({column}, '%', '%25'), '#', '%23'), ' ', '%20')")
+
+
+def _case_match(column: str) -> str:
+    """True when :case_number is one of the '; '-separated case numbers in ``column`` (case and spaces ignored)."""
+    return (f"instr(';' || replace(upper({column}), ' ', '') || ';', "
+            f"';' || replace(upper(trim(coalesce(:case_number, ''))), ' ', '') || ';') > 0 "
+            "and trim(coalesce(:case_number, '')) != ''")
+
+
+@dataclass
+class Query:
+    name: str
+    title: str
+    description: str
+    requires: dict[str, tuple[str, ...]]
+    sql: str | Callable[[Tables], str]
+    extra: dict = field(default_factory=dict)
+
+    def missing(self, tables: Tables) -> list[str]:
+        out = []
+        for table, columns in self.requires.items():
+            if table not in tables:
+                out.append(table)
+            else:
+                out += [f"{table}.{c}" for c in columns if c not in tables[table]]
+        return out
+
+    def spec(self, tables: Tables) -> dict:
+        sql = self.sql(tables) if callable(self.sql) else self.sql
+        return {"title": self.title, "description": self.description, "sql": sql.strip(), **self.extra}
+
+
+MEETINGS = ("meeting_id", "committee_id", "date", "status", "title", "url")
+COMMITTEES = ("committee_id", "organisation_id", "name")
+ORGANISATIONS = ("organisation_id", "name")
+BASE = {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS}
+PARAGRAPHS = ("paragraph_id", "meeting_id", "number", "title", "case_number", "decision", "decision_kind")
+
+
+def _with(**more: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {**BASE, **more}
+
+
+# ---------------------------------------------------------------- search
+
+
+SEARCHABLE = {
+    # FTS table -> (kind label, base table, date expression, title expression, link id expression, joins)
+    "paragraphs_fts": ("paragraph", "paragraphs", "m.date", "'§ ' || t.number || ' ' || t.title", "t.paragraph_id",
+                       _joins("t")),
+    "summary_items_fts": ("summary item", "summary_items", "m.date", "t.title", "t.summary_item_id", _joins("t")),
+    "agenda_items_fts": ("agenda item", "agenda_items", "m.date", "t.title", "t.agenda_item_id", _joins("t")),
+    "meetings_fts": ("meeting", "meetings", "t.date", "t.title", "t.meeting_id",
+                     "join meetings m on m.meeting_id = t.meeting_id\n"
+                     "join committees c on c.committee_id = t.committee_id\n"
+                     "join organisations o on o.organisation_id = c.organisation_id"),
+    "documents_fts": ("document", "documents", "m.date", "t.title", "t.document_id", _joins("t")),
+}
+
+
+def _search_sql(tables: Tables) -> str:
+    parts = []
+    for fts, (kind, base, date_expr, title_expr, id_expr, joins) in SEARCHABLE.items():
+        if fts not in tables or base not in tables:
+            continue
+        parts.append(f"""select '{kind}' as kind, {date_expr} as date, o.name as organisation, c.name as committee,
+  {title_expr} as title, snippet({fts}, -1, '«', '»', '…', 24) as snippet, {id_expr} as record_id,
+  m.meeting_id, m.url, {fts}.rank as rank
+from {fts} join {base} t on t.rowid = {fts}.rowid
+{joins}
+where {fts} match {_SAFE_MATCH}""")
+    return "select * from (\n" + "\nunion all\n".join(parts) + "\n)\norder by date desc, rank\nlimit 200"
+
+
+def _search_requires(tables: Tables) -> bool:
+    return any(fts in tables and SEARCHABLE[fts][1] in tables for fts in SEARCHABLE)
+
+
+# ---------------------------------------------------------------- the queries
+
+
+def _decisions_feed_sql(tables: Tables) -> str:
+    updated = "m.date || 'T00:00:00Z'"
+    if "changes" in tables:
+        # When the history is there, a decision is "new" when its paragraph was first committed.
+        updated = ("coalesce((select min(ch.committed_at) from changes ch where ch.resource = 'paragraphs' "
+                   "and ch.record_id = p.paragraph_id and ch.kind = 'added'), " + updated + ")")
+    return f"""select {_feed_id('paragraph', 'p.paragraph_id')} as atom_id,
+  c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title as atom_title,
+  {updated} as atom_updated,
+  coalesce(p.decision, '(no decision text)') || char(10) || char(10)
+    || 'Beslutstyp: ' || coalesce(nullif(p.decision_kind, ''), '-') || char(10)
+    || 'Diarienummer: ' || coalesce(nullif(p.case_number, ''), '-') || char(10)
+    || o.name || ', ' || c.name || ', ' || m.title as atom_content,
+  m.url as atom_link
+from paragraphs p
+{_joins('p')}
+where {_COMMITTEE_FILTER} and coalesce(p.decision_kind, '') != ''
+order by atom_updated desc, m.date desc, p.number desc
+limit 100"""
+
+
+QUERIES: list[Query] = [
+    Query(
+        "search", "Search titles, decisions and texts",
+        "Full-text search over agenda items, meetings, documents and, where present, protocol paragraphs "
+        "(title, case number, decision, text) and summary items. Words are matched whole, å, ä and ö are "
+        "distinct letters (\"för\" does not find \"for\"); every word must occur. Quotes, AND, OR, NOT and "
+        "other search syntax are taken as plain words. Newest first.",
+        {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS},
+        _search_sql,
+    ),
+    Query(
+        "latest_decisions", "Latest decisions",
+        "Decisions (beslut) from protocol paragraphs, newest meeting first: what was decided, the case number "
+        "(diarienummer) and the kind of decision.",
+        _with(paragraphs=PARAGRAPHS),
+        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title,
+  p.case_number, p.decision_kind, p.decision, p.paragraph_id, p.meeting_id, m.url
+from paragraphs p
+{_joins('p')}
+where coalesce(p.decision_kind, '') != '' and {_COMMITTEE_FILTER}
+order by m.date desc, p.number
+limit 200""",
+    ),
+    Query(
+        "latest_agenda_items", "Latest agenda items",
+        "Items (ärenden) on the agendas of the latest meetings that have taken place, newest first, with their "
+        "case numbers: what the committees dealt with, including meetings whose protocol is not out yet.",
+        _with(agenda_items=("agenda_item_id", "meeting_id", "ordinal", "number", "title", "case_number")),
+        f"""select m.date, o.name as organisation, c.name as committee, a.number, a.title, a.case_number,
+  m.protocol_published, a.meeting_id, m.url
+from agenda_items a
+{_joins('a')}
+where m.status != 'cancelled' and m.date <= date('now', 'localtime') and {_COMMITTEE_FILTER}
+order by m.date desc, a.ordinal
+limit 200""",
+    ),
+    Query(
+        "decisions_on_case", "Decisions on a case number",
+        "Every decision on one case (diarienummer) across committees and meetings, oldest first: follow a "
+        "matter from the committee that prepared it to the council that decided it. Case and spaces are "
+        "ignored (\"rs 912-2025\" finds \"RS 912-2025\").",
+        _with(paragraphs=PARAGRAPHS),
+        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title,
+  p.case_number, p.decision_kind, p.decision, p.paragraph_id, p.meeting_id, m.url
+from paragraphs p
+{_joins('p')}
+where {_case_match('p.case_number')}
+order by m.date, p.number""",
+    ),
+    Query(
+        "items_on_case", "Agenda items on a case number",
+        "Every agenda item with one case number (diarienummer) across committees and meetings, oldest first. "
+        "Case and spaces are ignored.",
+        _with(agenda_items=("agenda_item_id", "meeting_id", "ordinal", "number", "title", "case_number")),
+        f"""select m.date, o.name as organisation, c.name as committee, a.number, a.title, a.case_number, m.status,
+  m.protocol_published, a.meeting_id, m.url
+from agenda_items a
+{_joins('a')}
+where {_case_match('a.case_number')}
+order by m.date, a.ordinal""",
+    ),
+    Query(
+        "reservations_by_party", "Reservations by party",
+        "How often each party reserved itself against a decision (reservation), per committee. Optional: "
+        "one party (e.g. SD).",
+        _with(reservations=("paragraph_id", "meeting_id", "name", "party")),
+        f"""select coalesce(nullif(r.party, ''), '(no party given)') as party, o.name as organisation,
+  c.name as committee, count(*) as reservations, count(distinct r.paragraph_id) as decisions,
+  min(m.date) as first, max(m.date) as latest
+from reservations r
+{_joins('r')}
+where coalesce(:party, '') = '' or upper(r.party) = upper(trim(:party))
+group by 1, c.committee_id
+order by reservations desc, party""",
+    ),
+    Query(
+        "party_reservations", "Reservations of a party",
+        "Each reservation with the decision it was made against, newest first. Optional: one party (e.g. M).",
+        _with(reservations=("paragraph_id", "meeting_id", "name", "party"), paragraphs=PARAGRAPHS),
+        f"""select m.date, o.name as organisation, c.name as committee, r.party, r.name, p.number as paragraph,
+  p.title, p.case_number, p.decision, p.paragraph_id, r.meeting_id, m.url
+from reservations r
+join paragraphs p on p.paragraph_id = r.paragraph_id
+{_joins('r')}
+where coalesce(:party, '') = '' or upper(r.party) = upper(trim(:party))
+order by m.date desc, p.number, r.party, r.name""",
+    ),
+    Query(
+        "meetings_without_protocol", "Meetings without a published protocol",
+        "Meetings that took place at least :days days ago (default 14) and whose protocol (protokoll) is "
+        "still not published on the portal, oldest first. Cancelled meetings are left out.",
+        _with(meetings=MEETINGS + ("protocol_published", "agenda_published", "document_count")),
+        """select m.date, cast(julianday('now', 'localtime') - julianday(m.date) as integer) as days_ago,
+  o.name as organisation, c.name as committee, m.title, m.status, m.agenda_published, m.document_count,
+  m.meeting_id, m.url
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.protocol_published = 0 and m.status != 'cancelled'
+  and m.date <= date('now', 'localtime', '-' || (case when trim(coalesce(:days, '')) = '' then 14
+                                                     else abs(cast(:days as integer)) end) || ' days')
+order by m.date""",
+    ),
+    Query(
+        "changes_this_week", "What changed this week",
+        "Every change to the data in the last 7 days (or since the date :since, YYYY-MM-DD): records added "
+        "and removed, and each changed field with its old and new value, newest first.",
+        {"changes": ("change_id", "resource", "record_id", "kind", "field", "old_value", "new_value", "commit",
+                     "committed_at", "committee_id", "meeting_id"),
+         "committees": COMMITTEES},
+        """select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id,
+  c.name as committee, ch.committee_id, ch.meeting_id, ch."commit"
+from changes ch
+left join committees c on c.committee_id = ch.committee_id
+where julianday(ch.committed_at) >= coalesce(julianday(nullif(trim(coalesce(:since, '')), '')),
+                                             julianday('now', '-7 days'))
+order by ch.committed_at desc, ch.resource, ch.record_id, ch.field
+limit 1000""",
+    ),
+    Query(
+        "upcoming_meetings", "Upcoming meetings",
+        "Meetings from today (or from the date :from_date, YYYY-MM-DD) on, soonest first, with whether the "
+        "agenda (kallelse) is out. Cancelled meetings are listed with status cancelled.",
+        _with(meetings=MEETINGS + ("start_time", "agenda_published", "agenda_item_count", "document_count")),
+        """select m.date, m.start_time, o.name as organisation, c.name as committee, m.title, m.status,
+  m.agenda_published, m.agenda_item_count, m.document_count, m.meeting_id, m.url
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.date >= coalesce(nullif(trim(coalesce(:from_date, '')), ''), date('now', 'localtime'))
+order by m.date, m.start_time, c.name""",
+    ),
+    Query(
+        "meetings_per_month", "Meetings per month and committee",
+        "Number of meetings (held or planned, not cancelled) per month and committee: the data behind the "
+        "chart at /-/activity.",
+        BASE,
+        """select substr(m.date, 1, 7) as month, c.committee_id, c.name as committee, o.name as organisation,
+  count(*) as meetings
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.status != 'cancelled'
+group by month, c.committee_id
+order by month, c.committee_id""",
+    ),
+    Query(
+        "decisions_per_month", "Decisions per month and committee",
+        "Number of decisions (protocol paragraphs with a decision) per month of the meeting and committee.",
+        _with(paragraphs=PARAGRAPHS),
+        f"""select substr(m.date, 1, 7) as month, c.committee_id, c.name as committee, o.name as organisation,
+  count(*) as decisions
+from paragraphs p
+{_joins('p')}
+where coalesce(p.decision_kind, '') != ''
+group by month, c.committee_id
+order by month, c.committee_id""",
+    ),
+    Query(
+        "decisions_feed", "New decisions",
+        "Atom feed of decisions, newest first; add ?committee_id=… for one committee. "
+        "Subscribe to /{database}/decisions_feed.atom?committee_id=region-vasterbotten/regionstyrelsen.",
+        _with(paragraphs=PARAGRAPHS),
+        _decisions_feed_sql,
+        {"hide_sql": True},
+    ),
+    Query(
+        "protocols_feed", "New protocols",
+        "Atom feed of published protocols (protokoll), newest meeting first; add ?committee_id=… for one "
+        "committee.",
+        _with(documents=("document_id", "meeting_id", "kind", "title", "url")),
+        f"""select {_feed_id('document', 'd.document_id')} as atom_id,
+  c.name || ' ' || m.date || ': ' || d.title as atom_title,
+  m.date || 'T00:00:00Z' as atom_updated,
+  o.name || ', ' || c.name || ', ' || m.title || char(10) || 'Protokoll: ' || d.url as atom_content,
+  m.url as atom_link
+from documents d
+{_joins('d')}
+where d.kind = 'protokoll' and {_COMMITTEE_FILTER}
+order by m.date desc, d.document_id
+limit 100""",
+        {"hide_sql": True},
+    ),
+    Query(
+        "agendas_feed", "New agendas",
+        "Atom feed of meeting agendas (kallelse) with their items, newest meeting first; add "
+        "?committee_id=… for one committee.",
+        _with(meetings=MEETINGS + ("agenda_published", "start_time"),
+              agenda_items=("meeting_id", "ordinal", "number", "title")),
+        f"""select {_feed_id('agenda', 'm.meeting_id')} as atom_id,
+  c.name || ' ' || m.date || ': ' || m.title as atom_title,
+  m.date || 'T00:00:00Z' as atom_updated,
+  o.name || ', ' || c.name || ', ' || m.date || coalesce(' ' || m.start_time, '') || char(10) || char(10)
+    || coalesce((select group_concat(coalesce(a.number || '. ', '') || a.title, char(10))
+                 from (select * from agenda_items a where a.meeting_id = m.meeting_id order by a.ordinal) a), '')
+    as atom_content,
+  m.url as atom_link
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.agenda_published = 1 and m.status != 'cancelled' and {_COMMITTEE_FILTER}
+order by m.date desc
+limit 100""",
+        {"hide_sql": True},
+    ),
+    Query(
+        "meetings_calendar", "Meetings calendar",
+        f"iCalendar feed of meetings from 30 days ago (or from :from_date) on, in {TIMEZONE} time; add "
+        "?committee_id=… for one committee. Subscribe to /{database}/meetings_calendar.ics. Meetings "
+        "without a start time are whole-day events; cancelled meetings are left out.",
+        _with(meetings=MEETINGS + ("start_time", "description")),
+        f"""select c.name || ' (' || o.name || '): ' || m.title as event_name,
+  m.date || 'T' || coalesce(m.start_time, '00:00') || ':00' as event_dtstart,
+  case when m.start_time is null then date(m.date, '+1 day') || 'T00:00:00' end as event_dtend,
+  '{TIMEZONE}' as event_tzid,
+  m.meeting_id || '@meetings-open-data' as event_uid,
+  m.url || coalesce(char(10) || char(10) || m.description, '') as event_description
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.status != 'cancelled' and {_COMMITTEE_FILTER}
+  and m.date >= coalesce(nullif(trim(coalesce(:from_date, '')), ''), date('now', 'localtime', '-30 days'))
+order by m.date, m.start_time""",
+        {"hide_sql": True},
+    ),
+]
+
+
+def canned_queries(tables: Tables, database: str = "meetings") -> dict[str, dict]:
+    """The canned queries whose tables exist, as Datasette metadata."""
+    out = {}
+    for query in QUERIES:
+        if query.missing(tables) or (query.name == "search" and not _search_requires(tables)):
+            continue
+        spec = query.spec(tables)
+        spec["description"] = spec["description"].replace("{database}", database)
+        out[query.name] = spec
+    return out
+
+
+def skipped_queries(tables: Tables) -> dict[str, list[str]]:
+    """Canned queries left out, with the tables or columns they are missing."""
+    out = {}
+    for query in QUERIES:
+        missing = query.missing(tables)
+        if query.name == "search" and not missing and not _search_requires(tables):
+            missing = ["a full-text index"]
+        if missing:
+            out[query.name] = missing
+    return out
