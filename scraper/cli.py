@@ -119,6 +119,79 @@ def validate(package_dir, as_json):
 
 
 @cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["auto", "protocol", "summary"]), default="auto", show_default=True, help="What the document is; auto looks at its text.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+def parse(file, kind, as_json):
+    """Parse a protocol or summary (.pdf or .txt) and print its records."""
+    from .documents.diff import parse_file
+
+    result = parse_file(file, kind)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if result["kind"] == "summary":
+        click.echo(f"Summary: {result.get('committee')} {result.get('meeting_date')} ({len(result['items'])} items)")
+        for item in result["items"]:
+            number = f"{item['item_number']}. " if item.get("item_number") else ""
+            click.echo(f"- {number}{item['title']} [{item.get('decision_kind') or '-'}]")
+        return
+    click.echo(f"Protocol: {result.get('organisation')}, {result.get('committee')}, {result.get('meeting_date')} "
+               f"{result.get('time') or ''} ({len(result['paragraphs'])} paragraphs, {len(result['attendance'])} attendees)")
+    for correction in result.get("corrections", []):
+        click.echo(f"Correction: § {correction['paragraph']}: {correction['description']}")
+    for para in result["paragraphs"]:
+        case = f" [{para['case_number']}]" if para.get("case_number") else ""
+        reserved = f" (reservations: {len(para['reservations'])})" if para.get("reservations") else ""
+        click.echo(f"§ {para['number']} {para['title']}{case}{reserved}")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help='Print {"paragraphs": [{"number", "change", "fields"}]}.')
+def diff(old, new, as_json):
+    """Compare two versions of a protocol (.pdf or .txt) paragraph by paragraph.
+
+    Layout-only differences (re-wrapped lines, page headers) are not changes. Exit status 0
+    whether or not paragraphs changed.
+    """
+    from .documents.diff import diff_files
+
+    result = diff_files(old, new)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if not result["paragraphs"]:
+        click.echo("No paragraph changed.")
+    for entry in result["paragraphs"]:
+        fields = f": {', '.join(entry['fields'])}" if entry["fields"] else ""
+        click.echo(f"§ {entry['number']} {entry['change']}{fields}")
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
+@click.option("--full", is_flag=True, help="Rebuild from the first commit instead of reading only new commits.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def history(repo, full, as_json):
+    """Read the data repo's commits into the history tables (changes, commits, *_versions).
+
+    Incremental: only commits not read before are read. `meetings build` runs this too and
+    copies the tables into the database.
+    """
+    from .history import build_history
+
+    report = build_history(repo, full=full)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(f"{report.commits_read} of {report.commits_total} commits read, {report.changes_added} changes recorded"
+                   + (" (full rebuild)" if report.full_rebuild else ""))
+    for problem in report.problems:
+        _say(f"warning: {problem}")
+
+
+@cli.command()
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("meetings.db"), show_default=True, help="SQLite file to (re)build.")
 def build(repo, db_path):

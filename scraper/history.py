@@ -5,8 +5,8 @@ CSV of each resource is compared with its version in the previous commit, by pri
 
 - ``changes``: one row per event: ``added`` and ``removed`` records (removals are first-class
   events here), and one row per changed field with old and new value;
-- ``<resource>_versions``: every version of every record (added, changed, removed), with the
-  commit and its time;
+- ``<resource>_versions``: every version of every record (``version_kind``: added, changed,
+  removed), with the commit and its time;
 - ``commits``: the commits read, with time, author and message.
 
 The tables live in a history database inside the data repo (``.meetings/history.db``, never
@@ -93,7 +93,7 @@ def diff_versions(resource: str, before: dict[str, dict[str, str]], after: dict[
         })
 
     def version(record_id, kind, row):
-        versions.append({"record_id": record_id, "kind": kind, "commit": commit, "committed_at": committed_at, **row})
+        versions.append({**row, "record_id": record_id, "version_kind": kind, "commit": commit, "committed_at": committed_at})
 
     for key in sorted(after.keys() - before.keys()):
         change(key, "added", None, None, json.dumps(after[key], ensure_ascii=False, sort_keys=True), after[key])
@@ -139,7 +139,7 @@ def _ensure_versions_table(conn: sqlite3.Connection, resource: str, columns: lis
     if not existing:
         cols = ", ".join(f'"{c}" TEXT' for c in columns)
         conn.execute(f"""CREATE TABLE {table} (version_id TEXT PRIMARY KEY, record_id TEXT, version INTEGER,
-            kind TEXT, "commit" TEXT, committed_at TEXT, {cols})""")
+            version_kind TEXT, "commit" TEXT, committed_at TEXT, {cols})""")
         conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_record ON {table} (record_id)")
         return
     for column in columns:
@@ -253,7 +253,7 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
                             continue
                     changes, versions = diff_versions(resource, before, after, commit.hexsha, committed_at)
                     if versions:
-                        columns = [k for k in versions[0] if k not in ("record_id", "kind", "commit", "committed_at")]
+                        columns = [k for k in versions[0] if k not in ("record_id", "version_kind", "commit", "committed_at")]
                         _ensure_versions_table(conn, resource, columns)
                         numbers = dict(conn.execute(
                             f"SELECT record_id, MAX(version) FROM {resource}_versions GROUP BY record_id").fetchall())

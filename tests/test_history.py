@@ -1,0 +1,136 @@
+"""History from git: changes, versions, removals, incremental and full builds, bad history."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.demo import run_demo
+from scraper.history import HISTORY_DB, build_history
+
+from .conftest import TODAY
+
+
+def dump(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'history_state' ORDER BY name")]
+    data = {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+    conn.close()
+    return data
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("demo")
+    result, replica = run_demo(workdir, today=TODAY, say=lambda message: None)
+    replica.stop()
+    return result
+
+
+@pytest.fixture
+def repo_copy(demo, tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(demo.data_repo, target)
+    shutil.rmtree(target / ".meetings", ignore_errors=True)
+    return target
+
+
+def test_correction_is_exactly_paragraphs_39_and_50(demo):
+    conn = sqlite3.connect(demo.database)
+    last = conn.execute('SELECT "commit" FROM commits ORDER BY seq DESC LIMIT 1').fetchone()[0]
+    rows = conn.execute(
+        "SELECT record_id, kind, field FROM changes WHERE resource = 'paragraphs' AND \"commit\" = ? ORDER BY record_id, field", (last,)
+    ).fetchall()
+    meeting = "region-norrbotten/regionstyrelsen/mote-2024-03-12"
+    assert {r[0] for r in rows} == {f"{meeting}§39", f"{meeting}§50"}
+    assert all(kind == "changed" for _, kind, _ in rows)
+    assert (f"{meeting}§50", "changed", "title") in rows
+    corrections = conn.execute("SELECT paragraph FROM corrections ORDER BY paragraph").fetchall()
+    assert corrections == [(39,), (50,)]
+    message = git.Repo(demo.data_repo).head.commit.message
+    assert "regionstyrelsen 2024-03-12: protocol corrected (§ 39, § 50)" in message
+
+
+def test_cancellation_and_removals_are_rows(demo):
+    conn = sqlite3.connect(demo.database)
+    status = conn.execute(
+        "SELECT old_value, new_value FROM changes WHERE record_id = 'region-vasterbotten/regionstyrelsen/mote-2027-02-09' AND field = 'status'"
+    ).fetchall()
+    assert status == [("upcoming", "cancelled")]
+    removed = {(r[0], r[1]) for r in conn.execute("SELECT resource, record_id FROM changes WHERE kind = 'removed'")}
+    assert ("documents", "region-vasterbotten/regionstyrelsen/mote-2027-01-26/agenda/bilaga-2-tidplanpdf") in removed
+    assert ("agenda_items", "region-vasterbotten/regionstyrelsen/mote-2027-02-09#1") in removed
+    versions = conn.execute(
+        "SELECT version, version_kind FROM documents_versions WHERE record_id LIKE '%protokoll-regionstyrelsen-2024-03-12pdf' ORDER BY version"
+    ).fetchall()
+    assert versions == [(1, "added"), (2, "changed")]
+
+
+def test_incremental_reads_only_new_commits_and_equals_full(repo_copy):
+    first = build_history(repo_copy)
+    assert first.commits_read == 3 and first.problems == []
+    again = build_history(repo_copy)
+    assert again.commits_read == 0 and again.changes_added == 0
+    meetings_csv = repo_copy / "datapackage" / "data" / "meetings.csv"
+    lines = meetings_csv.read_text().splitlines()
+    lines = [lines[0]] + [line.replace("Möte 2027-04-20", "Möte 2027-04-20 (flyttat)") for line in lines[1:]]
+    meetings_csv.write_text("\n".join(lines) + "\n")
+    repo = git.Repo(repo_copy)
+    repo.index.add(["datapackage/data/meetings.csv"])
+    repo.index.commit("regionfullmaktige 2027-04-20: meeting details changed (title)")
+    incremental = build_history(repo_copy)
+    assert incremental.commits_read == 1
+    assert incremental.changes_added == 1
+    incremental_tables = dump(repo_copy / HISTORY_DB)
+    full_db = repo_copy.parent / "full.db"
+    build_history(repo_copy, db_path=full_db, full=True)
+    assert dump(full_db) == incremental_tables
+
+
+def test_unrelated_and_broken_commits_are_reported_not_fatal(repo_copy):
+    repo = git.Repo(repo_copy)
+    (repo_copy / "NOTES.md").write_text("notes\n")
+    repo.index.add(["NOTES.md"])
+    repo.index.commit("unrelated file")
+    broken = repo_copy / "datapackage" / "data" / "agenda_items.csv"
+    good = broken.read_bytes()
+    broken.write_bytes(b"not,a,header\n\xff\xfe garbage\n")
+    repo.index.add([str(broken.relative_to(repo_copy))])
+    repo.index.commit("broken csv")
+    lines = good.decode().splitlines()
+    broken.write_text("\n".join(lines[:-1]) + "\n")
+    repo.index.add([str(broken.relative_to(repo_copy))])
+    repo.index.commit("one agenda item less")
+    report = build_history(repo_copy)
+    assert report.commits_read == 6
+    assert any("agenda_items.csv" in p and "does not parse" in p for p in report.problems)
+    conn = sqlite3.connect(repo_copy / HISTORY_DB)
+    last = repo.head.commit.hexsha
+    removed = conn.execute("SELECT kind FROM changes WHERE \"commit\" = ? AND resource = 'agenda_items'", (last,)).fetchall()
+    assert removed == [("removed",)]
+
+
+def test_rewritten_history_rebuilds(repo_copy):
+    build_history(repo_copy)
+    repo = git.Repo(repo_copy)
+    repo.git.reset("--hard", "HEAD~1")
+    (repo_copy / "datapackage" / "data" / "organisations.csv").write_text("organisation_id,name,kind,country,portal_url\n")
+    repo.index.add(["datapackage/data/organisations.csv"])
+    repo.index.commit("rewritten")
+    report = build_history(repo_copy)
+    assert report.full_rebuild and any("rewritten" in p for p in report.problems)
+    full_db = repo_copy.parent / "full.db"
+    build_history(repo_copy, db_path=full_db, full=True)
+    assert dump(full_db) == dump(repo_copy / HISTORY_DB)
+
+
+def test_history_command(repo_copy):
+    result = CliRunner().invoke(cli, ["history", "--repo", str(repo_copy), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"commits_read": 3' in result.output
