@@ -59,9 +59,15 @@ def cli(debug: bool) -> None:
 @click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries per request on timeouts, resets, 429 and 5xx.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or before this date.")
+@click.option("--batch", type=int, default=25, show_default=True, help="Backfill: meetings per commit; progress is kept in .meetings/ so an interrupted backfill resumes.")
+@click.option("--recent-days", type=int, default=45, show_default=True, help="Meetings younger than this, upcoming ones and those without a protocol are re-checked every run.")
+@click.option("--recheck-days", type=int, default=7, show_default=True, help="Older meetings with a published protocol are re-checked this often (0: every run).")
 @click.option("--author", help='Commit author as "Name <email>".')
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries, author, quiet):
+def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries,
+           since, until, batch, recent_days, recheck_days, author, quiet):
     """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
 
     Exit status: 0 when every source was fetched and every record was valid, 1 when some source
@@ -81,11 +87,19 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
         name, _, email = author.partition("<")
         parsed_author = (name.strip(), email.rstrip(">").strip())
     started = time.monotonic()
-    report = run_scrape(ScrapeOptions(
+    options = ScrapeOptions(
         repo=repo, portals=portals, today=_today(today), author=parsed_author, force_init=force_init,
         client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries),
         progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
-    ))
+        recent_days=recent_days, recheck_days=recheck_days,
+        since=since.date() if since else None, until=until.date() if until else None,
+    )
+    if since or until:
+        from .backfill import run_backfill
+
+        report = run_backfill(options, batch=batch, quiet=quiet)
+    else:
+        report = run_scrape(options)
     if report_path:
         write_report(report, report_path)
     if not quiet:
@@ -195,18 +209,30 @@ def history(repo, full, as_json):
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("meetings.db"), show_default=True, help="SQLite file to (re)build.")
 def build(repo, db_path):
-    """Build SQLite from the data package: tables, keys, indexes, full-text search, Datasette metadata."""
+    """Build SQLite from the data package: tables, keys, indexes, full-text search, Datasette metadata.
+
+    Writes DB and DB-STEM-metadata.json next to it (descriptions, facets, canned queries for the
+    tables the database has). The database is built aside and moved into place, so a running
+    server never sees a half-built file.
+    """
     from .database import build_database, load_descriptor
     from .package import PACKAGE_DIR
-    from .site.serve import write_metadata
+    from .site.search import ensure_search
+    from .site.serve import metadata_summary, write_metadata
 
     package_dir = repo / PACKAGE_DIR
+    staging = db_path.with_name(db_path.name + ".staging")
     try:
-        counts = build_database(package_dir, db_path)
+        counts = build_database(package_dir, staging)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    indexed = ensure_search(staging)
+    staging.replace(db_path)
     write_metadata(load_descriptor(package_dir), db_path)
     _say(f"{db_path}: " + ", ".join(f"{table} {count}" for table, count in counts.items()))
+    if indexed:
+        _say(f"full-text search added for: {', '.join(indexed)}")
+    _say(f"{db_path.with_name(db_path.stem + '-metadata.json')}: {metadata_summary(db_path)}")
 
 
 @cli.command()
@@ -214,11 +240,16 @@ def build(repo, db_path):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--get", "get_path", help="Print the response for this path (e.g. /meetings/meetings.json) and exit, like `datasette --get`.")
-def serve(db_path, host, port, get_path):
-    """Serve the database with Datasette (read-only, with metadata, search and downloads)."""
+@click.option("--downloads", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Directory written by `meetings publish`, served at /downloads/ (default: downloads/ next to the database, if it exists).")
+def serve(db_path, host, port, get_path, downloads):
+    """Serve the database with Datasette (read-only, with metadata, search, feeds and downloads).
+
+    The database is opened immutable and queries stop after 3 s. Pages added to Datasette's:
+    /-/activity (meetings and decisions per month), /downloads/ (the published files).
+    """
     from .site.serve import serve as run_serve
 
-    sys.exit(run_serve(db_path, host=host, port=port, get=get_path))
+    sys.exit(run_serve(db_path, host=host, port=port, get=get_path, downloads=downloads))
 
 
 @cli.command()
@@ -316,6 +347,37 @@ def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_commit
                             progress=(lambda m: None) if as_json else (lambda m: _say(f"checking {m}")))
     click.echo(dumps(report) if as_json else report.table())
     sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("downloads"), show_default=True, help="Directory for the downloads (created if missing); serve it with `meetings serve --downloads`.")
+@click.option("--release", is_flag=True, help="Tag the data repository's HEAD as data-YYYY-MM-DD if it changed since the last such tag, and write meetings-datapackage-YYYY-MM-DD.zip.")
+@click.option("--today", help="Date of the release tag (YYYY-MM-DD; default: today).")
+@click.option("--site-url", default="http://127.0.0.1:8001", show_default=True, help="Public base URL of the Datasette site, for the links in catalog.rdf.")
+@click.option("--database", default="meetings", show_default=True, help="Name of the database on the site (the db file's stem).")
+@click.option("--publisher", help="Publisher in catalog.rdf: a Swedish organisation number (232100-0222) or a URI (default: the package's only organisation, else the project).")
+@click.option("--publisher-name", help="Name of the publisher, if it is not one of the known portal owners.")
+@click.option("--contact-email", help="Contact e-mail for catalog.rdf (DCAT-AP-SE requires one).")
+def publish(repo, out, release, today, site_url, database, publisher, publisher_name, contact_email):
+    """Write the downloads: meetings-datapackage.zip, meetings.json and catalog.rdf (DCAT-AP-SE).
+
+    The same package gives byte-identical files; files that did not change are not rewritten.
+    With --release, a day with changes becomes a citable version: the git tag data-YYYY-MM-DD in
+    the data repository (push it with `git push origin --tags`) and a zip of that name.
+    """
+    from .site.publish import publish as run_publish
+
+    result = run_publish(repo, out, release=release, today=_today(today), catalog_options={
+        "site_url": site_url, "database": database, "publisher": publisher, "publisher_name": publisher_name,
+        "contact_email": contact_email,
+    })
+    for name, path in result.files.items():
+        _say(f"{path} ({path.stat().st_size} bytes){'' if name in result.written else ', unchanged'}")
+    if release:
+        _say(f"release: {result.release_note}")
+    if not contact_email:
+        _say("note: catalog.rdf has no contact e-mail (vcard:hasEmail is mandatory in DCAT-AP-SE): pass --contact-email")
 
 
 def main() -> None:  # pragma: no cover

@@ -90,6 +90,9 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
     db.conn.commit()
     db.close()
     repo_root = package_dir.resolve().parent
+    runs_log = repo_root / ".meetings" / "runs.jsonl"
+    if runs_log.exists():
+        counts.update(load_runs(runs_log, tmp))
     if history and (repo_root / ".git").exists():
         from .history import HISTORY_DB, build_history, copy_history
 
@@ -98,3 +101,51 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             counts[table] = sqlite_utils.Database(tmp)[table].count
     tmp.replace(db_path)
     return counts
+
+
+def health_rows(runs: list[dict]) -> list[dict]:
+    """Per source: last run, last success, consecutive failures, and whether it stopped yielding."""
+    per: dict[str, dict] = {}
+    for run in runs:
+        for source, figures in (run.get("sources") or {}).items():
+            if "meetings_listed" not in figures:
+                continue
+            row = per.setdefault(source, {"source": source, "runs": 0, "last_run": None, "last_success": None,
+                                          "consecutive_failures": 0, "meetings_listed": None, "max_meetings_listed": 0})
+            row["runs"] += 1
+            row["last_run"] = run.get("finished_at")
+            failed = bool(figures.get("failures"))
+            row["consecutive_failures"] = row["consecutive_failures"] + 1 if failed else 0
+            if not failed:
+                row["last_success"] = run.get("finished_at")
+            row["meetings_listed"] = figures.get("meetings_listed")
+            row["max_meetings_listed"] = max(row["max_meetings_listed"], figures.get("meetings_listed") or 0)
+    for row in per.values():
+        row["stale"] = int(bool(row["max_meetings_listed"]) and not row["meetings_listed"])
+    return sorted(per.values(), key=lambda r: r["source"])
+
+
+def load_runs(log: Path, db_path: Path) -> dict[str, int]:
+    """The run log (``.meetings/runs.jsonl``) as tables ``runs`` and ``source_health``."""
+    runs = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    db = sqlite_utils.Database(db_path)
+    db["runs"].insert_all(({
+        "finished_at": run.get("finished_at"), "today": run.get("today"), "ok": int(bool(run.get("ok"))),
+        "requests": run.get("requests"), "not_modified": run.get("not_modified"), "bytes": run.get("bytes"),
+        "documents_downloaded": run.get("documents_downloaded"), "meetings_fetched": run.get("meetings_fetched"),
+        "commit": run.get("commit"), "errors": len(run.get("errors") or []),
+        "error_messages": json.dumps(run.get("errors") or [], ensure_ascii=False),
+        "warnings": json.dumps(run.get("warnings") or [], ensure_ascii=False),
+        "records": json.dumps(run.get("records") or {}, ensure_ascii=False),
+        "sources": json.dumps(run.get("sources") or {}, ensure_ascii=False),
+    } for run in runs), pk="finished_at", replace=True)
+    health = health_rows(runs)
+    if health:
+        db["source_health"].insert_all(health, pk="source", replace=True)
+    db.close()
+    return {"runs": len(runs), "source_health": len(health)}

@@ -76,6 +76,7 @@ def run_demo(workdir: Path, *, today: date | None = None, days: int = content.LA
         replica.set_day(day)
         report = run_scrape(ScrapeOptions(
             repo=data_repo, portals=portals, today=today or date.today(), client_factory=demo_client,
+            recheck_days=0,
         ))
         result.reports.append(report)
         summary = ", ".join(f"{r} +{c['added']} ~{c['changed']} -{c['removed']}" for r, c in report.records.items() if any(c.values()))

@@ -59,6 +59,9 @@ class RunReport:
     invalid: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
+    fetched_meetings: list[str] = field(default_factory=list)
+    pending_meetings: int = 0
+    quarantined: list[str] = field(default_factory=list)
 
     def error(self, url: str | None, stage: str, message: str, source: str | None = None) -> None:
         self.errors.append({"url": url, "stage": stage, "message": message, **({"source": source} if source else {})})
@@ -84,6 +87,9 @@ class RunReport:
             "invalid": self.invalid,
             "warnings": self.warnings,
             "sources": self.sources,
+            "meetings_fetched": len(self.fetched_meetings),
+            "meetings_pending": self.pending_meetings,
+            "quarantined": self.quarantined,
         }
 
 
@@ -101,6 +107,12 @@ class ScrapeOptions:
     cache_dir: Path | None = None
     client_factory: Callable[[Path | None], HttpClient] | None = None
     progress: Callable[[str], None] = lambda message: None
+    since: date | None = None  # only meetings on or after this date (backfill)
+    until: date | None = None  # only meetings on or before this date (backfill)
+    skip: frozenset[str] = frozenset()  # meeting ids already done (backfill resume)
+    max_meetings: int | None = None  # fetch at most this many meeting pages in this run
+    recent_days: int = 45  # meetings younger than this (or upcoming) are re-checked every run
+    recheck_days: int = 7  # older meetings with a published protocol: re-checked this often
 
 
 @contextmanager
@@ -200,6 +212,18 @@ def _document_row(meeting_id: str, link: pages.DocumentLink, item_id: str | None
 # ---------------------------------------------------------------- the run
 
 
+def is_due(old: dict, when: date, today: date, last_checked: str | None, recent_days: int, recheck_days: int) -> bool:
+    """Re-check cadence: upcoming, recent and protocol-less meetings every run; older meetings with
+    a protocol every ``recheck_days`` days (spread over the days by meeting id), so a run's cost
+    does not grow with the archive."""
+    if old["status"] == "upcoming" or (today - when).days <= recent_days or old["protocol_published"] != "true":
+        return True
+    if last_checked is None:
+        return True
+    age = (today - date.fromisoformat(last_checked)).days
+    return age >= recheck_days
+
+
 class Run:
     """State of one scrape run over several portals."""
 
@@ -211,16 +235,35 @@ class Run:
         self.old_texts = old_texts
         self.texts: dict[str, str] = dict(old_texts)
         self.report = RunReport()
-        self.urls: dict[tuple[str, str], str] = {}
+        self.responses: dict = {}
+        self.quarantine_dir: Path | None = None
+        self.checked: dict[str, str] = {}
+        self.previous_checks: dict[str, str] = {}
 
     # --- helpers -------------------------------------------------------
 
     def fetch(self, url: str, source: str) -> str | None:
         try:
-            return self.client.get(url).text
+            response = self.client.get(url)
         except FetchError as exc:
             self.report.error(url, "fetch", exc.reason, source)
             return None
+        self.responses[url] = response
+        return response.text
+
+    def parse_failed(self, exc: ParseError, source: str) -> None:
+        """Report a page that did not parse and keep a copy of it for a maintainer to turn into a fixture."""
+        self.report.error(exc.url, "parse", exc.reason, source)
+        response = self.responses.get(exc.url)
+        if response is None or self.quarantine_dir is None:
+            return
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", exc.url.split("://", 1)[-1])[:120]
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        (self.quarantine_dir / f"{name}.body").write_bytes(response.content)
+        (self.quarantine_dir / f"{name}.json").write_text(json.dumps({
+            "url": exc.url, "reason": exc.reason, "status": response.status, "headers": response.headers,
+        }, ensure_ascii=False, indent=2))
+        self.report.quarantined.append(str(self.quarantine_dir / f"{name}.body"))
 
     def _put(self, resource: str, record: dict, url: str | None) -> bool:
         row = to_table_row(resource, record)
@@ -257,7 +300,7 @@ class Run:
             try:
                 slugs = [(c.slug, c.name) for c in pages.parse_committee_list(html, url)]
             except ParseError as exc:
-                self.report.error(url, "parse", exc.reason, portal.id)
+                self.parse_failed(exc, portal.id)
                 return
         else:
             slugs = [(slug, None) for slug in portal.committees]
@@ -266,7 +309,7 @@ class Run:
             try:
                 self.committee(portal, slug, name)
             except ParseError as exc:
-                self.report.error(exc.url, "parse", exc.reason, f"{portal.id}/{slug}")
+                self.parse_failed(exc, f"{portal.id}/{slug}")
 
     def _listing(self, portal: Portal, slug: str, committee_id: str, source: str) -> tuple[pages.CommitteePage | None, list[pages.MeetingRef], dict[int, date]]:
         """Meetings of a committee: list page, then side menus of known meetings, then the JSON API."""
@@ -339,8 +382,13 @@ class Run:
             "name": page.name or listed_name or slug.capitalize(), "url": f"{portal.base_url}/committees/{slug}",
             "portal_committee_id": portal.committee_ids.get(slug) or page.portal_committee_id,
         }, page.url)
-        for ref in sorted(refs, key=lambda r: r.url):
-            self.meeting(portal, committee_id, ref, api_dates, source)
+        for ref in sorted(refs, key=lambda r: (r.date or date.min, r.url)):
+            meeting_id = f"{committee_id}/{ref.slug}"
+            if self.wanted(meeting_id, ref):
+                if self.options.max_meetings is not None and len(self.report.fetched_meetings) >= self.options.max_meetings:
+                    self.report.pending_meetings += 1
+                    continue
+                self.meeting(portal, committee_id, ref, api_dates, source)
         for meeting_id in sorted(old_ids - listed_ids):
             row = self.new["meetings"].get(meeting_id)
             if row is None:
@@ -350,6 +398,19 @@ class Run:
             else:
                 self._drop_meeting(meeting_id)
 
+    def wanted(self, meeting_id: str, ref: pages.MeetingRef) -> bool:
+        """Whether to fetch a listed meeting in this run: in the date range, not done yet, and due."""
+        options = self.options
+        old = self.old["meetings"].get(meeting_id)
+        when = ref.date or (date.fromisoformat(old["date"]) if old else None)
+        if when is not None and ((options.since and when < options.since) or (options.until and when > options.until)):
+            return False
+        if meeting_id in options.skip:
+            return False
+        if options.since or options.until or old is None or when is None:
+            return True
+        return is_due(old, when, options.today, self.previous_checks.get(meeting_id), options.recent_days, options.recheck_days)
+
     def meeting(self, portal: Portal, committee_id: str, ref: pages.MeetingRef, api_dates: dict[int, date], source: str) -> None:
         html = self.fetch(ref.url, source)
         if html is None:
@@ -358,10 +419,12 @@ class Run:
             page = pages.parse_meeting_page(html, ref.url)
             meeting, items, documents = meeting_records(committee_id, ref, page, self.options.today, api_dates)
         except ParseError as exc:
-            self.report.error(exc.url, "parse", exc.reason, source)
+            self.parse_failed(exc, source)
             return
         self.report.sources[source]["meetings_fetched"] += 1
         meeting_id = meeting["meeting_id"]
+        self.report.fetched_meetings.append(meeting_id)
+        self.checked[meeting_id] = self.options.today.isoformat()
         old_docs = {k: r for k, r in self.old["documents"].items() if r["meeting_id"] == meeting_id}
         self._drop_meeting(meeting_id)
         if not self._put("meetings", meeting, page.url):
@@ -490,6 +553,8 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         factory = options.client_factory or default_client
         with factory(cache_dir) as client:
             run = Run(options, client, old, old_texts)
+            run.quarantine_dir = state_dir / "quarantine"
+            run.previous_checks = load_state(state_dir).get("checked", {})
             for portal in options.portals:
                 try:
                     run.portal(portal)
@@ -498,11 +563,15 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
             stats = client.stats
         report = run.report
         report.requests, report.bytes, report.not_modified = stats.requests, stats.bytes, stats.not_modified
+        for host, figures in stats.by_host.items():
+            report.sources.setdefault(host, {}).update(figures)
         run.finish_tables()
         diffs = changes_mod.diff_tables(old, run.new)
         report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
         texts_changed = run.texts != old_texts
         if all(d.empty for d in diffs.values()) and not texts_changed and package_dir.exists():
+            save_state(state_dir, run)
+            log_run(state_dir, report, options.today)
             return report
         tmp_root = state_dir / "tmp"
         if tmp_root.exists():
@@ -520,7 +589,59 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         report.changes = changes_mod.describe(old, run.new, diffs)
         message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
         report.commit = commit_package(repo, message, options.author)
+        save_state(state_dir, run)
+        log_run(state_dir, report, options.today)
         return report
+
+
+def load_state(state_dir: Path) -> dict:
+    try:
+        return json.loads((state_dir / "state.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(state_dir: Path, run: "Run") -> None:
+    """When each meeting was last fetched (outside the package: it is run state, not data)."""
+    state = load_state(state_dir)
+    checked = state.setdefault("checked", {})
+    checked.update(run.checked)
+    live = set(run.new["meetings"])
+    state["checked"] = {k: v for k, v in sorted(checked.items()) if k in live}
+    tmp = state_dir / "state.json.tmp"
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+    tmp.replace(state_dir / "state.json")
+
+
+def log_run(state_dir: Path, report: RunReport, today: date) -> None:
+    """Append the run's figures to ``.meetings/runs.jsonl`` (read by ``meetings build`` into ``runs``)."""
+    from datetime import datetime, timezone
+
+    entry = {"finished_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "today": today.isoformat(),
+             **{k: v for k, v in report.as_dict().items() if k not in ("changes", "invalid")}}
+    previous = last_runs(state_dir, 1)
+    if previous:
+        for source, figures in report.sources.items():
+            before = previous[-1].get("sources", {}).get(source, {})
+            if before.get("meetings_listed") and not figures.get("meetings_listed") and "meetings_listed" in figures:
+                report.warnings.append(f"{source} listed {before['meetings_listed']} meetings last run and none now")
+        entry["warnings"] = report.warnings
+    with open(state_dir / "runs.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def last_runs(state_dir: Path, count: int) -> list[dict]:
+    try:
+        lines = (state_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    runs = []
+    for line in lines[-count:]:
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    return runs
 
 
 def write_report(report: RunReport, path: Path) -> None:

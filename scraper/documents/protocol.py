@@ -452,7 +452,7 @@ _PARA_START_RE = re.compile(
 )
 _TOC_LINE_RE = re.compile(r"\.{3,}\s{0,3}\d{1,4}$")
 _REFERENCE_TAIL_RE = re.compile(
-    r"(?:\d{4}-\d{2}-\d{2}|beslut|protokoll|protokollet|enligt|jämlikt|se|i|och|samt|till|från|kap\.?|paragraf)$",
+    r"(?:\d{4}-\d{2}-\d{2}|\b(?:beslut|protokoll|protokollet|enligt|jämlikt|se|i|och|samt|till|från|kap\.?|paragraf))$",
     re.IGNORECASE,
 )
 
@@ -483,9 +483,24 @@ def _paragraph_candidates(lines: Sequence[str]) -> list[_Candidate]:
     return candidates
 
 
+_WORDLIKE_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzåäöæøéüABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖÆØÉÜ0123456789 .,:;()–-/§”\"'’%&+!?"
+)
+
+
+def wordlike_share(text: str) -> float:
+    """Share of Swedish letters, digits, spaces and ordinary punctuation: low for binary garbage."""
+    if not text:
+        return 1.0
+    return sum(1 for ch in text if ch in _WORDLIKE_CHARS) / len(text)
+
+
 def _candidate_quality(c: _Candidate, lines: Sequence[str], starts: set[int], prefix_counts: Counter) -> float:
     q = 1.0
     rest = c.rest.lstrip(".:").strip()
+    title = rest or (lines[c.index + 1] if c.index + 1 < len(lines) else "")
+    if wordlike_share(title[:200]) < 0.9 or (title and not any(ch.isalpha() for ch in title[:200])):
+        q -= 2.5
     if not rest:
         q += 1.0
     elif rest[0].isupper() or rest[0] == "(":
@@ -609,7 +624,8 @@ def heading_kind(line: str) -> tuple[str, str] | None:
     """(section kind, inline content) when the line is a section heading of a paragraph."""
     if not line or not line[0].isupper() or len(line) > 400:
         return None
-    if len(line) <= 80 and not line.rstrip().endswith((".", ",", ";")) or line.rstrip().endswith(":"):
+    stripped = line.rstrip()
+    if (len(line) <= 80 and not stripped.endswith((".", ",", ";"))) or stripped.endswith(":"):
         kind = _classify_heading_key(_heading_key(line))
         if kind:
             return kind, ""
@@ -786,14 +802,25 @@ def _connected_people(text: str, people: list[_Person], at_start: bool) -> list[
     return group
 
 
+_KNOWN_PARTIES = frozenset({
+    "S", "M", "SD", "C", "V", "KD", "L", "MP", "FP", "SJVP", "NS", "ÖP", "SPI", "KV", "SVP", "AP", "ÅP", "FI",
+    "PP", "MED", "NYD", "DLP", "SKP", "VÄG", "LPO", "KP",
+})
+_PARTY_ABBREVIATION_RE = re.compile(
+    rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b"
+)
+
+
 def _parties_without_names(text: str) -> list[str]:
+    """Parties named without a person: "Ledamöterna från SD", "(M)-gruppen", "Moderaterna", "V:s ledamöter"."""
     parties: list[str] = []
-    for m in re.finditer(rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b", text):
+    for m in _PARTY_ABBREVIATION_RE.finditer(text):
         party = next(g for g in m.groups() if g)
-        if party not in parties:
+        if party.upper() in _KNOWN_PARTIES and party not in parties:
             parties.append(party)
     for word in re.findall(rf"[{UPPER}][{LOWER}]+", text):
-        party = _PARTY_NAMES.get(word.lower().rstrip("s") if word.lower().endswith("s") and word.lower().rstrip("s") in _PARTY_NAMES else word.lower())
+        key = word.lower()
+        party = _PARTY_NAMES.get(key) or (_PARTY_NAMES.get(key[:-1]) if key.endswith("s") else None)
         if party and party not in parties:
             parties.append(party)
     return parties
@@ -836,7 +863,20 @@ def _reservations_from_text(text: str, past_tense_ok: bool) -> list[Reservation]
     return result
 
 
+_STANCE_KEYS = [
+    ("avslag", re.compile(r"avslag|avslå")),
+    ("bifall", re.compile(r"bifall|bifalla|tillstyrk")),
+    ("återremiss", re.compile(r"återremi")),
+    ("bordläggning", re.compile(r"bordlägg")),
+    ("ändringsyrkande", re.compile(r"ändring")),
+    ("tilläggsyrkande", re.compile(r"tillägg")),
+    ("ajournering", re.compile(r"ajourn")),
+]
+_DECISION_POINT_RE = re.compile(r"beslutspunkt(?:en)?\s+(\d+)|punkt\s+(\d+)")
+
+
 def _stance(after: str, verb: str, earlier: Sequence[Proposal]) -> str:
+    """What a proposer wants: bifall, avslag, återremiss, ändrings-/tilläggsyrkande, or the proposal's own words."""
     low = after.lower()
     if verb.startswith("instämmer"):
         for p in reversed(earlier):
@@ -845,24 +885,20 @@ def _stance(after: str, verb: str, earlier: Sequence[Proposal]) -> str:
         return "bifall"
     if verb == "tillstyrker":
         return "bifall"
-    keys = [
-        ("avslag", re.search(r"avslag|avslå", low)),
-        ("bifall", re.search(r"bifall|bifalla|tillstyrk", low)),
-        ("återremiss", re.search(r"återremi", low)),
-        ("bordläggning", re.search(r"bordlägg", low)),
-        ("ändringsyrkande", re.search(r"ändring", low)),
-        ("tilläggsyrkande", re.search(r"tillägg", low)),
-        ("ajournering", re.search(r"ajourn", low)),
-    ]
-    if "yrkande" in verb:
-        keys.append(("ändringsyrkande" if "ändrings" in verb else "tilläggsyrkande" if "tilläggs" in verb else "eget yrkande", re.search(r"^", low)))
-    found = [(m.start(), name) for name, m in keys if m]
-    if not found:
-        described = after.strip(" .:")
-        return described[:160] if described else "eget yrkande"
-    stance = min(found)[1]
+    if "ändringsyrkande" in verb:
+        stance = "ändringsyrkande"
+    elif "tilläggsyrkande" in verb:
+        stance = "tilläggsyrkande"
+    elif "yrkande" in verb:
+        stance = "eget yrkande"
+    else:
+        found = [(m.start(), name) for name, pattern in _STANCE_KEYS if (m := pattern.search(low))]
+        if not found:
+            described = after.strip(" .:")
+            return described[:160] if described else "eget yrkande"
+        stance = min(found)[1]
     if stance == "ändringsyrkande":
-        point = re.search(r"beslutspunkt(?:en)?\s+(\d+)|punkt\s+(\d+)", low)
+        point = _DECISION_POINT_RE.search(low)
         if point:
             return f"ändringsyrkande (ny lydelse av beslutspunkt {point.group(1) or point.group(2)})"
     return stance
@@ -922,11 +958,13 @@ _TAIL_START_RE = re.compile(
 )
 
 
-def _parse_paragraph(number: int, first_line_rest: str, body: list[str], committee: str | None = None) -> Paragraph:
+def _parse_paragraph(
+    number: int, first_line_rest: str, body: list[str], committee: str | None = None, head: str | None = None
+) -> Paragraph:
     title_lines, case_number, pos = _split_title(first_line_rest, body)
     sections = _segment_sections(body[pos:])
     para = Paragraph(number=number, title=join_lines(title_lines) or None, case_number=case_number)
-    para.text = "\n".join(body)
+    para.text = "\n".join(([head] if head else []) + body)
     para.decision = _decision(sections, committee)
     para.reservations = _paragraph_reservations(sections)
     para.proposals = _paragraph_proposals(sections)
@@ -1747,7 +1785,8 @@ def parse_protocol(text: str) -> Protocol:
     _parse_front_matter(protocol, lines[:first][:_PREAMBLE_LIMIT], tail)
     _fill_header_fallbacks(protocol, lines, removed, bodies)
     protocol.paragraphs = [
-        _parse_paragraph(cand.number, cand.rest, body, protocol.committee) for cand, body in zip(chain, bodies)
+        _parse_paragraph(cand.number, cand.rest, body, protocol.committee, lines[cand.index])
+        for cand, body in zip(chain, bodies)
     ]
     protocol.warnings.extend(_consistency_warnings(protocol, chain))
     return protocol

@@ -21,8 +21,10 @@ Layout clues used to tell headings from body text
   short. A heading standing alone between blank lines is a sub-heading of the
   item above (as long as that item has not stated its decision yet).
 * Web layout (one paragraph per line): a short line without final
-  punctuation is a heading. A heading directly after an item title, or after
-  an item that already has sub-headings and no decision yet, is a sub-heading.
+  punctuation is a heading. A heading directly after an item title, a
+  one-word heading, or a heading of at most three words after an item that
+  already has sub-headings is a sub-heading, as long as the item has stated
+  no decision yet.
 * A heading followed by numbered lines ("11. Ramförändringar ...") opens a
   section of other items; each numbered line is an item with its number.
 * "Regionstyrelsens beslut:" or "Beslut:" introduces a decision given as a
@@ -51,6 +53,7 @@ from scraper.documents.protocol import (
     looks_like_protocol,
     normalise_text,
     split_sentences,
+    wordlike_share,
 )
 
 __all__ = ["Summary", "SummaryItem", "detect_kind", "looks_like_summary", "parse_summary"]
@@ -204,7 +207,9 @@ def _heading_like(line: str) -> bool:
         return False
     if len(line) > 160 or len(line.split()) > 22 or re.search(r"[.!?]\s+[A-ZÅÄÖ]", line):
         return False
-    return True
+    if not re.search(r"[A-Za-zÅÄÖåäö]{3}", line):
+        return False
+    return wordlike_share(line) >= 0.95 and sum(1 for ch in line if ch.isalpha() or ch == " ") >= 0.75 * len(line)
 
 
 def _short(line: str, width: int) -> bool:
@@ -223,7 +228,8 @@ def _heading_lines(block: list[str], width: int) -> int:
     count = 1
     while count < len(block) and count < 5:
         nxt = block[count]
-        if not _heading_like(nxt) and not (nxt[:1].islower() and not _ends_paragraph(nxt)):
+        lower_continuation = nxt[:1].islower() and not _ends_paragraph(nxt) and wordlike_share(nxt) >= 0.95
+        if not _heading_like(nxt) and not lower_continuation:
             break
         if _wraps(block[count - 1]) or (_short(nxt, width) and not _ends_paragraph(nxt)):
             if count + 1 == len(block) and not _wraps(block[count - 1]):
@@ -467,7 +473,7 @@ def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
             items.extend(_numbered_items(body, section))
             continue
         section = None
-        if draft is not None and _is_subheading(draft, body, wrapped, title_only, committee):
+        if draft is not None and _is_subheading(draft, heading, body, wrapped, title_only):
             draft.item.subheadings.append(heading)
         else:
             if draft is not None:
@@ -481,12 +487,13 @@ def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
     return items
 
 
-def _is_subheading(draft: _Draft, body: list[str], wrapped: bool, title_only: bool, committee: str | None) -> bool:
+def _is_subheading(draft: _Draft, heading: str, body: list[str], wrapped: bool, title_only: bool) -> bool:
     if draft.has_decision():
         return False
     if wrapped:
         return not body
-    return title_only or bool(draft.item.subheadings)
+    words = len(heading.split())
+    return title_only or words == 1 or (bool(draft.item.subheadings) and words <= 3)
 
 
 _SUMMARY_MARKERS_RE = re.compile(

@@ -75,9 +75,11 @@ class FaultPlan:
         if not text:
             return None
         try:
-            return cls._rate(float(text), text)
+            rate = float(text)
         except ValueError:
             pass
+        else:
+            return cls._rate(rate, text)
         shares: dict[str, float] = {}
         for part in text.split(","):
             part = part.strip()
@@ -105,7 +107,7 @@ class FaultPlan:
     @classmethod
     def _rate(cls, rate: float, text: str) -> "FaultPlan":
         if not 0 <= rate <= 1:
-            raise FaultSpecError(f"{text!r}: a fault rate must be between 0 and 1")
+            raise FaultSpecError(f"{text!r}: a fault rate must be between 0 and 1 (for one kind write KIND:SHARE, e.g. 500:0.1)")
         return cls(rate=rate)
 
     def kinds(self) -> tuple[str, ...]:

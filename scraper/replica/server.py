@@ -330,7 +330,7 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
     for index, portal_id in enumerate(PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
                              faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after)
-        thread = threading.Thread(target=server.serve_forever, name=f"replica-{portal_id}", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server
         threads.append(thread)

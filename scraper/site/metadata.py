@@ -181,6 +181,7 @@ def build_metadata(descriptor: dict, database_name: str = "meetings", tables: Ta
         "source_url": sources[0].get("path") if len(sources) == 1 else descriptor.get("homepage"),
         "about": "meetings-open-data",
         "about_url": descriptor.get("homepage"),
+        "plugins": {"meetings-site": {"database": database_name}},
         "databases": {
             database_name: {
                 "title": descriptor.get("title"),

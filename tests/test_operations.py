@@ -1,0 +1,147 @@
+"""Re-check cadence, backfill with resume, quarantine of unparseable pages, the run log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import git
+import httpx
+
+from scraper.backfill import progress_path, run_backfill
+from scraper.config import parse_config
+from scraper.package import read_tables
+from scraper.portal.http import HttpClient
+from scraper.scrape import ScrapeOptions, is_due, last_runs, run_scrape
+
+from .conftest import TODAY
+
+
+def client(cache):
+    return HttpClient(cache_dir=cache, delay=0, retries=0, timeout=5)
+
+
+def options(repo, portals, **kw) -> ScrapeOptions:
+    return ScrapeOptions(repo=repo, portals=portals, today=TODAY, client_factory=client, **kw)
+
+
+def test_is_due():
+    old = {"status": "held", "protocol_published": "true"}
+    assert is_due({**old, "status": "upcoming"}, date(2027, 1, 1), TODAY, "2026-11-25", 45, 7)
+    assert is_due(old, date(2026, 11, 1), TODAY, "2026-11-25", 45, 7)  # recent
+    assert is_due({**old, "protocol_published": "false"}, date(2020, 1, 1), TODAY, "2026-11-25", 45, 7)
+    assert not is_due(old, date(2020, 1, 1), TODAY, "2026-11-20", 45, 7)
+    assert is_due(old, date(2020, 1, 1), TODAY, "2026-11-18", 45, 7)
+    assert is_due(old, date(2020, 1, 1), TODAY, None, 45, 7)
+
+
+def test_old_meetings_with_protocol_are_rechecked_on_a_slower_cadence(tmp_path, portals, replica):
+    repo = tmp_path / "data"
+    run_scrape(options(repo, portals))
+    before = dict(replica.stats("vasterbotten"))
+    report = run_scrape(options(repo, portals))
+    after = dict(replica.stats("vasterbotten"))
+    meeting_requests = after.get("meeting", 0) - before.get("meeting", 0)
+    # held with a protocol, checked today: regionstyrelsen 2025-09-09 and 2025-10-14 are skipped
+    assert meeting_requests == 9
+    assert report.commit is None
+    later = run_scrape(replace(options(repo, portals), today=date(2026, 12, 9)))
+    assert sorted(m.rsplit("/", 1)[1] for m in later.fetched_meetings if "regionstyrelsen" in m and "vasterbotten" in m) == [
+        "mote-2025-04-08", "mote-2025-09-09", "mote-2027-01-26", "mote-2027-02-09", "regionstyrelsen-2025-10-14",
+    ]
+
+
+def test_backfill_by_date_range_resumes(tmp_path, portals):
+    repo = tmp_path / "data"
+    opts = options(repo, portals, since=date(2025, 1, 1), until=date(2025, 12, 31))
+    first = run_scrape(replace(opts, max_meetings=2))  # an interrupted backfill: one batch committed
+    assert len(first.fetched_meetings) == 2 and first.pending_meetings == 3
+    progress_path(opts).parent.mkdir(parents=True, exist_ok=True)
+    progress_path(opts).write_text(json.dumps({"done": first.fetched_meetings, "complete": False}))
+    total = run_backfill(opts, batch=2, quiet=True)
+    assert json.loads(progress_path(opts).read_text())["complete"] is True
+    assert len(total.fetched_meetings) == 3
+    meetings = read_tables(repo / "datapackage")["meetings"]
+    assert sorted(r["date"] for r in meetings.values()) == ["2025-04-08", "2025-06-10", "2025-09-09", "2025-10-14", "2025-11-04"]
+    assert len(list(git.Repo(repo).iter_commits())) == 3
+    complete = tmp_path / "complete"
+    run_scrape(options(complete, portals, since=date(2025, 1, 1), until=date(2025, 12, 31)))
+    assert read_tables(complete / "datapackage") == read_tables(repo / "datapackage")
+
+
+def _mock_portal(meeting_html: str):
+    committee = ('<html><body><h1>Testnämnden</h1><div id="committeesRecentContent">'
+                 '<a class="accessible-table-cell" href="/committees/testnamnden/mote-2025-01-01" aria-label="Möte 2025-01-01">x</a>'
+                 "</div></body></html>")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.path == "/committees/testnamnden":
+            return httpx.Response(200, text=committee, headers={"content-type": "text/html; charset=utf-8"})
+        return httpx.Response(200, text=meeting_html, headers={"content-type": "text/html; charset=utf-8", "x-test": "1"})
+
+    return httpx.MockTransport(handler)
+
+
+CONFIG = """
+[[portal]]
+id = "test"
+organisation_id = "testkommun"
+organisation = "Testkommun"
+kind = "kommun"
+base_url = "https://portal.test"
+committees = ["testnamnden"]
+delay = 0
+"""
+
+
+def test_unparseable_page_is_quarantined_and_reported(tmp_path):
+    portals = parse_config(CONFIG)
+    transport = _mock_portal("<html><body><h1>Möte 2025-01-01</h1><div class='new-layout'>Möten</div></body></html>")
+    report = run_scrape(ScrapeOptions(repo=tmp_path / "data", portals=portals, today=TODAY,
+                                      client_factory=lambda cache: HttpClient(cache_dir=cache, delay=0, transport=transport)))
+    assert not report.ok
+    assert [e["stage"] for e in report.errors] == ["parse"]
+    assert "unrecognised meeting page" in report.errors[0]["message"]
+    assert len(report.quarantined) == 1
+    body = tmp_path / "data" / ".meetings" / "quarantine"
+    saved = json.loads(next(body.glob("*.json")).read_text())
+    assert saved["url"] == "https://portal.test/committees/testnamnden/mote-2025-01-01"
+    assert saved["headers"]["x-test"] == "1"
+    assert b"new-layout" in next(body.glob("*.body")).read_bytes()
+
+
+def test_run_log_and_warning_when_a_source_stops_yielding(tmp_path):
+    portals = parse_config(CONFIG)
+    repo = tmp_path / "data"
+    good = _mock_portal("<html><body><h1>Möte 2025-01-01</h1><section id='agenda'><p>Ingen agenda har publicerats</p></section></body></html>")
+    run_scrape(ScrapeOptions(repo=repo, portals=portals, today=TODAY, client_factory=lambda c: HttpClient(cache_dir=c, delay=0, transport=good)))
+
+    def empty(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, text="<html><body><h1>Testnämnden</h1></body></html>", headers={"content-type": "text/html"})
+
+    report = run_scrape(ScrapeOptions(repo=repo, portals=portals, today=TODAY,
+                                      client_factory=lambda c: HttpClient(cache_dir=c, delay=0, transport=httpx.MockTransport(empty))))
+    assert not report.ok and report.commit is None
+    assert "testkommun/testnamnden/mote-2025-01-01" in read_tables(repo / "datapackage")["meetings"]
+    runs = last_runs(repo / ".meetings", 5)
+    assert len(runs) == 2 and runs[0]["ok"] is True and runs[1]["ok"] is False
+    assert runs[0]["sources"]["test/testnamnden"]["meetings_listed"] == 1
+
+
+def test_health_rows_flag_sources_that_stop_yielding():
+    from scraper.database import health_rows
+
+    runs = [
+        {"finished_at": "t1", "sources": {"p/a": {"meetings_listed": 5, "failures": 0}, "p/b": {"meetings_listed": 3, "failures": 0}}},
+        {"finished_at": "t2", "sources": {"p/a": {"meetings_listed": 0, "failures": 1}, "p/b": {"meetings_listed": 3, "failures": 0}}},
+        {"finished_at": "t3", "sources": {"p/a": {"meetings_listed": 0, "failures": 1}, "host": {"requests": 4}}},
+    ]
+    rows = {r["source"]: r for r in health_rows(runs)}
+    assert set(rows) == {"p/a", "p/b"}
+    assert (rows["p/a"]["consecutive_failures"], rows["p/a"]["last_success"], rows["p/a"]["stale"]) == (2, "t1", 1)
+    assert (rows["p/b"]["consecutive_failures"], rows["p/b"]["last_success"], rows["p/b"]["stale"]) == (0, "t2", 0)
