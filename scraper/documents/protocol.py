@@ -333,7 +333,10 @@ def _ends_with_word_hyphen(text: str) -> bool:
     return len(text) > 1 and text[-1] == "-" and text[-2].isalnum()
 
 
-_ABBREVIATIONS = {"bl.a.", "t.ex.", "m.fl.", "m.m.", "s.k.", "d.v.s.", "dvs.", "kl.", "ca.", "nr.", "resp.", "jfr.", "enl.", "f.d.", "p.g.a.", "o.s.v.", "osv."}
+_ABBREVIATIONS = {
+    "bl.a.", "t.ex.", "m.fl.", "m.m.", "s.k.", "d.v.s.", "dvs.", "kl.", "ca.", "nr.", "resp.", "jfr.", "enl.",
+    "f.d.", "p.g.a.", "o.s.v.", "osv.",
+}
 _SENTENCE_BOUNDARY_RE = re.compile(r"[.!?][”\"')’]{0,3} +(?=[A-ZÅÄÖÆØÜÉ•–\-])")
 
 
@@ -399,7 +402,7 @@ def _is_furniture(line: str) -> bool:
     rest, count = _STRONG_TOKEN_RE.subn(" ", line)
     if count == 0:
         return False
-    rest = _ISO_DATE_RE.sub(" ", rest)
+    rest = _DOTS_RE.sub(" ", _ISO_DATE_RE.sub(" ", rest))
     rest = _SPACES_RE.sub(" ", rest).strip(" -–|,:;/()")
     if not rest:
         return True
@@ -448,7 +451,8 @@ def strip_page_furniture(lines: Sequence[str]) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------
 
 _PARA_START_RE = re.compile(
-    rf"^(?:(?P<prefix>[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}]{{1,3}})\s{{0,2}})?§\s{{0,3}}(?P<num>\d{{1,4}})(?![\d,:]|\.\d)(?P<rest>[\s.:–\-].*)?$"
+    rf"^(?:(?P<prefix>[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}]{{1,3}})\s{{0,2}})?"
+    r"§\s{0,3}(?P<num>\d{1,4})(?![\d,:]|\.\d)(?P<rest>[\s.:–\-].*)?$"
 )
 _TOC_LINE_RE = re.compile(r"\.{3,}\s{0,3}\d{1,4}$")
 _REFERENCE_TAIL_RE = re.compile(
@@ -563,7 +567,9 @@ _SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"|delges(?:\s+till)?|expedieras(?:\s+till)?|expediering|expedierat\s+till|skickas\s+till|sänds\s+till"
         r"|utdrag\s+till|kopia\s+till|för\s+kännedom\s+till)$"
     )),
-    ("reservation", re.compile(r"^(?:reservation(?:er)?|reservationer\s+och\s+särskilda\s+yttranden|reservation\s+och\s+särskilt\s+yttrande)$")),
+    ("reservation", re.compile(
+        r"^(?:reservation(?:er)?|reservationer\s+och\s+särskilda\s+yttranden|reservation\s+och\s+särskilt\s+yttrande)$"
+    )),
     ("proposals", re.compile(
         r"^(?:ärendets\s+behandling(?:\s+(?:under|på|vid)\s+(?:sammanträdet|mötet))?"
         r"|(?:behandling|förslag|yrkanden?)\s+(?:under|på|vid)\s+(?:sammanträdet|mötet)|yrkanden?"
@@ -577,7 +583,8 @@ _SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
     ("decision", re.compile(r"^(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?$")),
     ("proposal_to_decision", re.compile(
-        r"^(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag|[a-zåäö\- ]{0,60}?s\s+förslag(?:\s+till\s+(?:beslut|[a-zåäö]+))?"
+        r"^(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
+        r"|[a-zåäö\- ]{0,60}?s\s+förslag(?:\s+till\s+(?:beslut|[a-zåäö]+))?"
         r"|förslag\s+till\s+[a-zåäö]+s\s+beslut)$"
     )),
     ("other", re.compile(
@@ -831,7 +838,8 @@ def _parties_without_names(text: str) -> list[str]:
 # --------------------------------------------------------------------------
 
 _RESERVATION_VERB_RE = re.compile(
-    r"\b(?:reserverar\s+sig|reserverade\s+sig|reserverar\s+oss|(?:lämnar|anmäler|inlämnar|inkommer\s+med|lämnade|anmälde)\s+(?:en\s+)?(?:skriftlig\s+)?reservation)\b",
+    r"\b(?:reserverar\s+sig|reserverade\s+sig|reserverar\s+oss"
+    r"|(?:lämnar|anmäler|inlämnar|inkommer\s+med|lämnade|anmälde)\s+(?:en\s+)?(?:skriftlig\s+)?reservation)\b",
     re.IGNORECASE,
 )
 _PROPOSAL_VERB_RE = re.compile(
@@ -1171,26 +1179,46 @@ def _sent_to(sections: list[_Section]) -> list[str]:
 # Cover page
 # --------------------------------------------------------------------------
 
+_COVER_LABEL_PATTERNS = [
+    ("correction", r"rättelse"),
+    (
+        "justering",
+        r"justeringens\s+(?:plats\s+och\s+tid|tid\s+och\s+plats|plats|tid)"
+        r"|(?:tid\s+och\s+plats|plats\s+och\s+tid)\s+för\s+justering|justeringsdatum|justering|justeras",
+    ),
+    (
+        "place_time",
+        r"(?:sammanträdets\s+)?(?:plats\s+och\s+tid|tid\s+och\s+plats)|datum\s+och\s+tid|tid\s+och\s+datum"
+        r"|datum,\s+tid\s+och\s+plats",
+    ),
+    ("place", r"plats|lokal|mötesplats|sammanträdesplats"),
+    ("time", r"tid|sammanträdestid"),
+    ("date", r"sammanträdesdatum|mötesdatum|datum|sammanträdesdag"),
+    ("paragraphs", r"justerade\s+paragrafer|paragrafer|paragraf"),
+    ("signatures", r"underskrifter|underskrift|signaturer"),
+    ("att_tjg", r"tjänstgörande\s+ersättare"),
+    (
+        "att_ersattare",
+        r"(?:närvarande\s+)?(?:ej|icke|inte)\s+tjänstgörande\s+ersättare|närvarande\s+ersättare"
+        r"|övriga\s+ersättare|ersättare",
+    ),
+    (
+        "att_beslutande",
+        r"beslutande\s+ledamöter|närvarande\s+beslutande|beslutande|närvarande\s+ledamöter|ledamöter",
+    ),
+    (
+        "att_ovriga",
+        r"övriga\s+(?:närvarande|deltagande|deltagare)(?:\s+tjänstepersoner)?|närvarande\s+tjänstepersoner"
+        r"|närvarande\s+tjänstemän|tjänstepersoner|tjänstemän|närvarande\s+övriga|övriga|adjungerade|insynsplatser",
+    ),
+    ("att_absent", r"frånvarande(?:\s+ledamöter)?|ej\s+närvarande"),
+    ("sig_justerare", r"utses\s+att\s+justera|justerare|justerande"),
+    ("sig_sekreterare", r"sekreterare"),
+    ("sig_ordforande", r"ordförande"),
+]
 _COVER_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(rf"^(?:{pattern})(?=[\s:.]|$)\s*[:.]?\s*(?P<value>.*)$", re.IGNORECASE))
-    for kind, pattern in [
-        ("correction", r"rättelse"),
-        ("justering", r"justeringens\s+(?:plats\s+och\s+tid|tid\s+och\s+plats|plats|tid)|(?:tid\s+och\s+plats|plats\s+och\s+tid)\s+för\s+justering|justeringsdatum|justering|justeras"),
-        ("place_time", r"(?:sammanträdets\s+)?(?:plats\s+och\s+tid|tid\s+och\s+plats)|datum\s+och\s+tid|tid\s+och\s+datum|datum,\s+tid\s+och\s+plats"),
-        ("place", r"plats|lokal|mötesplats|sammanträdesplats"),
-        ("time", r"tid|sammanträdestid"),
-        ("date", r"sammanträdesdatum|mötesdatum|datum|sammanträdesdag"),
-        ("paragraphs", r"justerade\s+paragrafer|paragrafer|paragraf"),
-        ("signatures", r"underskrifter|underskrift|signaturer"),
-        ("att_tjg", r"tjänstgörande\s+ersättare"),
-        ("att_ersattare", r"(?:närvarande\s+)?(?:ej|icke|inte)\s+tjänstgörande\s+ersättare|närvarande\s+ersättare|övriga\s+ersättare|ersättare"),
-        ("att_beslutande", r"beslutande\s+ledamöter|närvarande\s+beslutande|beslutande|närvarande\s+ledamöter|ledamöter"),
-        ("att_ovriga", r"övriga\s+(?:närvarande|deltagande|deltagare)(?:\s+tjänstepersoner)?|närvarande\s+tjänstepersoner|närvarande\s+tjänstemän|tjänstepersoner|tjänstemän|närvarande\s+övriga|övriga|adjungerade|insynsplatser"),
-        ("att_absent", r"frånvarande(?:\s+ledamöter)?|ej\s+närvarande"),
-        ("sig_justerare", r"utses\s+att\s+justera|justerare|justerande"),
-        ("sig_sekreterare", r"sekreterare"),
-        ("sig_ordforande", r"ordförande"),
-    ]
+    for kind, pattern in _COVER_LABEL_PATTERNS
 ]
 _ATTENDANCE_KINDS = {"att_beslutande", "att_tjg", "att_ersattare", "att_ovriga"}
 _DOTS_RE = re.compile(r"[._…]{3,}")
@@ -1269,7 +1297,9 @@ def _cover_blocks(lines: Sequence[str], tail: bool = False) -> list[_CoverBlock]
     return blocks
 
 
-_INLINE_LABEL_RE = re.compile(r"\s(?=(?:Paragrafer|Justerade paragrafer|Sekreterare|Ordförande|Justerare|Justerande)\b(?:\s*[._]{3,}|\s+§|\s*$))")
+_INLINE_LABEL_RE = re.compile(
+    r"\s(?=(?:Paragrafer|Justerade paragrafer|Sekreterare|Ordförande|Justerare|Justerande)\b(?:\s*[._]{3,}|\s+§|\s*$))"
+)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -1385,7 +1415,12 @@ _TIME_NOTE_RE = re.compile(
     r"\(?\s*(?:från|till|fr\.?o\.?m\.?|t\.?o\.?m\.?)?\s*(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?\s*\)?",
     re.IGNORECASE,
 )
-_REPLACES_RE = re.compile(r"(?:^|\s|,)(?:tjänstgör\s+)?(?:i\s+stället\s+för|istället\s+för|ersätter|ers\.\s+för|för)\s+(?=[A-ZÅÄÖ])")
+_REPLACES_RE = re.compile(
+    r"(?:^|\s|,)(?:tjänstgör\s+)?(?:i\s+stället\s+för|istället\s+för|ersätter|ers\.\s+för|för)\s+(?=[A-ZÅÄÖ])"
+)
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+_INITIAL_RE = re.compile(rf"[{UPPER}]\.")
+_PARTICLES = ("af", "von", "van", "de", "der", "la", "du", "di", "da")
 
 
 def _name_and_extra(text: str) -> tuple[str, str, str] | None:
@@ -1395,7 +1430,7 @@ def _name_and_extra(text: str) -> tuple[str, str, str] | None:
         run = []
         for w in words[i:i + 6]:
             bare = w.rstrip(",;:")
-            if re.fullmatch(_NAME_WORD, bare) or re.fullmatch(rf"[{UPPER}]\.", bare) or (run and bare in ("af", "von", "van", "de", "der", "la", "du", "di", "da")):
+            if _NAME_WORD_RE.fullmatch(bare) or _INITIAL_RE.fullmatch(bare) or (run and bare in _PARTICLES):
                 run.append(bare)
                 if w != bare:
                     break
@@ -1569,16 +1604,18 @@ def _split_joined_names(names: list[str], known: Sequence[str]) -> list[str]:
 
 
 def _signatures_from_blocks(blocks: Sequence[_CoverBlock], known: Sequence[str] = ()) -> Signatures:
+    """Names under Sekreterare / Ordförande / Justerare; a signature block wins over a plain list."""
     sig = Signatures()
     for block in blocks:
         if not block.kind.startswith("sig_"):
             continue
         names = _names_in(block.lines)
-        if block.kind == "sig_sekreterare" and names and (block.signature or sig.sekreterare is None):
+        if block.kind == "sig_sekreterare" and names:
             if block.signature or sig.sekreterare is None:
                 sig.sekreterare = names[0]
         elif block.kind == "sig_ordforande" and names:
-            sig.ordforande = sig.ordforande if sig.ordforande and not block.signature else names[0]
+            if block.signature or sig.ordforande is None:
+                sig.ordforande = names[0]
         elif block.kind == "sig_justerare":
             for name in names:
                 if name not in sig.justerare:
@@ -1593,7 +1630,8 @@ def _signatures_from_blocks(blocks: Sequence[_CoverBlock], known: Sequence[str] 
 
 _CORRECTION_ITEM_RE = re.compile(r"^(?:(?:Rättelse|Ändring)\s+(?:av|i)\s+)?§\s{0,2}(\d{1,4})\b\s*(?P<rest>.*)$", re.IGNORECASE)
 _CORRECTION_INTRO_RE = re.compile(
-    r"(?P<org>.{0,80}?)\s+rättar\s+(?P<committee>[\w\- ]{2,60}?)\s+protokoll(?:et)?\s+(?:från\s+)?(?:den\s+)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4})",
+    r"(?P<org>.{0,80}?)\s+rättar\s+(?P<committee>[\w\- ]{2,60}?)\s+protokoll(?:et)?\s+(?:från\s+)?(?:den\s+)?"
+    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
 

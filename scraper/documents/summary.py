@@ -111,7 +111,8 @@ _INTRO_HEADING_RE = re.compile(
 _MONTH_ALT = "|".join(MONTHS)
 _TITLE_RE = re.compile(
     rf"Sammanfattning\s+(?:från\s+|av\s+|för\s+)?(?:mötet\s+(?:i|med)\s+|sammanträdet\s+(?:i|med)\s+)?"
-    rf"(?P<committee>[\wåäöÅÄÖ\-]{{3,40}}(?:\s+[\wåäöÅÄÖ\-]{{2,40}}){{0,3}}?)\s+(?:den\s+)?(?P<date>\d{{1,2}}\s+(?:{_MONTH_ALT})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
+    rf"(?P<committee>[\wåäöÅÄÖ\-]{{3,40}}(?:\s+[\wåäöÅÄÖ\-]{{2,40}}){{0,3}}?)\s+(?:den\s+)?"
+    rf"(?P<date>\d{{1,2}}\s+(?:{_MONTH_ALT})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
     re.IGNORECASE,
 )
 _SUM_ORGAN = (
@@ -125,7 +126,10 @@ _DECISION_VERBS = (
 )
 _DECISION_PATTERNS = [
     re.compile(rf"\b(?P<organ>{_SUM_ORGAN})\s+(?:har\s+|hade\s+)?(?:nu\s+)?(?:{_DECISION_VERBS})\b", re.IGNORECASE),
-    re.compile(rf"\bhar\s+(?P<organ>{_SUM_ORGAN})\s+(?:beslutat|godkänt|fastställt|antagit|avslagit|återremitterat|valt|utsett)\b", re.IGNORECASE),
+    re.compile(
+        rf"\bhar\s+(?P<organ>{_SUM_ORGAN})\s+(?:beslutat|godkänt|fastställt|antagit|avslagit|återremitterat|valt|utsett)\b",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\b(?:föreslår|beslutar|beslutade|föreslog)\s+(?P<organ>{_SUM_ORGAN})\b", re.IGNORECASE),
 ]
 _ORGAN_HINT_RE = re.compile(r"fullmäktige|styrelsen|nämnden|utskottet|beredningen|direktionen", re.IGNORECASE)
@@ -494,11 +498,6 @@ def _is_subheading(draft: _Draft, heading: str, body: list[str], wrapped: bool, 
         return not body
     words = len(heading.split())
     return title_only or words == 1 or (bool(draft.item.subheadings) and words <= 3)
-
-
-_SUMMARY_MARKERS_RE = re.compile(
-    r"\bsammanfattning\b|\bhar\s+beslutat\b|\bföreslår\s+att\b|\bbeslutar\s+att\b|\bövriga\s+ärenden\b", re.IGNORECASE
-)
 
 
 def looks_like_summary(text: str) -> bool:
