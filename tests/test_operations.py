@@ -145,3 +145,52 @@ def test_health_rows_flag_sources_that_stop_yielding():
     assert set(rows) == {"p/a", "p/b"}
     assert (rows["p/a"]["consecutive_failures"], rows["p/a"]["last_success"], rows["p/a"]["stale"]) == (2, "t1", 1)
     assert (rows["p/b"]["consecutive_failures"], rows["p/b"]["last_success"], rows["p/b"]["stale"]) == (0, "t2", 0)
+
+
+def _listing_portal(slugs: list[str]):
+    rows = "".join(
+        f'<a class="accessible-table-cell" href="/committees/testnamnden/{slug}" aria-label="Möte {slug[5:]}">x</a>' for slug in slugs
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/robots.txt":
+            return httpx.Response(404)
+        if path == "/committees/testnamnden":
+            return httpx.Response(200, text=f'<html><body><h1>Testnämnden</h1><div id="committeesRecentContent">{rows}</div></body></html>',
+                                  headers={"content-type": "text/html"})
+        slug = path.rsplit("/", 1)[1]
+        return httpx.Response(200, text=f"<html><body><h1>Möte {slug[5:]}</h1><section id='agenda'><p>Ingen agenda har publicerats</p></section></body></html>",
+                              headers={"content-type": "text/html"})
+
+    return httpx.MockTransport(handler)
+
+
+def _scrape_listing(repo, slugs):
+    portals = parse_config(CONFIG)
+    transport = _listing_portal(slugs)
+    return run_scrape(ScrapeOptions(repo=repo, portals=portals, today=TODAY,
+                                    client_factory=lambda c: HttpClient(cache_dir=c, delay=0, transport=transport)))
+
+
+def test_vanished_meetings_are_removed_or_cancelled(tmp_path):
+    repo = tmp_path / "data"
+    assert _scrape_listing(repo, ["mote-2025-01-01", "mote-2027-03-01"]).ok
+    report = _scrape_listing(repo, [])
+    assert not report.ok and "no meetings found" in report.errors[0]["message"]  # an empty listing is a failure
+    assert len(read_tables(repo / "datapackage")["meetings"]) == 2
+    report = _scrape_listing(repo, ["mote-2026-06-01"])
+    assert report.ok
+    meetings = read_tables(repo / "datapackage")["meetings"]
+    assert {k.rsplit("/", 1)[1]: r["status"] for k, r in meetings.items()} == {"mote-2027-03-01": "cancelled", "mote-2026-06-01": "held"}
+    assert "testnamnden 2025-01-01: meeting removed from the portal" in report.changes
+    assert "testnamnden 2027-03-01: meeting cancelled" in report.changes
+
+
+def test_listing_that_shrinks_suddenly_is_a_failure(tmp_path):
+    repo = tmp_path / "data"
+    many = [f"mote-2025-0{m}-01" for m in range(1, 9)]
+    assert _scrape_listing(repo, many).ok
+    report = _scrape_listing(repo, many[:2])
+    assert not report.ok and report.errors[0]["stage"] == "guard"
+    assert len(read_tables(repo / "datapackage")["meetings"]) == 8
