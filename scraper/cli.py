@@ -215,24 +215,16 @@ def build(repo, db_path):
     tables the database has). The database is built aside and moved into place, so a running
     server never sees a half-built file.
     """
-    from .database import build_database, load_descriptor
-    from .package import PACKAGE_DIR
-    from .site.search import ensure_search
-    from .site.serve import metadata_summary, write_metadata
+    from .build import build_site_database
 
-    package_dir = repo / PACKAGE_DIR
-    staging = db_path.with_name(db_path.name + ".staging")
     try:
-        counts = build_database(package_dir, staging)
+        result = build_site_database(repo, db_path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    indexed = ensure_search(staging)
-    staging.replace(db_path)
-    write_metadata(load_descriptor(package_dir), db_path)
-    _say(f"{db_path}: " + ", ".join(f"{table} {count}" for table, count in counts.items()))
-    if indexed:
-        _say(f"full-text search added for: {', '.join(indexed)}")
-    _say(f"{db_path.with_name(db_path.stem + '-metadata.json')}: {metadata_summary(db_path)}")
+    _say(f"{db_path}: " + ", ".join(f"{table} {count}" for table, count in result.counts.items()))
+    if result.indexed:
+        _say(f"full-text search added for: {', '.join(result.indexed)}")
+    _say(f"{db_path.with_name(db_path.stem + '-metadata.json')}: {result.metadata}")
 
 
 @cli.command()
@@ -297,15 +289,11 @@ def demo(workdir, no_serve, port, today):
     WORKDIR/data (one commit per day that changed something), validates the package, builds
     WORKDIR/meetings.db and serves it.
     """
-    from .database import load_descriptor
     from .demo import run_demo
-    from .package import PACKAGE_DIR
     from .site.serve import serve as run_serve
-    from .site.serve import write_metadata
 
     result, running = run_demo(workdir, today=_today(today), say=_say)
     try:
-        write_metadata(load_descriptor(result.data_repo / PACKAGE_DIR), result.database)
         _say(f"Data repository: {result.data_repo} (try: git -C {result.data_repo} log --stat)")
         if no_serve:
             _say(f"Serve it with: meetings serve --db {result.database}")

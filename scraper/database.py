@@ -19,6 +19,8 @@ FTS_COLUMNS = {
     "agenda_items": ["title", "case_number", "description"],
     "documents": ["title"],
     "committees": ["name"],
+    "paragraphs": ["title", "case_number", "decision", "text"],
+    "summary_items": ["title", "decision"],
 }
 INDEXES = {
     "meetings": [["committee_id", "date"], ["date"], ["status"]],

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import parse_config
-from .database import build_database
+from .build import build_site_database
 from .errors import ValidationFailed
 from .package import PACKAGE_DIR
 from .portal.http import HttpClient
@@ -90,6 +90,11 @@ def run_demo(workdir: Path, *, today: date | None = None, days: int = content.LA
     if not validation.valid:
         raise ValidationFailed("demo package is not valid: " + "; ".join(str(p) for p in validation.problems[:5]))
     say(f"Validated {data_repo / PACKAGE_DIR}: valid ({sum(validation.stats.values())} rows)")
-    result.tables = build_database(data_repo / PACKAGE_DIR, result.database)
+    built = build_site_database(data_repo, result.database)
+    result.tables = built.counts
     say(f"Built {result.database}: " + ", ".join(f"{t} {n}" for t, n in result.tables.items()))
+    from .site.publish import publish
+
+    published = publish(data_repo, workdir / "downloads", today=today or date.today())
+    say("Downloads: " + ", ".join(str(path) for path in published.files.values()))
     return result, replica

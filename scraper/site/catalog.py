@@ -211,9 +211,9 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     w.lit(catalog, _q(DCTERMS, "title"), "Katalog: " + TITLE_SV, lang="sv")
     w.lit(catalog, _q(DCTERMS, "title"), "Catalogue: " + (descriptor.get("title") or "meeting records"), lang="en")
     w.lit(catalog, _q(DCTERMS, "description"),
-          "Datamängder om sammanträden från Meetings Plus-portaler, publicerade av meetings-open-data.", lang="sv")
+          f"Datamängder om sammanträden från Meetings Plus-portaler, publicerade av {publisher.name}.", lang="sv")
     w.lit(catalog, _q(DCTERMS, "description"),
-          "Datasets on meetings from Meetings Plus portals, published by meetings-open-data.", lang="en")
+          f"Datasets on meetings from Meetings Plus portals, published by {publisher.name}.", lang="en")
     w.ref(catalog, _q(DCTERMS, "publisher"), publisher.uri)
     w.ref(catalog, _q(DCTERMS, "license"), CATALOG_LICENCE)
     w.ref(catalog, _q(DCTERMS, "language"), LANGUAGE_SWE)

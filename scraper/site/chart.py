@@ -51,15 +51,23 @@ def series_from_rows(rows, count_column: str) -> tuple[list[str], list[Series]]:
     return month_range(min(months), max(months)), sorted(series.values(), key=lambda s: s.label)
 
 
-def _nice_max(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if value <= step * 4:
-            return step * ((value + step - 1) // step) if value else step
-    return value
+def nice_scale(value: int) -> tuple[int, int]:
+    """(top of the axis, step between ticks): whole numbers, at most five steps."""
+    value = max(value, 1)
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 5:
+            return step * -(-value // step), step
+    step = 10 ** len(str(value))
+    return step * -(-value // step), step
+
+
+def colours_for(keys) -> dict[str, str]:
+    """The same committee gets the same colour in every chart."""
+    return {key: PALETTE[number % len(PALETTE)] for number, key in enumerate(sorted(set(keys)))}
 
 
 def stacked_bar_chart(months: list[str], series: list[Series], *, title: str, unit: str,
-                      today_month: str | None = None) -> Markup:
+                      today_month: str | None = None, colours: dict[str, str] | None = None) -> Markup:
     """An accessible SVG chart (role=img, title, per-bar tooltips) of ``series`` over ``months``."""
     if not months:
         return Markup("<p>No data to chart yet.</p>")
@@ -68,16 +76,15 @@ def stacked_bar_chart(months: list[str], series: list[Series], *, title: str, un
     left, right, top, bottom = 44, 12, 14, 40
     plot_h = 220
     totals = {m: sum(s.counts.get(m, 0) for s in series) for m in months}
-    y_max = _nice_max(max(totals.values()) or 1)
+    y_max, step = nice_scale(max(totals.values()))
+    colours = colours or colours_for(s.key for s in series)
     width = left + right + width_per_month * len(months)
     height = top + plot_h + bottom
     e = escape
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="activity-chart" role="img" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-label="{e(title)}">',
            f"<title>{e(title)}</title>"]
-    ticks = 4
-    for i in range(ticks + 1):
-        value = y_max * i // ticks
+    for value in range(0, y_max + 1, step):
         y = top + plot_h - plot_h * value / y_max
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#444">{value}</text>')
@@ -93,7 +100,7 @@ def stacked_bar_chart(months: list[str], series: list[Series], *, title: str, un
                 continue
             h = plot_h * count / y_max
             base -= h
-            colour = PALETTE[number % len(PALETTE)]
+            colour = colours.get(s.key, PALETTE[number % len(PALETTE)])
             noun = unit if count == 1 else unit + "s"
             out.append(f'<rect x="{x}" y="{base:.1f}" width="{bar}" height="{h:.1f}" fill="{colour}">'
                        f"<title>{e(month)} · {e(s.label)}: {count} {e(noun)}</title></rect>")
@@ -104,7 +111,7 @@ def stacked_bar_chart(months: list[str], series: list[Series], *, title: str, un
     out.append("</svg>")
     legend = ['<ul class="chart-legend">']
     for number, s in enumerate(series):
-        colour = PALETTE[number % len(PALETTE)]
+        colour = colours.get(s.key, PALETTE[number % len(PALETTE)])
         legend.append(f'<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="{colour}"/></svg> '
                       f"{e(s.label)}: {sum(s.counts.values())}</li>")
     legend.append("</ul>")

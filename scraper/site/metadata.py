@@ -82,6 +82,7 @@ VERSION_COLUMNS = {
     "version_id": "Stable key of this version.",
     "record_id": "Primary key of the record.",
     "version": "Version number of the record, from 1.",
+    "version_kind": "added, changed or removed: what this commit did to the record.",
     "kind": "added, changed or removed: what this commit did to the record.",
     "commit": "The git commit (sha) that made this version.",
     "committed_at": "Time of the commit, UTC (ISO 8601).",
@@ -109,7 +110,7 @@ def _described(descriptor: dict, tables: Tables) -> dict[str, dict]:
             columns = dict(VERSION_COLUMNS)
             for column in tables[name]:
                 if column not in columns:
-                    columns[column] = described[base]["columns"].get(column, "")
+                    columns[column] = described[base]["columns"].get(column) or f"{column} of the record in this version."
             described[name] = {
                 "title": f"{described[base]['title']}: versions",
                 "description": f"Every version of every record of {base} in the data repository's history "

@@ -104,11 +104,12 @@ def _search_sql(tables: Tables) -> str:
             continue
         parts.append(f"""select '{kind}' as kind, {date_expr} as date, o.name as organisation, c.name as committee,
   {title_expr} as title, snippet({fts}, -1, '«', '»', '…', 24) as snippet, {id_expr} as record_id,
-  m.meeting_id, m.url, {fts}.rank as rank
+  m.meeting_id, m.url, {fts}.rank as _rank
 from {fts} join {base} t on t.rowid = {fts}.rowid
 {joins}
 where {fts} match {_SAFE_MATCH}""")
-    return "select * from (\n" + "\nunion all\n".join(parts) + "\n)\norder by date desc, rank\nlimit 200"
+    columns = "kind, date, organisation, committee, title, snippet, record_id, meeting_id, url"
+    return (f"select {columns} from (\n" + "\nunion all\n".join(parts) + "\n)\norder by date desc, _rank\nlimit 200")
 
 
 def _search_requires(tables: Tables) -> bool:
@@ -118,12 +119,18 @@ def _search_requires(tables: Tables) -> bool:
 # ---------------------------------------------------------------- the queries
 
 
+def _last_change(tables: Tables, resource: str, id_expr: str, fallback: str) -> str:
+    """When a record was published or last corrected: the time of the last commit that added or
+    changed it if the history is there (``changes``), else ``fallback``. RFC 3339, as Atom wants;
+    a corrected protocol or decision comes back to the top of the feed with the same entry id."""
+    if "changes" not in tables:
+        return fallback
+    return (f"coalesce((select max(ch.committed_at) from changes ch where ch.resource = '{resource}' "
+            f"and ch.record_id = {id_expr} and ch.kind in ('added', 'changed')), {fallback})")
+
+
 def _decisions_feed_sql(tables: Tables) -> str:
-    updated = "m.date || 'T00:00:00Z'"
-    if "changes" in tables:
-        # When the history is there, a decision is "new" when its paragraph was first committed.
-        updated = ("coalesce((select min(ch.committed_at) from changes ch where ch.resource = 'paragraphs' "
-                   "and ch.record_id = p.paragraph_id and ch.kind = 'added'), " + updated + ")")
+    updated = _last_change(tables, "paragraphs", "p.paragraph_id", "m.date || 'T00:00:00Z'")
     return f"""select {_feed_id('paragraph', 'p.paragraph_id')} as atom_id,
   c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title as atom_title,
   {updated} as atom_updated,
@@ -139,6 +146,20 @@ order by atom_updated desc, m.date desc, p.number desc
 limit 100"""
 
 
+def _protocols_feed_sql(tables: Tables) -> str:
+    updated = _last_change(tables, "documents", "d.document_id", "m.date || 'T00:00:00Z'")
+    return f"""select {_feed_id('document', 'd.document_id')} as atom_id,
+  c.name || ' ' || m.date || ': ' || d.title as atom_title,
+  {updated} as atom_updated,
+  o.name || ', ' || c.name || ', ' || m.title || char(10) || 'Protokoll: ' || d.url as atom_content,
+  m.url as atom_link
+from documents d
+{_joins('d')}
+where d.kind = 'protokoll' and {_COMMITTEE_FILTER}
+order by atom_updated desc, m.date desc, d.document_id
+limit 100"""
+
+
 QUERIES: list[Query] = [
     Query(
         "search", "Search titles, decisions and texts",
@@ -148,6 +169,7 @@ QUERIES: list[Query] = [
         "other search syntax are taken as plain words. Newest first.",
         {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS},
         _search_sql,
+        {"hide_sql": True},
     ),
     Query(
         "latest_decisions", "Latest decisions",
@@ -299,7 +321,7 @@ order by month, c.committee_id""",
     ),
     Query(
         "decisions_feed", "New decisions",
-        "Atom feed of decisions, newest first; add ?committee_id=… for one committee. "
+        "Atom feed of decisions, the latest published or corrected first; add ?committee_id=… for one committee. "
         "Subscribe to /{database}/decisions_feed.atom?committee_id=region-vasterbotten/regionstyrelsen.",
         _with(paragraphs=PARAGRAPHS),
         _decisions_feed_sql,
@@ -307,19 +329,10 @@ order by month, c.committee_id""",
     ),
     Query(
         "protocols_feed", "New protocols",
-        "Atom feed of published protocols (protokoll), newest meeting first; add ?committee_id=… for one "
-        "committee.",
+        "Atom feed of protocols (protokoll), the latest published or corrected first; add ?committee_id=… for "
+        "one committee.",
         _with(documents=("document_id", "meeting_id", "kind", "title", "url")),
-        f"""select {_feed_id('document', 'd.document_id')} as atom_id,
-  c.name || ' ' || m.date || ': ' || d.title as atom_title,
-  m.date || 'T00:00:00Z' as atom_updated,
-  o.name || ', ' || c.name || ', ' || m.title || char(10) || 'Protokoll: ' || d.url as atom_content,
-  m.url as atom_link
-from documents d
-{_joins('d')}
-where d.kind = 'protokoll' and {_COMMITTEE_FILTER}
-order by m.date desc, d.document_id
-limit 100""",
+        _protocols_feed_sql,
         {"hide_sql": True},
     ),
     Query(

@@ -234,19 +234,14 @@ def _can_render_ics(columns):
 
 @hookimpl(trylast=True)
 def register_output_renderer(datasette):
+    """Registered after datasette-atom and datasette-ics (trylast), so these wrappers take their extensions."""
+    from importlib.util import find_spec
+
     renderers = []
-    try:
-        import datasette_atom  # noqa: F401
-
+    if find_spec("datasette_atom"):
         renderers.append({"extension": "atom", "render": render_atom, "can_render": _can_render_atom})
-    except ImportError:
-        pass
-    try:
-        import datasette_ics  # noqa: F401
-
+    if find_spec("datasette_ics"):
         renderers.append({"extension": "ics", "render": render_ics, "can_render": _can_render_ics})
-    except ImportError:
-        pass
     return renderers
 
 
@@ -369,7 +364,7 @@ CHART_SQL = {
 
 
 async def activity(datasette, request):
-    from scraper.site.chart import series_from_rows, stacked_bar_chart
+    from scraper.site.chart import colours_for, series_from_rows, stacked_bar_chart
 
     database = _site_database(datasette)
     if database is None:
@@ -382,6 +377,10 @@ async def activity(datasette, request):
     db = datasette.get_database(database)
     this_month = date.today().strftime("%Y-%m")
     charts = []
+    try:
+        colours = colours_for(r[0] for r in (await db.execute("select committee_id from committees")).rows)
+    except sqlite3.Error:
+        colours = None
     for kind, unit, needs in (("meetings", "meeting", ("meetings", "committees", "organisations")),
                               ("decisions", "decision", ("paragraphs",))):
         if not all([await db.table_exists(t) for t in needs]):
@@ -395,7 +394,7 @@ async def activity(datasette, request):
             "kind": kind,
             "title": f"{kind.capitalize()} per month and committee",
             "svg": stacked_bar_chart(months, series, title=f"{kind.capitalize()} per month and committee",
-                                     unit=unit, today_month=this_month),
+                                     unit=unit, today_month=this_month, colours=colours),
             "query": f"/{database}/{kind}_per_month",
             "rows": [{"month": m, "label": s.label, "count": s.counts[m]} for s in series for m in months
                      if s.counts.get(m)],
