@@ -71,7 +71,7 @@ def run_demo(workdir: Path, *, today: date | None = None, days: int = content.LA
     config_path.write_text(DEMO_CONFIG.format(**urls), encoding="utf-8")
     portals = parse_config(config_path.read_text(encoding="utf-8"), str(config_path))
     result = DemoResult(workdir, data_repo, workdir / "meetings.db", urls)
-    say(f"Replica portals: " + ", ".join(f"{pid} {url}" for pid, url in urls.items()))
+    say("Replica portals: " + ", ".join(f"{pid} {url}" for pid, url in urls.items()))
     for day in range(1, days + 1):
         replica.set_day(day)
         report = run_scrape(ScrapeOptions(

@@ -123,7 +123,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("""CREATE TABLE IF NOT EXISTS commits (
         "commit" TEXT PRIMARY KEY, parent TEXT, committed_at TEXT, author TEXT, message TEXT, seq INTEGER)""")
-    conn.execute(f"""CREATE TABLE IF NOT EXISTS changes (
+    conn.execute("""CREATE TABLE IF NOT EXISTS changes (
         change_id TEXT PRIMARY KEY, resource TEXT, record_id TEXT, kind TEXT, field TEXT, old_value TEXT,
         new_value TEXT, "commit" TEXT REFERENCES commits("commit"), committed_at TEXT, committee_id TEXT, meeting_id TEXT)""")
     for index in ("resource, record_id", "committed_at", "meeting_id", "committee_id", "kind"):

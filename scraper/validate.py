@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .package import Row, Tables, columns, load_schema, primary_key, resources, row_key
+from .package import Row, Tables, columns, load_schema, resources, row_key
 
 
 @dataclass(frozen=True)
