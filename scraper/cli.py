@@ -59,6 +59,7 @@ def cli(debug: bool) -> None:
 @click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries per request on timeouts, resets, 429 and 5xx.")
+@click.option("--backoff", type=float, default=1.0, show_default=True, help="First pause before a retry, in seconds; doubled on each retry (with jitter).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or before this date.")
 @click.option("--batch", type=int, default=25, show_default=True, help="Backfill: meetings per commit; progress is kept in .meetings/ so an interrupted backfill resumes.")
@@ -66,7 +67,7 @@ def cli(debug: bool) -> None:
 @click.option("--recheck-days", type=int, default=7, show_default=True, help="Older meetings with a published protocol are re-checked this often (0: every run).")
 @click.option("--author", help='Commit author as "Name <email>".')
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries,
+def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries, backoff,
            since, until, batch, recent_days, recheck_days, author, quiet):
     """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
 
@@ -89,7 +90,7 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
     started = time.monotonic()
     options = ScrapeOptions(
         repo=repo, portals=portals, today=_today(today), author=parsed_author, force_init=force_init,
-        client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries),
+        client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries, backoff=backoff),
         progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
         recent_days=recent_days, recheck_days=recheck_days,
         since=since.date() if since else None, until=until.date() if until else None,

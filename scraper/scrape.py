@@ -186,6 +186,7 @@ def meeting_records(committee_id: str, ref: pages.MeetingRef | None, page: pages
     return meeting, items, unique_docs
 
 
+_DOC_FILE_FIELDS = ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")
 _PARTIAL_PROTOCOL = re.compile(r"§|\bss-?\d|omedelbar|utdrag|bilaga|reservation|omröstning", re.I)
 
 
@@ -239,6 +240,12 @@ class Run:
         self.quarantine_dir: Path | None = None
         self.checked: dict[str, str] = {}
         self.previous_checks: dict[str, str] = {}
+        self.refetch: set[str] = set()
+        self.previous_refetch: set[str] = set()
+        self.confirm: dict[str, str] = {}  # document id -> sha256 of a held-back version
+        self.previous_confirm: dict[str, str] = {}  # meetings whose documents failed: due again next run
+        self.agenda_strategies: dict[str, str] = {}
+        self.previous_strategies: dict[str, str] = {}
 
     # --- helpers -------------------------------------------------------
 
@@ -407,9 +414,23 @@ class Run:
             return False
         if meeting_id in options.skip:
             return False
-        if options.since or options.until or old is None or when is None:
+        if options.since or options.until or old is None or when is None or meeting_id in self.previous_refetch:
             return True
         return is_due(old, when, options.today, self.previous_checks.get(meeting_id), options.recent_days, options.recheck_days)
+
+    def check_agenda_strategy(self, committee_id: str, meeting_id: str, page: pages.MeetingPage) -> None:
+        """Agenda items read from markup before must not silently turn into text-heuristic items
+        (or none): that means the portal changed its markup, so the page counts as unparseable."""
+        before = self.previous_strategies.get(committee_id)
+        if page.agenda_strategy == "structured":
+            self.agenda_strategies[committee_id] = "structured"
+            return
+        old = self.old["meetings"].get(meeting_id)
+        if page.cancelled or page.agenda_missing:
+            return
+        if before == "structured" and old and old["agenda_item_count"] not in ("", "0"):
+            raise ParseError(page.url, f"agenda items no longer match the structured markup (strategy now: {page.agenda_strategy}); "
+                                       f"keeping the {old['agenda_item_count']} items read before")
 
     def meeting(self, portal: Portal, committee_id: str, ref: pages.MeetingRef, api_dates: dict[int, date], source: str) -> None:
         html = self.fetch(ref.url, source)
@@ -418,6 +439,7 @@ class Run:
         try:
             page = pages.parse_meeting_page(html, ref.url)
             meeting, items, documents = meeting_records(committee_id, ref, page, self.options.today, api_dates)
+            self.check_agenda_strategy(committee_id, meeting["meeting_id"], page)
         except ParseError as exc:
             self.parse_failed(exc, source)
             return
@@ -435,39 +457,71 @@ class Run:
             self._put("agenda_items", item, page.url)
         for doc in sorted(documents, key=_processing_order):
             fresh = False
+            previous = old_docs.get(doc["document_id"])
             if doc["kind"] in portal.download:
-                doc, fresh = self.document(doc, old_docs.get(doc["document_id"]), source)
-            else:
-                previous = old_docs.get(doc["document_id"])
-                if previous and previous["url"] == doc["url"]:
-                    doc = {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}
+                doc, fresh = self.document(doc, previous, source)
+            elif previous and previous["url"] == doc["url"]:
+                doc = {**doc, **{k: previous[k] or None for k in _DOC_FILE_FIELDS}}
+            rows = self.parse_document(doc, source) if fresh else None
+            if rows is not None and previous and self.held_back(doc, previous, rows, source):
+                doc, rows = {**doc, **{k: previous[k] or None for k in _DOC_FILE_FIELDS}}, None
             if self._put("documents", doc, doc["url"]):
-                self.derived(doc, fresh, source)
+                self.derived(doc, rows)
 
-    def derived(self, doc: dict, fresh: bool, source: str) -> None:
-        """Paragraphs, attendance ... of a document: parsed anew when its bytes changed, else kept."""
-        document_id, meeting_id = doc["document_id"], doc["meeting_id"]
-        if not fresh:
-            paragraphs = {k for k, r in self.old["paragraphs"].items() if r["document_id"] == document_id}
-            for resource in DERIVED:
-                for key, row in self.old[resource].items():
-                    if row.get("document_id") == document_id or row.get("paragraph_id") in paragraphs:
-                        self.new[resource].setdefault(key, row)
-            return
+    def parse_document(self, doc: dict, source: str) -> dict[str, list[dict]] | None:
+        """Records read from a protocol's or summary's freshly extracted text (None: nothing to read)."""
         text = self.texts.get(doc.get("text_path") or "")
         if not text or doc["kind"] not in ("protokoll", "sammanfattning"):
-            return
+            return None
+        document_id, meeting_id = doc["document_id"], doc["meeting_id"]
         try:
             if doc["kind"] == "protokoll":
                 from .documents.protocol import parse_protocol
 
-                rows = doc_records.protocol_rows(parse_protocol(text).to_dict(), meeting_id, document_id)
-            else:
-                from .documents.summary import parse_summary
+                return doc_records.protocol_rows(parse_protocol(text).to_dict(), meeting_id, document_id)
+            from .documents.summary import parse_summary
 
-                rows = doc_records.summary_rows(parse_summary(text, doc["url"]).to_dict(), meeting_id, document_id)
+            return doc_records.summary_rows(parse_summary(text, doc["url"]).to_dict(), meeting_id, document_id)
         except Exception as exc:  # a parser bug must not stop the run; it is reported with the URL
             self.report.error(doc["url"], "parse-document", f"{type(exc).__name__}: {exc}", source)
+            return None
+
+    def _old_derived(self, document_id: str) -> dict[str, dict[str, dict]]:
+        paragraphs = {k for k, r in self.old["paragraphs"].items() if r["document_id"] == document_id}
+        return {
+            resource: {k: r for k, r in self.old[resource].items()
+                       if r.get("document_id") == document_id or r.get("paragraph_id") in paragraphs}
+            for resource in DERIVED
+        }
+
+    def held_back(self, doc: dict, previous: dict, rows: dict[str, list[dict]], source: str) -> bool:
+        """A new version of a document that drops records read from the previous one is accepted only
+        when the same bytes come back on a later run: a damaged download that still opens must not
+        remove paragraphs or summary items. Returns True when the new version is held back."""
+        before = self._old_derived(doc["document_id"])
+        lost = 0
+        for resource, old_rows in before.items():
+            new_keys = {row_key(resource, to_table_row(resource, r)) for r in rows.get(resource, [])}
+            lost += len(set(old_rows) - new_keys)
+        if not lost or self.previous_confirm.get(doc["document_id"]) == doc["sha256"]:
+            return False
+        self.confirm[doc["document_id"]] = doc["sha256"]
+        self.refetch.add(doc["meeting_id"])
+        if previous.get("text_path"):
+            rel = text_path(doc["document_id"])
+            if rel in self.old_texts:
+                self.texts[rel] = self.old_texts[rel]
+        self.report.error(doc["url"], "held-back",
+                          f"the new version of this document drops {lost} records read from the previous one; "
+                          "keeping the previous version until the same file is seen again on a later run", source)
+        return True
+
+    def derived(self, doc: dict, rows: dict[str, list[dict]] | None) -> None:
+        """Paragraphs, attendance ... of a document: from its new text, or else those read before."""
+        if rows is None:
+            for resource, old_rows in self._old_derived(doc["document_id"]).items():
+                for key, row in old_rows.items():
+                    self.new[resource].setdefault(key, row)
             return
         for resource, resource_rows in rows.items():
             for row in resource_rows:
@@ -483,40 +537,52 @@ class Run:
 
     def document(self, doc: dict, previous: dict | None, source: str) -> tuple[dict, bool]:
         """Download a document (conditionally) and extract its text unless its bytes are unchanged.
-        Returns the document row and whether its text was extracted anew."""
+        Returns the document row and whether its text was extracted anew.
+
+        A download that fails, or bytes that are not the PDF they claim to be (truncated, corrupt,
+        an HTML error page), count as a failed fetch: the previous version is kept and the
+        document is fetched again next run."""
+        def failed() -> tuple[dict, bool]:
+            if previous:
+                return {**doc, **{k: previous[k] or None for k in _DOC_FILE_FIELDS}}, False
+            return doc, False
+
         try:
             response = self.client.get(doc["url"])
         except FetchError as exc:
             self.report.error(doc["url"], "fetch", exc.reason, source)
-            if previous:
-                return {**doc, **{k: previous[k] or None for k in ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")}}, False
-            return doc, False
+            return failed()
         if not response.not_modified:
             self.report.documents_downloaded += 1
         data = response.content
         sha = hashlib.sha256(data).hexdigest()
-        doc = {**doc, "content_type": response.content_type.split(";")[0].strip() or None, "bytes": len(data), "sha256": sha}
-        rel = text_path(doc["document_id"])
+        content_type = response.content_type.split(";")[0].strip().lower() or None
+        fresh = {**doc, "content_type": content_type, "bytes": len(data), "sha256": sha}
         if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
-            doc.update(pages=previous["pages"] or None, text_status=previous["text_status"], text_path=previous["text_path"] or None)
-            return doc, False
+            fresh.update(pages=previous["pages"] or None, text_status=previous["text_status"], text_path=previous["text_path"] or None)
+            return fresh, False
+        claims_pdf = content_type == "application/pdf" or doc["url"].split("?")[0].lower().endswith("pdf")
         try:
             extracted = text_mod.extract_text(data, source=doc["url"])
-        except text_mod.NotAPdf as exc:
-            self.report.warnings.append(str(exc))
-            doc.update(text_status="not_pdf", text_path=None)
         except text_mod.NoTextLayer as exc:
             self.report.warnings.append(str(exc))
-            doc.update(text_status="no_text_layer", text_path=None)
+            fresh.update(text_status="no_text_layer", text_path=None)
+            return fresh, False
+        except text_mod.NotAPdf as exc:
+            if not claims_pdf:
+                fresh.update(text_status="not_pdf", text_path=None)
+                return fresh, False
+            self.report.error(doc["url"], "extract", str(exc), source)
         except text_mod.DocumentError as exc:
             self.report.error(doc["url"], "extract", str(exc), source)
-            doc.update(text_status="failed", text_path=None)
         else:
             self.report.documents_extracted += 1
-            self.texts[rel] = extracted.text.rstrip("\n") + "\n"
-            doc.update(pages=extracted.page_count, text_status="extracted", text_path=rel)
-            return doc, True
-        return doc, False
+            self.texts[text_path(doc["document_id"])] = extracted.text.rstrip("\n") + "\n"
+            fresh.update(pages=extracted.page_count, text_status="extracted", text_path=text_path(doc["document_id"]))
+            return fresh, True
+        self.client.forget(doc["url"])
+        self.refetch.add(doc["meeting_id"])
+        return failed()
 
     # --- finish ----------------------------------------------------------
 
@@ -554,7 +620,11 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         with factory(cache_dir) as client:
             run = Run(options, client, old, old_texts)
             run.quarantine_dir = state_dir / "quarantine"
-            run.previous_checks = load_state(state_dir).get("checked", {})
+            state = load_state(state_dir)
+            run.previous_checks = state.get("checked", {})
+            run.previous_refetch = set(state.get("refetch", []))
+            run.previous_strategies = state.get("agenda_strategy", {})
+            run.previous_confirm = state.get("confirm", {})
             for portal in options.portals:
                 try:
                     run.portal(portal)
@@ -608,6 +678,11 @@ def save_state(state_dir: Path, run: "Run") -> None:
     checked.update(run.checked)
     live = set(run.new["meetings"])
     state["checked"] = {k: v for k, v in sorted(checked.items()) if k in live}
+    refetch = (set(state.get("refetch", [])) - set(run.checked)) | run.refetch
+    state["refetch"] = sorted(refetch & live)
+    strategies = state.setdefault("agenda_strategy", {})
+    strategies.update(run.agenda_strategies)
+    state["confirm"] = run.confirm
     tmp = state_dir / "state.json.tmp"
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
     tmp.replace(state_dir / "state.json")

@@ -8,6 +8,17 @@ Run it as ``python -m tests.accuracy`` or ``python tests/accuracy.py``; it
 prints one table per document and a list of the misses. Tests import
 `evaluate_all` and assert thresholds on the same numbers.
 
+The text can first take another route to the parser:
+
+* ``--pdf``: typeset as an A4 PDF (`scraper.replica.pdfmake.make_text_pdf`;
+  protocols with a running header and a signature footer) and read back with
+  `scraper.documents.text.extract_text`, as documents reach the pipeline;
+* ``--flat``: with every blank line removed, as a copy from a web page or an
+  extractor that drops empty lines gives it (with ``--pdf``: removed from
+  the extracted text).
+
+``--summary`` prints one line per document instead of the full tables.
+
 Comparison rules (the annotation README explains the fields):
 
 * titles, sent_to entries and names are compared after whitespace normalisation;
@@ -22,6 +33,7 @@ Comparison rules (the annotation README explains the fields):
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -34,6 +46,8 @@ if str(_ROOT) not in sys.path:
 
 from scraper.documents.protocol import parse_protocol  # noqa: E402
 from scraper.documents.summary import parse_summary  # noqa: E402
+from scraper.documents.text import extract_text  # noqa: E402
+from scraper.replica.pdfmake import make_text_pdf  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
@@ -232,15 +246,46 @@ def load_annotations(fixtures: Path = FIXTURES) -> list[tuple[dict, Path]]:
     return pairs
 
 
-def evaluate(expected: dict, document: Path) -> DocumentReport:
-    text = document.read_text(encoding="utf-8")
-    if expected.get("document_type") == "protokoll":
+MODES = ("text", "pdf", "flat", "pdf-flat")
+PROTOCOL_FOOTER = ["Elektroniskt signerat", "Utdragsbestyrkande"]
+
+
+def is_protocol(expected: dict) -> bool:
+    return expected.get("document_type") == "protokoll"
+
+
+def typeset(expected: dict, text: str) -> bytes:
+    """The PDF of a fixture text: protocols get the running header and footer of a signed protocol."""
+    if is_protocol(expected):
+        header = [expected.get("committee") or "Protokoll", "PROTOKOLL", f"Sammanträdesdatum {expected.get('meeting_date')}"]
+        return make_text_pdf(text, title=f"{header[0]} {expected.get('meeting_date')}", header=header, footer=PROTOCOL_FOOTER)
+    return make_text_pdf(text, title=f"Sammanfattning {expected.get('committee')} {expected.get('meeting_date')}")
+
+
+def without_blank_lines(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
+def route(expected: dict, text: str, mode: str = "text") -> str:
+    """The text as the parser gets it in `mode` (one of `MODES`)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
+    if mode.startswith("pdf"):
+        text = extract_text(typeset(expected, text)).text
+    if mode.endswith("flat"):
+        text = without_blank_lines(text)
+    return text
+
+
+def evaluate(expected: dict, document: Path, mode: str = "text") -> DocumentReport:
+    text = route(expected, document.read_text(encoding="utf-8"), mode)
+    if is_protocol(expected):
         return compare_protocol(parse_protocol(text).to_dict(), expected, document.name)
     return compare_summary(parse_summary(text).to_dict(), expected, document.name)
 
 
-def evaluate_all(fixtures: Path = FIXTURES) -> list[DocumentReport]:
-    return [evaluate(expected, document) for expected, document in load_annotations(fixtures)]
+def evaluate_all(fixtures: Path = FIXTURES, mode: str = "text") -> list[DocumentReport]:
+    return [evaluate(expected, document, mode) for expected, document in load_annotations(fixtures)]
 
 
 def format_report(report: DocumentReport) -> str:
@@ -261,12 +306,33 @@ def totals(reports: list[DocumentReport]) -> tuple[int, int]:
     return matched, total
 
 
-def main() -> int:
+def summary_line(report: DocumentReport) -> str:
+    """One line: overall share and the item / paragraph fields that matter most."""
+    matched, total = totals([report])
+    keys = ("items.title", "items.decision_kind", "items.decision") if report.kind == "summary" else (
+        "paragraph.number", "paragraph.title", "paragraph.decision")
+    parts = [f"{key} {report.fields[key].matched}/{report.fields[key].total}" for key in keys if key in report.fields]
+    return f"{report.source:<55} {100.0 * matched / max(total, 1):6.1f} %  " + "  ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pdf", action="store_true", help="parse the text read back from a PDF of each fixture")
+    parser.add_argument("--flat", action="store_true", help="remove every blank line before parsing")
+    parser.add_argument("--summary", action="store_true", help="one line per document")
+    args = parser.parse_args(argv)
     if not FIXTURES.is_dir():
         print(f"fixtures not found: {FIXTURES}", file=sys.stderr)
         return 1
-    reports = evaluate_all()
-    print("\n\n".join(format_report(r) for r in reports))
+    mode = {(False, False): "text", (True, False): "pdf", (False, True): "flat", (True, True): "pdf-flat"}[
+        (args.pdf, args.flat)
+    ]
+    reports = evaluate_all(mode=mode)
+    print(f"mode: {mode}")
+    if args.summary:
+        print("\n".join(summary_line(r) for r in reports))
+    else:
+        print("\n\n".join(format_report(r) for r in reports))
     matched, total = totals(reports)
     print(f"\noverall: {matched}/{total} = {100.0 * matched / max(total, 1):.1f} %")
     return 0

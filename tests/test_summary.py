@@ -224,3 +224,46 @@ def test_large_input_finishes_quickly() -> None:
     json.dumps(parse_summary(text).to_dict())
     detect_kind(text)
     assert time.perf_counter() - started < 6.0
+
+
+WRAPPED_WITHOUT_BLANK_LINES = """\
+Sammanfattning från kommunfullmäktige den 27 maj 2024
+Se https://www.exempel.se/protokoll
+Taxa för avfallshantering
+Renhållningsavgiften höjs med i genomsnitt fem procent från den 1 juli. Höjningen
+behövs för att täcka ökade kostnader för transporter och behandling av avfall
+som har stigit kraftigt under de senaste åren, främst på grund av nya regler
+och högre energipriser.
+Kommunfullmäktige har beslutat att fastställa taxan för avfallshantering.
+Motion om skolmat
+Anna Berg (V) föreslår i en motion att all skolmat ska vara ekologisk senast år
+2027 och att kommunen ska ta fram en plan för hur det ska gå till i praktiken
+och vad det kostar.
+Kommunfullmäktige har beslutat att avslå motionen.
+Övriga ärenden
+3. Val av ersättare
+8. Revision för Räddningstjänsten
+Mitt
+9. Avsägelse av uppdrag som nämndeman i tingsrätten för resten av mandatperioden
+"""
+
+
+def test_wrapped_summary_without_blank_lines() -> None:
+    summary = parse_summary(WRAPPED_WITHOUT_BLANK_LINES)
+    assert [(i.title, i.decision_kind, i.item_number, i.section) for i in summary.items] == [
+        ("Taxa för avfallshantering", "beslut", None, "main"),
+        ("Motion om skolmat", "beslut", None, "main"),
+        ("Val av ersättare", None, 3, "Övriga ärenden"),
+        ("Revision för Räddningstjänsten Mitt", None, 8, "Övriga ärenden"),
+        ("Avsägelse av uppdrag som nämndeman i tingsrätten för resten av mandatperioden", None, 9, "Övriga ärenden"),
+    ]
+    assert summary.items[1].decision == "Kommunfullmäktige har beslutat att avslå motionen."
+
+
+def test_large_input_without_blank_lines_finishes_quickly() -> None:
+    rng = random.Random(13)
+    words = ["Sammanfattning", "Regionstyrelsen", "har", "beslutat", "att", "Motion", "om", "\n", ".", "- punkt", "1.", "vården"]
+    text = " ".join(rng.choice(words) for _ in range(400_000))
+    started = time.perf_counter()
+    json.dumps(parse_summary(text).to_dict())
+    assert time.perf_counter() - started < 6.0

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from scraper.documents import text as text_module
 from scraper.documents.text import (
@@ -29,6 +31,7 @@ from scraper.documents.text import (
 from scraper.errors import MeetingsError
 from scraper.replica.pdfmake import (
     TEXT_WIDTH,
+    lines_per_page,
     make_image_only_pdf,
     make_pdf,
     make_text_pdf,
@@ -79,6 +82,23 @@ def share_in_order(source: list[str], found: list[str]) -> float:
 
 def squashed_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def page_joins(text: str, pages: list[str]) -> list[str]:
+    """What joins each page of an extracted text to the next: a line break, or an empty line where the
+    page ends a paragraph. Fails when `text` is not the pages so joined."""
+    joins: list[str] = []
+    position = 0
+    for number, page in enumerate(pages):
+        assert text.startswith(page, position), f"page {number + 1} not found at {position}"
+        position += len(page)
+        if number + 1 < len(pages):
+            join = "\n\n" if text.startswith("\n\n", position) else "\n"
+            assert text.startswith(join, position)
+            joins.append(join)
+            position += len(join)
+    assert position == len(text)
+    return joins
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +169,8 @@ def test_norrbotten_extracted_text_fields(norrbotten_pdf: bytes, norrbotten_extr
     raw_pages = extract_pages(norrbotten_pdf)
     assert norrbotten_extracted.page_count == len(raw_pages) == len(norrbotten_extracted.pages)
     assert norrbotten_extracted.page_count >= 40
-    assert norrbotten_extracted.text == "\n".join(norrbotten_extracted.pages)
+    joins = page_joins(norrbotten_extracted.text, norrbotten_extracted.pages)
+    assert joins.count("\n") > joins.count("\n\n") > 0
     assert norrbotten_extracted.char_count == len(norrbotten_extracted.text)
     assert re.fullmatch(r"[0-9a-f]{64}", norrbotten_extracted.sha256)
     assert raw_pages[2].split("\n")[:4] == [*HEADER, f"Sida 3({len(raw_pages)})"]
@@ -159,8 +180,8 @@ def test_small_round_trip(small_pdf: bytes) -> None:
     result = extract_text(small_pdf)
     assert result.page_count == 3
     assert [page.split("\n")[0] for page in result.pages] == [SMALL_PROTOCOL[0], "§ 2", "§ 3"]
-    body = [line for line in SMALL_PROTOCOL if line.strip() and line != "\f"]
-    assert squashed_lines(result.text) == [" ".join(line.split()) for line in body]
+    expected = ["" if line == "\f" else " ".join(line.split()) for line in SMALL_PROTOCOL]
+    assert squashed_lines(result.text) == expected
 
 
 def test_small_round_trip_restores_hyphen_at_wrapped_line_end(small_pdf: bytes) -> None:
@@ -173,7 +194,86 @@ def test_short_document_loses_known_furniture() -> None:
     decision = "Regionstyrelsen beslutar att lägga informationen till handlingarna."
     data = make_pdf([decision], title="x", header=HEADER, footer=FOOTER)
     assert "Sida 1(1)" in extract_pages(data)[0]
-    assert extract_text(data).pages == [f"Regionstyrelsen\n{decision}"]
+    assert extract_text(data).pages == [f"Regionstyrelsen\n\n{decision}"]
+
+
+def placed_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """A PDF whose lines stand exactly where given: (baseline height in points, font size, text) per line."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    for lines in pages:
+        for baseline, size, line in lines:
+            canvas.setFont("Helvetica", size)
+            canvas.drawString(62, baseline, line)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def spaced(top: float, pitch: float, size: float, lines: list[str]) -> list[tuple[float, float, str]]:
+    """`lines` from `top` downwards, `pitch` points apart; an empty string leaves its line empty."""
+    return [(top - pitch * index, size, line) for index, line in enumerate(lines) if line]
+
+
+PROSE = [
+    "Regionstyrelsen har under våren arbetat med en ny modell för uppföljning av",
+    "verksamheten, där varje nämnd redovisar sina resultat fyra gånger per år till",
+    "styrelsen och där avvikelser ska förklaras med konkreta åtgärder.",
+]
+
+
+def test_blank_lines_come_back_as_one_empty_line() -> None:
+    lines = ["Första stycket, rad ett av två som", "fortsätter här.", "", "Andra stycket.", "", "", "", "Tredje stycket."]
+    assert extract_text(make_pdf(lines, title="x")).text == (
+        "Första stycket, rad ett av två som\nfortsätter här.\n\nAndra stycket.\n\nTredje stycket."
+    )
+
+
+def test_paragraph_gaps_from_spacing_without_empty_lines() -> None:
+    page = spaced(780, 14, 10, PROSE) + spaced(730, 14, 10, PROSE) + spaced(676, 14, 10, PROSE[:2])
+    assert extract_pages(placed_pdf([page]))[0] == "\n".join([*PROSE, "", *PROSE, "", *PROSE[:2]])
+
+
+def test_paragraph_gap_is_measured_against_the_page_own_line_spacing() -> None:
+    normal = spaced(780, 14, 10, PROSE + [""] + PROSE + [""] + PROSE)
+    small = spaced(780, 10, 8, PROSE + PROSE) + spaced(710, 10, 8, PROSE)
+    pages = extract_pages(placed_pdf([normal, small, normal]))
+    assert pages[1] == "\n".join([*PROSE, *PROSE, "", *PROSE])
+    assert pages[0] == pages[2] == "\n".join([*PROSE, "", *PROSE, "", *PROSE])
+
+
+def test_a_list_with_a_gap_after_every_entry_keeps_its_gaps() -> None:
+    entries = [f"{number}. Ärende nummer {number} om budget och verksamhetsplan" for number in range(1, 9)]
+    body = spaced(780, 14, 10, PROSE * 4)
+    listing = spaced(780, 28, 10, entries)
+    pages = extract_pages(placed_pdf([body, listing, body]))
+    assert pages[1] == "\n\n".join(entries)
+    assert "" not in pages[0].split("\n")
+
+
+def test_heading_in_larger_type_runs_into_its_body() -> None:
+    page = spaced(780, 14, 10, PROSE) + [(730, 14, "Ny simhall i Bodträsk")] + spaced(712, 14, 10, PROSE)
+    assert extract_pages(placed_pdf([page, page]))[0] == "\n".join([*PROSE, "", "Ny simhall i Bodträsk", *PROSE])
+
+
+def test_page_joins_keep_paragraph_breaks_only() -> None:
+    sentence = "Regionstyrelsen beslutar att godkänna rapporten och lägga den till handlingarna."
+    flowing = [f"Rad {number} i ett långt stycke som fortsätter över sidbrytningen utan" for number in range(1, 121)]
+    lines = [*flowing, "slut här.", "", sentence, "\f", "Nästa stycke börjar på en ny sida.", *flowing[:3]]
+    result = extract_text(make_pdf(lines, title="x"))
+    assert result.page_count == 4
+    assert page_joins(result.text, result.pages) == ["\n", "\n", "\n\n"]
+    assert result.pages[1].startswith(flowing[len(result.pages[0].split("\n"))])
+    assert f"{sentence}\n\nNästa stycke" in result.text
+
+
+def test_page_ending_with_a_short_closing_line_ends_its_paragraph() -> None:
+    per_page = lines_per_page(0)
+    filler = [f"Rad {number} i stycket som fyller sidan ända ner till den sista raden och" for number in range(per_page - 1)]
+    lines = [*filler, "slutar här.", "Nytt stycke överst på nästa sida.", *filler[:2]]
+    result = extract_text(make_pdf(lines, title="x"))
+    assert result.pages[0].endswith("slutar här.") and result.pages[1].startswith("Nytt stycke")
+    assert page_joins(result.text, result.pages) == ["\n\n"]
 
 
 def test_normalise_page_text_maps_pdfium_hyphen_markers() -> None:
@@ -282,7 +382,7 @@ def test_too_many_pages_is_refused_before_extraction(
     def no_extraction(*args: object) -> str:
         raise AssertionError("page text was extracted")
 
-    monkeypatch.setattr(text_module, "_page_text", no_extraction)
+    monkeypatch.setattr(text_module, "_page_layout", no_extraction)
     with pytest.raises(PdfTooLarge, match="3 pages, over the limit of 2 pages"):
         extract_pages(small_pdf, max_pages=2)
 

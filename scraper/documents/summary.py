@@ -14,21 +14,41 @@ Layout clues used to tell headings from body text
   lower-case letter after a block without a final full stop is the same
   paragraph broken by a page break (PDF) or by the web renderer, and is joined
   to it. A bare URL block repeating a URL already seen is a page footer.
-* PDF layout (wrapped lines): an item heading is the first line of a block
-  that runs straight into its body text; it is short (under three quarters of
-  the body line width) and does not end a sentence. A heading may wrap when a
-  line ends with a function word ("och", "till", ...) or the next line is as
-  short. A heading standing alone between blank lines is a sub-heading of the
-  item above (as long as that item has not stated its decision yet).
-* Web layout (one paragraph per line): a short line without final
-  punctuation is a heading. A heading directly after an item title, a
-  one-word heading, or a heading of at most three words after an item that
-  already has sub-headings is a sub-heading, as long as the item has stated
-  no decision yet.
+* Wrapped layout (PDF) or one paragraph per line (web page): told from the
+  blocks when the text has blank lines, otherwise from how often a line goes
+  on in lower case (a sentence wrapped onto the next line).
+* Text without blank lines (a web page copy, an extractor that drops empty
+  lines): in web layout every line is a paragraph. In wrapped layout a new
+  paragraph starts at a bullet, a numbered line, the line after a bare link,
+  and at a heading that follows the end of a paragraph (a line closing a
+  sentence, or a short line that does not break off at a function word) and
+  is followed by a sentence starting with a capital. Inside a numbered list
+  such a line must be followed by body text; otherwise it is the wrapped end
+  of the entry above.
+* Wrapped layout headings: the first line(s) of a block, short (under three
+  quarters of the body line width) and not ending a sentence. A heading may
+  wrap when a line ends with a function word ("och", "till", ...) or the next
+  line is as short; a block of up to three lines that reads as one heading,
+  standing alone, is a heading too (a long title wrapped over the full
+  width). A long heading-like line right before a numbered line heads it.
+* Where item headings run straight into their body text ("run-in", most
+  headings of the text), a heading standing alone between blank lines is a
+  sub-heading of the item above (as long as that item has not stated its
+  decision yet).
+* Otherwise (web layout, a typeset web page whose headings stand alone, text
+  without blank lines) a heading directly after an item title, a one-word
+  heading, or a heading of at most three words after an item that already
+  has sub-headings is a sub-heading, as long as the item has stated no
+  decision yet. So is a heading whose own section, up to the next heading,
+  states no decision (unless it announces information: "Information om ..."),
+  or states one that is about the item title rather than the heading
+  ("Delårsrapport per april" ... "Ekonomiskt läge" ... "Regionfullmäktige
+  har godkänt delårsrapporten.").
 * A heading followed by numbered lines ("11. Ramförändringar ...") opens a
   section of other items; each numbered line is an item with its number.
 * "Regionstyrelsens beslut:" or "Beslut:" introduces a decision given as a
-  list; the points are joined with spaces.
+  list; the points are joined with spaces. A line ending with a link ends
+  its paragraph.
 
 Decision kinds: "beslut" (the organ decided), "forslag_till_fullmaktige" (the
 text proposes that fullmäktige decides), "information" (an information item
@@ -101,6 +121,7 @@ class Summary:
 
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]{1,500}")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
+_ENDS_WITH_LINK_RE = re.compile(r"(?:\]\([^)\s]{0,500}\)|https?://\S+)\W{0,3}$")
 _BULLET_LINE_RE = re.compile(r"^[•\-–—*·▪●]\s+")
 _NUMBERED_RE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _DECISION_LABEL_RE = re.compile(r"^(?:[\wåäöÅÄÖ\- ]{0,60}s\s+)?[Bb]eslut(?:et)?\s*:\s*(?P<rest>.*)$")
@@ -136,25 +157,56 @@ _ORGAN_HINT_RE = re.compile(r"fullmäktige|styrelsen|nämnden|utskottet|berednin
 _PROPOSAL_TO_COUNCIL_RE = re.compile(r"föreslå\w*\b[^.]{0,160}?fullmäktige|fullmäktige\s+föreslås", re.IGNORECASE)
 _INFORMATION_RE = re.compile(r"\binformation\b|\binformerar\b|\binformerade\b", re.IGNORECASE)
 
+CONTINUATION_SHARE = 0.15
+FLAT_BLOCK_SHARE = 0.1
+RUN_IN_SHARE = 0.3
+MAX_HEADING_LINES = 3
+HEADING_WINDOW = 6
+MIN_WORDLIKE = 0.9
+
 
 # --------------------------------------------------------------------------
 # Blocks
 # --------------------------------------------------------------------------
 
 
-def _blocks(text: str) -> list[list[str]]:
-    """Paragraph blocks (lists of lines) of normalised text, page breaks and footers undone."""
+@dataclass(frozen=True)
+class _Layout:
+    """How a summary is laid out.
+
+    `wrapped`: paragraphs run over several lines of a fixed width (`width`
+    characters), as in a PDF, rather than one line each, as on a web page.
+    `flat`: (almost) no blank lines, so paragraph breaks are inferred from the
+    lines themselves. `run_in`: item headings run straight into their body
+    text and a heading standing alone is a sub-heading.
+    """
+
+    wrapped: bool
+    width: int
+    flat: bool
+    run_in: bool
+
+
+def _raw_blocks(text: str) -> tuple[list[list[str]], int]:
+    """Blocks of non-blank lines between blank lines, and the number of non-blank lines."""
     raw: list[list[str]] = []
     current: list[str] = []
+    count = 0
     for line in text.split("\n"):
         line = _SPACES_RE.sub(" ", line).strip()
         if line:
             current.append(line)
+            count += 1
         elif current:
             raw.append(current)
             current = []
     if current:
         raw.append(current)
+    return raw, count
+
+
+def _join_broken(raw: list[list[str]]) -> list[list[str]]:
+    """Blocks with page footers (a repeated bare URL) dropped and paragraphs broken by a page break joined."""
     seen_urls: set[str] = set()
     blocks: list[list[str]] = []
     for block in raw:
@@ -195,6 +247,96 @@ def _is_wrapped_layout(blocks: list[list[str]]) -> bool:
     return multi / len(prose) >= 0.25
 
 
+def _lines_wrap(lines: list[str]) -> bool:
+    """Wrapped layout told from the lines alone: sentences often go on on the next line in lower case."""
+    if len(lines) < 2:
+        return False
+    continued = sum(1 for line in lines[1:] if line[:1].islower())
+    return continued / len(lines) >= CONTINUATION_SHARE
+
+
+def _layout(raw: list[list[str]], line_count: int, blocks: list[list[str]]) -> _Layout:
+    flat = line_count > 1 and (len(raw) <= 1 or len(raw) < FLAT_BLOCK_SHARE * line_count)
+    if flat:
+        wrapped = _lines_wrap([line for block in blocks for line in block])
+    else:
+        wrapped = _is_wrapped_layout(blocks)
+    width = _body_width(blocks) if wrapped else 0
+    return _Layout(wrapped=wrapped, width=width, flat=flat, run_in=False)
+
+
+def _web_paragraphs(block: list[str]) -> list[list[str]]:
+    """A web-layout block as one block per line; a line going on in lower case stays with the one before."""
+    pieces: list[list[str]] = []
+    for line in block:
+        if pieces and line[:1].islower() and not _ends_paragraph(pieces[-1][-1]):
+            pieces[-1].append(line)
+        else:
+            pieces.append([line])
+    return pieces
+
+
+def _split_wrapped(block: list[str], width: int) -> list[list[str]]:
+    """A wrapped-layout block cut where a new paragraph starts without a blank line before it:
+    a heading after the end of a paragraph, a bullet, a numbered line, the line after a bare link."""
+    pieces: list[list[str]] = [[block[0]]]
+    for index in range(1, len(block)):
+        if _starts_paragraph(block, index, width, in_list=bool(_NUMBERED_RE.match(pieces[-1][0]))):
+            pieces.append([])
+        pieces[-1].append(block[index])
+    return pieces
+
+
+def _starts_paragraph(lines: list[str], index: int, width: int, in_list: bool = False) -> bool:
+    """Does line `index` start a new paragraph? In a numbered list (`in_list`) a heading must be
+    followed by body text; otherwise it is the wrapped end of the entry above."""
+    line, previous = lines[index], lines[index - 1]
+    if _BULLET_LINE_RE.match(line):
+        return True
+    if _is_link_block([previous]):
+        return True
+    if _NUMBERED_RE.match(line):
+        return not _wraps(previous) and not previous.endswith(",")
+    paragraph_ended = _ends_paragraph(previous) or (_short(previous, width) and not _wraps(previous))
+    if not paragraph_ended or wordlike_share(previous) < MIN_WORDLIKE:
+        return False
+    count = _heading_lines(lines[index : index + HEADING_WINDOW], width)
+    if count == 0:
+        return False
+    if index + count == len(lines):
+        return not in_list
+    following = lines[index + count]
+    if in_list and (_NUMBERED_RE.match(following) or _heading_like(following)):
+        return False
+    return not following[:1].islower() and wordlike_share(following) >= MIN_WORDLIKE
+
+
+def _is_run_in(blocks: list[list[str]], width: int) -> bool:
+    """Do item headings run straight into their body text (so that a heading standing alone is a sub-heading)?"""
+    run_in = alone = 0
+    for block in blocks:
+        count = _heading_lines(block, width)
+        if count == 0 or _NUMBERED_RE.match(block[min(count, len(block) - 1)]):
+            continue
+        if count < len(block):
+            run_in += 1
+        else:
+            alone += 1
+    return run_in >= 2 and run_in >= RUN_IN_SHARE * (run_in + alone)
+
+
+def _segment(text: str) -> tuple[list[list[str]], _Layout]:
+    """The blocks of a summary, each a paragraph or a heading (with the body that runs on from it), and its layout."""
+    raw, line_count = _raw_blocks(text)
+    blocks = _join_broken(raw)
+    layout = _layout(raw, line_count, blocks)
+    if not layout.wrapped:
+        return [piece for block in blocks for piece in _web_paragraphs(block)], layout
+    blocks = [piece for block in blocks for piece in _split_wrapped(block, layout.width)]
+    run_in = not layout.flat and _is_run_in(blocks, layout.width)
+    return blocks, _Layout(wrapped=True, width=layout.width, flat=layout.flat, run_in=run_in)
+
+
 # --------------------------------------------------------------------------
 # Headings
 # --------------------------------------------------------------------------
@@ -220,6 +362,11 @@ def _short(line: str, width: int) -> bool:
     return width == 0 or len(line) <= 0.75 * width
 
 
+def _continues_heading(line: str) -> bool:
+    lower = line[:1].islower() and not _ends_paragraph(line) and wordlike_share(line) >= 0.95
+    return lower or _heading_like(line)
+
+
 def _heading_lines(block: list[str], width: int) -> int:
     """How many leading lines of a wrapped-layout block form a heading (0 = none)."""
     first = block[0]
@@ -227,13 +374,20 @@ def _heading_lines(block: list[str], width: int) -> int:
         return 0
     if len(block) == 1:
         return 1
+    if 1 < len(block) <= MAX_HEADING_LINES and _heading_like(join_lines(block)) and all(
+        _continues_heading(line) for line in block[1:]
+    ):
+        return len(block)
     if not _short(first, width):
-        return 0
+        second = block[1]
+        if _NUMBERED_RE.match(second):
+            return 1
+        if not (_wraps(first) and _continues_heading(second) and _short(second, width) and not _ends_paragraph(second)):
+            return 0
     count = 1
     while count < len(block) and count < 5:
         nxt = block[count]
-        lower_continuation = nxt[:1].islower() and not _ends_paragraph(nxt) and wordlike_share(nxt) >= 0.95
-        if not _heading_like(nxt) and not lower_continuation:
+        if not _continues_heading(nxt):
             break
         if _wraps(block[count - 1]) or (_short(nxt, width) and not _ends_paragraph(nxt)):
             if count + 1 == len(block) and not _wraps(block[count - 1]):
@@ -283,11 +437,12 @@ class _Draft:
 
 
 def _paragraphs_of(lines: list[str]) -> list[str]:
-    """Body lines of a block as paragraphs: bullets and decision labels start new ones."""
+    """Body lines of a block as paragraphs: bullets and decision labels start new ones, and so does
+    the line after one that ends with a link."""
     paragraphs: list[list[str]] = []
     for line in lines:
         starts_new = not paragraphs or _BULLET_LINE_RE.match(line) or _DECISION_LABEL_RE.match(line)
-        if paragraphs and _DECISION_LABEL_RE.match(" ".join(paragraphs[-1])):
+        if paragraphs and (_DECISION_LABEL_RE.match(" ".join(paragraphs[-1])) or _ENDS_WITH_LINK_RE.search(paragraphs[-1][-1])):
             starts_new = True
         if starts_new:
             paragraphs.append([line])
@@ -424,14 +579,14 @@ def parse_summary(text: str, url: str | None = None) -> Summary:
         raise TypeError(f"expected summary text as str, got {type(text).__name__}")
     summary = Summary()
     text = normalise_text(text)
-    blocks = _blocks(text)
+    blocks, layout = _segment(text)
     if not blocks:
         return summary
     lines = [line for block in blocks[:40] for line in block]
     summary.committee, summary.meeting_date, summary.meeting_url = _header(blocks, lines, url)
     summary.meeting_date = summary.meeting_date or _date_from_url(summary.meeting_url)
     summary.organisation = _organisation(text[:2_000_000])
-    summary.items = _items(blocks, summary.committee)
+    summary.items = _items(blocks, layout, summary.committee)
     return summary
 
 
@@ -442,9 +597,66 @@ def _intro_end(blocks: list[list[str]]) -> int:
     return 1
 
 
-def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
-    wrapped = _is_wrapped_layout(blocks)
-    width = _body_width(blocks) if wrapped else 0
+class _Sections:
+    """The decision stated in the text from a heading to the next one (computed once per block)."""
+
+    def __init__(self, blocks: list[list[str]], headings: list[int], layout: _Layout, committee: str | None):
+        self.blocks, self.headings, self.layout, self.committee = blocks, headings, layout, committee
+        self._decisions: dict[int, str | None] = {}
+
+    def _block_decision(self, index: int, start: int) -> str | None:
+        if index not in self._decisions:
+            lines = self.blocks[index][start:]
+            paragraphs = _paragraphs_of(lines) if self.layout.wrapped else lines
+            found = None
+            for position, paragraph in enumerate(paragraphs):
+                label = _DECISION_LABEL_RE.match(paragraph)
+                if label and len(paragraph) < 120:
+                    found = " ".join([label.group("rest"), *paragraphs[position + 1:]]).strip() or paragraph
+                    break
+            self._decisions[index] = found or _pick_decision(paragraphs, self.committee)
+        return self._decisions[index]
+
+    def decision(self, index: int) -> str | None:
+        """The decision in the section of the heading in block `index`, before the next heading."""
+        found = self._block_decision(index, self.headings[index])
+        following = index + 1
+        while found is None and following < len(self.blocks):
+            if self.headings[following] or _NUMBERED_RE.match(self.blocks[following][0]):
+                break
+            found = self._block_decision(following, 0)
+            following += 1
+        return found
+
+
+_WORD_RE = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü]{4,}")
+_NOT_A_SUBJECT_RE = re.compile(
+    r"(?:fullmäktige|styrelse|nämnd|utskott|beredning|direktion|region|kommun|landsting|förslag|ärende|beslut)"
+    rf"|^(?:{_DECISION_VERBS}|beslutar|ska|skall|samt|eller|inte|detta|denna|också|även|från|till|inom|under|efter)$",
+    re.IGNORECASE,
+)
+
+
+def _subject_words(text: str) -> set[str]:
+    """Stems (first six letters) of the words in `text` that say what it is about."""
+    return {
+        word[:6].lower() for word in _WORD_RE.findall(text) if not _NOT_A_SUBJECT_RE.search(word)
+    }
+
+
+def _about(decision: str, title: str, heading: str) -> bool:
+    """Does the decision share more subject words with the item title than with the heading?"""
+    words = _subject_words(decision)
+    return len(words & _subject_words(title)) > len(words & _subject_words(heading))
+
+
+def _items(blocks: list[list[str]], layout: _Layout, committee: str | None) -> list[SummaryItem]:
+    wrapped, width = layout.wrapped, layout.width
+    headings = [
+        _heading_lines(block, width) if wrapped else (1 if len(block) == 1 and _heading_like(block[0]) else 0)
+        for block in blocks
+    ]
+    sections = _Sections(blocks, headings, layout, committee)
     items: list[SummaryItem] = []
     draft: _Draft | None = None
     section: str | None = None
@@ -457,7 +669,7 @@ def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
         if section is not None and _NUMBERED_RE.match(block[0]):
             items.extend(_numbered_items(block, section))
             continue
-        heading_count = _heading_lines(block, width) if wrapped else (1 if len(block) == 1 and _heading_like(block[0]) else 0)
+        heading_count = headings[index]
         if heading_count == 0:
             if draft is not None:
                 for paragraph in (_paragraphs_of(block) if wrapped else block):
@@ -477,7 +689,7 @@ def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
             items.extend(_numbered_items(body, section))
             continue
         section = None
-        if draft is not None and _is_subheading(draft, heading, body, wrapped, title_only):
+        if draft is not None and _is_subheading(draft, heading, body, layout, title_only, sections, index):
             draft.item.subheadings.append(heading)
         else:
             if draft is not None:
@@ -491,13 +703,30 @@ def _items(blocks: list[list[str]], committee: str | None) -> list[SummaryItem]:
     return items
 
 
-def _is_subheading(draft: _Draft, heading: str, body: list[str], wrapped: bool, title_only: bool) -> bool:
+def _is_subheading(
+    draft: _Draft, heading: str, body: list[str], layout: _Layout, title_only: bool, sections: _Sections, index: int
+) -> bool:
+    """Is `heading` a sub-heading of the item being read rather than the title of the next one?
+
+    Never once the item has stated its decision. Where item headings run into
+    their body text, a heading standing alone is a sub-heading. Otherwise a
+    heading right after the title, a one-word heading and a heading of at
+    most three words after earlier sub-headings are sub-headings; so is a
+    heading whose own section states no decision (unless the heading
+    announces information), or states one that is about the item's title
+    rather than about the heading (the section of block `index` in `sections`).
+    """
     if draft.has_decision():
         return False
-    if wrapped:
+    if layout.run_in:
         return not body
     words = len(heading.split())
-    return title_only or words == 1 or (bool(draft.item.subheadings) and words <= 3)
+    if title_only or words == 1 or (bool(draft.item.subheadings) and words <= 3):
+        return True
+    decision = sections.decision(index)
+    if decision is None:
+        return not _INFORMATION_RE.search(heading)
+    return _about(decision, draft.item.title, heading)
 
 
 def looks_like_summary(text: str) -> bool:

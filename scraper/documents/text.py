@@ -5,6 +5,14 @@ hundreds of pages a second. Its one quirk: a hyphen at the end of a line
 comes back as a marker character and the two lines are joined; the marker is
 turned back into a hyphen and a line break.
 
+PDFium gives no empty lines: the space between paragraphs exists only as
+geometry. The baseline of each line (its first character's origin) is read,
+and where two lines are clearly further apart than the usual line spacing an
+empty line is put back, so that parsers can tell paragraphs and headings
+apart as they can in text copied from a web page. Between pages the same is
+judged from where a page's text ends: a page left short, or one whose last
+line closes a sentence well before the right margin, ends its paragraph.
+
 Every check that bounds time and memory (size in bytes, page count) runs
 before any text is extracted, and each way a document can be unusable is its
 own exception, so the pipeline can report it with the source URL and go on.
@@ -16,6 +24,7 @@ attributes) so it never ends up inside a paragraph.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import math
 import re
@@ -23,8 +32,10 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from scraper.errors import MeetingsError
 
@@ -37,6 +48,13 @@ HEADER_ZONE = 6
 MIN_REPEATED_PAGES = 3
 REPEATED_SHARE = 0.5
 PAGE_OFFSET_SHARE = 0.8
+
+PARAGRAPH_GAP = 1.5
+PAGE_END_GAP = 0.75
+SHORT_LAST_LINE = 0.8
+MIN_PAGE_PITCHES = 5
+MIN_PITCH = 2.0
+OWN_SPACING = 0.2
 
 PDFIUM_PASSWORD_ERROR = 4
 
@@ -77,8 +95,9 @@ class ExtractedText:
     """The text of one PDF.
 
     `pages` are cleaned of running headers and footers, `text` is the pages
-    joined with a line break, `char_count` its length, `page_count` the number
-    of pages in the PDF and `sha256` the hex digest of the PDF bytes.
+    joined with a line break (an empty line where a page ends a paragraph),
+    `char_count` its length, `page_count` the number of pages in the PDF and
+    `sha256` the hex digest of the PDF bytes.
     """
 
     pages: list[str]
@@ -94,7 +113,9 @@ _MARKUP_START = re.compile(rb"^\s*<")
 _JSON_START = re.compile(rb"^\s*[{\[]")
 _EOF_MARKER = b"%%EOF"
 
-_HYPHEN_MARKERS = re.compile("[\x02\ufffe]")
+_MARKER_CHARS = "\x02\ufffe"
+_HYPHEN_MARKERS = re.compile(f"[{_MARKER_CHARS}]")
+_RAW_BREAK = re.compile(f"\r\n|[\r\n{_MARKER_CHARS}]")
 _LINE_BREAK = re.compile(r"\r\n?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
@@ -164,19 +185,128 @@ def normalise_page_text(raw: str) -> str:
     return _TRAILING_SPACE.sub("", text)
 
 
-def _page_text(pdf: pdfium.PdfDocument, index: int, source: str | None) -> str:
+@dataclass(frozen=True)
+class _Line:
+    """One line of page text and the baseline height of its first character (None for a blank line)."""
+
+    text: str
+    baseline: float | None
+
+
+_BLANK = _Line("", None)
+
+
+def _utf16_offsets(raw: str) -> list[int] | None:
+    """UTF-16 offset of each character of `raw`, or None when all characters are single units."""
+    if len(raw.encode("utf-16-le")) == 2 * len(raw):
+        return None
+    offsets, position = [], 0
+    for char in raw:
+        offsets.append(position)
+        position += 2 if char > "\uffff" else 1
+    return offsets
+
+
+def _line_spans(raw: str) -> list[tuple[int, int]]:
+    """Start and end of each line of PDFium text; a hyphen marker ends its line and stays in it."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _RAW_BREAK.finditer(raw):
+        spans.append((start, match.end() if match.group() in _MARKER_CHARS else match.start()))
+        start = match.end()
+    spans.append((start, len(raw)))
+    return spans
+
+
+def _page_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
+    """The lines of one page, each with the baseline of its first visible character."""
+    raw = textpage.get_text_range()
+    spans = _line_spans(raw)
+    texts = normalise_page_text(raw).split("\n")
+    if len(texts) != len(spans):
+        texts = [normalise_page_text(raw[start:end]).rstrip("\n") for start, end in spans]
+    offsets = _utf16_offsets(raw)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    lines: list[_Line] = []
+    for (start, end), text in zip(spans, texts):
+        if not text.strip():
+            lines.append(_BLANK)
+            continue
+        first = start
+        while first < end and raw[first].isspace():
+            first += 1
+        baseline = None
+        char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, offsets[first] if offsets else first)
+        if char >= 0 and pdfium_c.FPDFText_GetCharOrigin(textpage, char, x, y):
+            baseline = y.value
+        lines.append(_Line(text, baseline))
+    return lines
+
+
+def _page_layout(pdf: pdfium.PdfDocument, index: int, source: str | None) -> list[_Line]:
     try:
         page = pdf[index]
         try:
             textpage = page.get_textpage()
             try:
-                return normalise_page_text(textpage.get_text_range())
+                return _page_lines(textpage)
             finally:
                 textpage.close()
         finally:
             page.close()
     except pdfium.PdfiumError as error:
         raise CorruptPdf(f"page {index + 1} of the PDF cannot be read ({error})", source) from error
+
+
+def _pitches(lines: Sequence[_Line]) -> list[float]:
+    """Downward distances between the baselines of consecutive lines (same-line and upward moves left out)."""
+    heights = [line.baseline for line in lines if line.baseline is not None]
+    return [above - below for above, below in pairwise(heights) if above - below > MIN_PITCH]
+
+
+def _line_spacing(pitches: Sequence[float]) -> float:
+    """The spacing of lines inside a paragraph: the lower quartile of the pitches, which are
+    a mix of that spacing and the wider gaps between paragraphs."""
+    ordered = sorted(pitches)
+    return ordered[(len(ordered) - 1) // 4]
+
+
+def _usual_pitch(page: Sequence[float], document: float | None) -> float | None:
+    """The page's ordinary line spacing: the document's, unless the page has enough lines of its
+    own at a spacing more than `OWN_SPACING` off, as another font size or line spacing gives it
+    (no wider than `PARAGRAPH_GAP` times the document's: wider is a list with gaps)."""
+    if len(page) >= MIN_PAGE_PITCHES:
+        own = _line_spacing(page)
+        if document is None:
+            return own
+        if own < (1 - OWN_SPACING) * document or (1 + OWN_SPACING) * document < own <= PARAGRAPH_GAP * document:
+            return own
+    return document
+
+
+def _with_paragraph_gaps(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages with a blank line wherever the gap between two lines is clearly wider than the
+    usual line spacing (over `PARAGRAPH_GAP` times `_usual_pitch`), as between paragraphs."""
+    per_page = [_pitches(lines) for lines in pages]
+    everything = [pitch for pitches in per_page for pitch in pitches]
+    document = _line_spacing(everything) if everything else None
+    spaced: list[list[_Line]] = []
+    for lines, pitches in zip(pages, per_page):
+        usual = _usual_pitch(pitches, document)
+        if usual is None:
+            spaced.append(lines)
+            continue
+        out: list[_Line] = []
+        previous: float | None = None
+        for line in lines:
+            if line.baseline is not None:
+                if previous is not None and previous - line.baseline > PARAGRAPH_GAP * usual and out and out[-1].text:
+                    out.append(_BLANK)
+                previous = line.baseline
+            if line.text or (out and out[-1].text):
+                out.append(line)
+        spaced.append(out)
+    return spaced
 
 
 def _check_text_layer(pages: Sequence[str], source: str | None) -> None:
@@ -189,6 +319,25 @@ def _check_text_layer(pages: Sequence[str], source: str | None) -> None:
         )
 
 
+def _extract_layout(data: bytes, max_pages: int, max_bytes: int, source: str | None) -> list[list[_Line]]:
+    """The lines of every page with paragraph gaps as blank lines; see `extract_pages`."""
+    _check_bytes(data, max_bytes, source)
+    with _PDFIUM_LOCK:
+        pdf = _open(data, source)
+        try:
+            _check_page_count(len(pdf), max_pages, source)
+            layout = [_page_layout(pdf, index, source) for index in range(len(pdf))]
+        finally:
+            pdf.close()
+    layout = _with_paragraph_gaps(layout)
+    _check_text_layer([_joined(lines) for lines in layout], source)
+    return layout
+
+
+def _joined(lines: Sequence[_Line]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
 def extract_pages(
     data: bytes,
     *,
@@ -198,21 +347,17 @@ def extract_pages(
 ) -> list[str]:
     """The text of each page of a PDF, in reading order, with `\\n` line breaks.
 
+    Where the space between two lines is clearly wider than the usual line
+    spacing (more than `PARAGRAPH_GAP` times the lower quartile of the
+    distances between baselines, of the document or of a page set in another
+    size), as between paragraphs, the page text has one empty line.
+
     Raises a `DocumentError` subclass when the bytes are not a usable PDF:
     `PdfTooLarge` (checked before any extraction), `NotAPdf`, `CorruptPdf`,
     `EncryptedPdf` or `NoTextLayer`. `source` (a URL or path) is named in
     the message.
     """
-    _check_bytes(data, max_bytes, source)
-    with _PDFIUM_LOCK:
-        pdf = _open(data, source)
-        try:
-            _check_page_count(len(pdf), max_pages, source)
-            pages = [_page_text(pdf, index, source) for index in range(len(pdf))]
-        finally:
-            pdf.close()
-    _check_text_layer(pages, source)
-    return pages
+    return [_joined(lines) for lines in _extract_layout(data, max_pages, max_bytes, source)]
 
 
 _TOKEN_PATTERNS = (
@@ -304,24 +449,32 @@ def _is_page_number(line: str, page_number: int) -> bool:
     return match is not None and int(match.group(1)) == page_number
 
 
-def _trim_blank_ends(lines: list[str]) -> list[str]:
+def _trim_blank_ends(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
+    while start < end and not lines[start][1].strip():
         start += 1
-    while end > start and not lines[end - 1].strip():
+    while end > start and not lines[end - 1][1].strip():
         end -= 1
     return lines[start:end]
 
 
-def _clean_page(lines: Sequence[str], page_number: int, running: set[int]) -> str:
+def _kept_lines(lines: Sequence[str], page_number: int, running: set[int]) -> list[tuple[int, str]]:
+    """(index, line) of the lines of a page that are not furniture, without blank lines at either end.
+
+    Where a removed line stood between two blank lines, one blank line is kept.
+    """
     zone = _zone(lines)
-    kept: list[str] = []
+    kept: list[tuple[int, str]] = []
     after_date_label = False
+    dropped = False
     for index, raw in enumerate(lines):
         line = _squash(raw)
         if not line:
-            kept.append("")
+            if not (dropped and kept and not kept[-1][1]):
+                kept.append((index, ""))
+            dropped = False
             continue
+        dropped = True
         if index in zone:
             unlabelled = _squash(_PAGE_LABEL.sub(" ", line))
             if unlabelled != line:
@@ -335,8 +488,13 @@ def _clean_page(lines: Sequence[str], page_number: int, running: set[int]) -> st
             after_date_label = False
             continue
         after_date_label = False
-        kept.append(raw.rstrip())
-    return "\n".join(_trim_blank_ends(kept))
+        dropped = False
+        kept.append((index, raw.rstrip()))
+    return _trim_blank_ends(kept)
+
+
+def _clean_page(lines: Sequence[str], page_number: int, running: set[int]) -> str:
+    return "\n".join(line for _, line in _kept_lines(lines, page_number, running))
 
 
 def strip_running_headers(pages: list[str]) -> list[str]:
@@ -356,6 +514,56 @@ def strip_running_headers(pages: list[str]) -> list[str]:
     return [_clean_page(lines, page + 1, running[page]) for page, lines in enumerate(split)]
 
 
+def _usual_bottom(bottoms: Sequence[float], tolerance: float) -> float | None:
+    """The lowest baseline at which at least two pages end, or None."""
+    ordered = sorted(bottoms)
+    for low, high in pairwise(ordered):
+        if high - low <= tolerance:
+            return low
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?:;…][”\"')\]]*$")
+_PARAGRAPH_START = re.compile(r"^(?:[A-ZÅÄÖÉÜ0-9§•\-–*]|\W*[A-ZÅÄÖÉÜ])")
+
+
+def _ends_short(line: str, width: float) -> bool:
+    """A sentence ends the line and the line stops well short of the usual full line: the last
+    line of a paragraph."""
+    line = line.strip()
+    return bool(_SENTENCE_END.search(line)) and len(line) < SHORT_LAST_LINE * width
+
+
+def _page_end_breaks(layout: Sequence[Sequence[_Line]], kept: Sequence[Sequence[tuple[int, str]]]) -> list[bool]:
+    """For each page but the last: does its text end a paragraph?
+
+    Yes when its last kept line sits at least `PAGE_END_GAP` lines above the
+    usual bottom of the text (where at least two pages end): the page was left
+    short on purpose. Yes, too, when that line ends a sentence well short of
+    the usual line length (`SHORT_LAST_LINE`) and the next page starts with a
+    capital, a digit or a bullet.
+    """
+    breaks = [False] * max(len(layout) - 1, 0)
+    lengths = sorted(len(line.strip()) for page in kept for _, line in page if line.strip())
+    if lengths:
+        width = lengths[int(0.9 * (len(lengths) - 1))]
+        for page in range(len(breaks)):
+            last, following = kept[page], kept[page + 1]
+            if last and following and _ends_short(last[-1][1], width):
+                breaks[page] = bool(_PARAGRAPH_START.match(following[0][1].strip()))
+    pitches = [pitch for lines in layout for pitch in _pitches(lines)]
+    if len(pitches) < MIN_PAGE_PITCHES or len(layout) < 3:
+        return breaks
+    pitch = _line_spacing(pitches)
+    ends = [lines[page[-1][0]].baseline if page else None for lines, page in zip(layout, kept)]
+    bottom = _usual_bottom([end for end in ends[:-1] if end is not None], 0.5 * pitch)
+    if bottom is None:
+        return breaks
+    for page, end in enumerate(ends[:-1]):
+        breaks[page] = breaks[page] or (end is not None and end - bottom > PAGE_END_GAP * pitch)
+    return breaks
+
+
 def extract_text(
     data: bytes,
     *,
@@ -363,14 +571,26 @@ def extract_text(
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_BYTES,
 ) -> ExtractedText:
-    """The cleaned text of a PDF with its page count, length and the SHA-256 of its bytes."""
-    raw_pages = extract_pages(data, max_pages=max_pages, max_bytes=max_bytes, source=source)
-    pages = strip_running_headers(raw_pages)
-    text = "\n".join(pages)
+    """The cleaned text of a PDF with its page count, length and the SHA-256 of its bytes.
+
+    Pages are joined with an empty line where `_page_end_breaks` finds that
+    a page ends a paragraph, otherwise with a line break.
+    """
+    layout = _extract_layout(data, max_pages, max_bytes, source)
+    split = [[line.text for line in lines] for lines in layout]
+    running = _running_lines(split)
+    kept = [_kept_lines(lines, page + 1, running[page]) for page, lines in enumerate(split)]
+    pages = ["\n".join(line for _, line in page) for page in kept]
+    breaks = _page_end_breaks(layout, kept)
+    parts = pages[:1]
+    for page, paragraph_ends in zip(pages[1:], breaks):
+        parts.append("\n\n" if paragraph_ends and parts[-1] and page else "\n")
+        parts.append(page)
+    text = "".join(parts)
     return ExtractedText(
         pages=pages,
         text=text,
-        page_count=len(raw_pages),
+        page_count=len(layout),
         char_count=len(text),
         sha256=hashlib.sha256(data).hexdigest(),
     )

@@ -122,6 +122,13 @@ class ResponseCache:
         assert self.directory is not None
         return self.directory / f"{key}.json", self.directory / f"{key}.body"
 
+    def forget(self, url: str) -> None:
+        """Drop a URL's cached validators and body (e.g. when the body turned out to be damaged)."""
+        if not self.directory:
+            return
+        for path in self._paths(url):
+            path.unlink(missing_ok=True)
+
     def get(self, url: str) -> tuple[dict, bytes] | None:
         if not self.directory:
             return None
@@ -187,8 +194,6 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
         return None
     return max(0.0, when.timestamp() - now)
 
-
-_retry_after = retry_after_seconds  # older name
 
 
 class _Retry(Exception):
@@ -474,6 +479,10 @@ class HttpClient:
                 self.sleep(self._pause(attempt, retry.wait))
                 if state.stopped:
                     raise _Final(url, state.stopped) from None
+
+    def forget(self, url: str) -> None:
+        """Forget what the cache holds for a URL, so the next request is unconditional."""
+        self.cache.forget(url)
 
     def get(self, url: str, *, conditional: bool = True, check_robots: bool = True) -> Response:
         """GET a URL. Raises FetchError after the last retry, for robots.txt disallows, exceeded
