@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .package import typed
+
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 FTS_COLUMNS = {
     "meetings": ["title", "description"],
@@ -29,18 +31,6 @@ INDEXES = {
     "committees": [["organisation_id"]],
 }
 _TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str}
-
-
-def _convert(value: str, type_: str):
-    if value == "":
-        return None
-    if type_ == "integer":
-        return int(value)
-    if type_ == "number":
-        return float(value)
-    if type_ == "boolean":
-        return 1 if value == "true" else 0
-    return value
 
 
 def load_descriptor(package_dir: Path) -> dict:
@@ -80,7 +70,7 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
                      foreign_keys=foreign_keys)
         types = {f["name"]: f["type"] for f in fields}
         with (package_dir / resource["path"]).open(encoding="utf-8", newline="") as handle:
-            rows = ({k: _convert(v, types[k]) for k, v in row.items() if k in types} for row in csv.DictReader(handle))
+            rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv.DictReader(handle))
             table.insert_all(rows, batch_size=1000)
         counts[name] = table.count
         for index in INDEXES.get(name, []):

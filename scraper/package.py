@@ -61,6 +61,19 @@ def cell(value) -> str:
     return str(value)
 
 
+def typed(value: str, type_: str):
+    """A CSV cell as the Table Schema type says: None for an empty cell, int, float, bool, else str."""
+    if value == "":
+        return None
+    if type_ == "integer":
+        return int(value)
+    if type_ == "number":
+        return float(value)
+    if type_ == "boolean":
+        return value == "true"
+    return value
+
+
 def row_key(resource: str, row: Row) -> str:
     return "\x1f".join(row[k] for k in primary_key(resource))
 

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import MeetingsError
-from ..package import PACKAGE_DIR
+from ..package import PACKAGE_DIR, typed
 
 ZIP_NAME = "meetings-datapackage.zip"
 JSON_NAME = "meetings.json"
@@ -68,18 +68,6 @@ def zip_bytes(package_dir: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _typed(value: str, type_: str):
-    if value == "":
-        return None
-    if type_ == "integer":
-        return int(value)
-    if type_ == "number":
-        return float(value)
-    if type_ == "boolean":
-        return value == "true"
-    return value
-
-
 def json_export(package_dir: Path) -> dict:
     """The package as one object: the descriptor, each resource's rows (typed) and the texts."""
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -91,7 +79,7 @@ def json_export(package_dir: Path) -> dict:
         if path.is_file():
             with path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle):
-                    rows.append({k: _typed(v or "", types.get(k, "string")) for k, v in row.items() if k in types})
+                    rows.append({k: typed(v or "", types.get(k, "string")) for k, v in row.items() if k in types})
         data[resource["name"]] = rows
     texts = {}
     for path in package_files(package_dir):
