@@ -134,3 +134,29 @@ def test_history_command(repo_copy):
     result = CliRunner().invoke(cli, ["history", "--repo", str(repo_copy), "--json"])
     assert result.exit_code == 0, result.output
     assert '"commits_read": 3' in result.output
+
+
+def _get(database: Path, path: str) -> str:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(database), "--get", path])
+    assert result.exit_code == 0, result.output[-2000:]
+    return result.output
+
+
+def test_history_canned_queries_and_feed(demo):
+    import json
+    import xml.etree.ElementTree as ET
+
+    corrected = json.loads(_get(demo.database, "/meetings/corrected_protocols.json?_shape=array"))
+    assert [(r["paragraphs_changed"], r["notice_names"]) for r in corrected] == [("§ 39, § 50", "§ 39, § 50")]
+    cancelled = json.loads(_get(demo.database, "/meetings/cancelled_meetings.json?_shape=array"))
+    assert {r["meeting_id"].rsplit("/", 1)[1] for r in cancelled} == {"mote-2027-02-09", "mote-2025-06-10-installt"}
+    history = json.loads(_get(demo.database, "/meetings/meeting_history.json?_shape=array&meeting_id="
+                                             "region-vasterbotten/regionstyrelsen/mote-2027-02-09"))
+    assert ("meetings", "changed", "status", "upcoming", "cancelled") in {
+        (r["resource"], r["kind"], r["field"], r["old_value"], r["new_value"]) for r in history}
+    feed = ET.fromstring(_get(demo.database, "/meetings/changes_feed.atom?committee_id=region-norrbotten/regionstyrelsen").encode())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert len(titles) == 3 and any("protocol corrected (§ 39, § 50)" in t for t in titles)
+    overall = ET.fromstring(_get(demo.database, "/meetings/changes_feed.atom").encode())
+    assert len(overall.findall("a:entry", ns)) > len(titles)

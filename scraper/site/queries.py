@@ -73,6 +73,8 @@ MEETINGS = ("meeting_id", "committee_id", "date", "status", "title", "url")
 COMMITTEES = ("committee_id", "organisation_id", "name")
 ORGANISATIONS = ("organisation_id", "name")
 BASE = {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS}
+CHANGES = ("change_id", "resource", "record_id", "kind", "field", "old_value", "new_value", "commit",
+           "committed_at", "committee_id", "meeting_id")
 PARAGRAPHS = ("paragraph_id", "meeting_id", "number", "title", "case_number", "decision", "decision_kind")
 
 
@@ -279,6 +281,70 @@ where julianday(ch.committed_at) >= coalesce(julianday(nullif(trim(coalesce(:sin
                                              julianday('now', '-7 days'))
 order by ch.committed_at desc, ch.resource, ch.record_id, ch.field
 limit 1000""",
+    ),
+    Query(
+        "corrected_protocols", "Corrected protocols",
+        "Protocols whose file was replaced after publication, with the paragraphs that changed and, where the "
+        "protocol prints a correction notice (rättelse), the paragraphs it names. Newest correction first.",
+        {"changes": CHANGES, "documents": ("document_id", "meeting_id", "kind", "title", "url"),
+         "corrections": ("document_id", "paragraph"),
+         "meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS},
+        f"""select ch.committed_at as corrected_at, o.name as organisation, c.name as committee, m.date, d.title,
+  (select group_concat('§ ' || substr(pc.record_id, instr(pc.record_id, '§') + 1), ', ')
+     from (select distinct record_id from changes pc2 where pc2.resource = 'paragraphs' and pc2."commit" = ch."commit"
+           and pc2.meeting_id = d.meeting_id and pc2.kind = 'changed') pc) as paragraphs_changed,
+  (select group_concat('§ ' || co.paragraph, ', ') from corrections co where co.document_id = d.document_id) as notice_names,
+  d.document_id, m.url, ch."commit"
+from changes ch
+join documents d on d.document_id = ch.record_id
+{_joins('d')}
+where ch.resource = 'documents' and ch.field = 'sha256' and ch.kind = 'changed' and d.kind = 'protokoll'
+  and {_COMMITTEE_FILTER}
+order by ch.committed_at desc
+limit 200""",
+    ),
+    Query(
+        "cancelled_meetings", "Cancelled meetings",
+        "Meetings the portal marks as cancelled (inställt), or that vanished from the portal's list while still "
+        "upcoming, newest first, with when the data first showed them as cancelled.",
+        {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS, "changes": CHANGES},
+        """select m.date, o.name as organisation, c.name as committee, m.title,
+  (select min(ch.committed_at) from changes ch where ch.resource = 'meetings' and ch.record_id = m.meeting_id
+     and ((ch.field = 'status' and ch.new_value = 'cancelled') or ch.kind = 'added')) as cancelled_seen_at,
+  m.meeting_id, m.url
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.status = 'cancelled'
+order by m.date desc""",
+    ),
+    Query(
+        "meeting_history", "History of one meeting",
+        "Every change to one meeting (:meeting_id) and to its agenda items, documents, paragraphs and other "
+        "records, oldest first: when the agenda and the protocol appeared, corrections, cancellation, removals.",
+        {"changes": CHANGES},
+        """select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id, ch."commit"
+from changes ch
+where ch.meeting_id = :meeting_id or ch.record_id = :meeting_id
+order by ch.committed_at, ch.resource, ch.record_id, ch.field""",
+    ),
+    Query(
+        "changes_feed", "Feed of changes",
+        "Atom feed of the changes to the data, one entry per commit and committee, newest first; add "
+        "?committee_id=… for one committee. Subscribe to /{database}/changes_feed.atom.",
+        {"changes": CHANGES, "commits": ("commit", "committed_at", "message"), "committees": COMMITTEES},
+        """select 'tag:meetings-open-data,2025:change:' || ch."commit" || ':' || coalesce(ch.committee_id, '-') as atom_id,
+  coalesce(c.name, 'Data') || ': ' || substr(cm.message, 1, instr(cm.message || char(10), char(10)) - 1) as atom_title,
+  max(ch.committed_at) as atom_updated,
+  cm.message || char(10) || char(10) || count(*) || ' changed values and records' as atom_content
+from changes ch
+join commits cm on cm."commit" = ch."commit"
+left join committees c on c.committee_id = ch.committee_id
+where (coalesce(:committee_id, '') = '' or ch.committee_id = :committee_id)
+group by ch."commit", ch.committee_id
+order by atom_updated desc
+limit 100""",
+        {"hide_sql": True},
     ),
     Query(
         "upcoming_meetings", "Upcoming meetings",
