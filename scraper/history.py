@@ -220,17 +220,12 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
         start = max((position[c] for c in known), default=-1) + 1
         if line and line[0].parents and start == 0:
             report.problems.append(f"shallow history: starting at {line[0].hexsha[:12]}, whose parent is not available")
-        state: dict[str, tuple[str | None, dict[str, dict[str, str]]]] = {}
+        # per resource: blob sha of the last version read, and its rows (parsed only when needed)
+        state: dict[str, tuple[str | None, dict[str, dict[str, str]] | None]] = {}
         saved = dict(conn.execute("SELECT key, value FROM history_state").fetchall())
         for resource in resources():
-            state[resource] = (None, {})
-            last_good = saved.get(f"blob:{resource}")
-            if start > 0 and last_good:
-                try:
-                    data = git.Blob(repo, bytes.fromhex(last_good)).data_stream.read()
-                    state[resource] = (last_good, parse_csv(data, resource))
-                except (ValueError, UnicodeDecodeError, csv.Error) as exc:
-                    report.problems.append(f"{resource}.csv at blob {last_good[:12]}: {exc}")
+            last_good = saved.get(f"blob:{resource}") if start > 0 else None
+            state[resource] = (last_good, None) if last_good else (None, {})
         for seq, commit in enumerate(line[start:], start):
             committed_at = _iso(commit)
             with conn:
@@ -243,6 +238,12 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
                     last_sha, before = state[resource]
                     if sha == last_sha:
                         continue
+                    if before is None:
+                        try:
+                            before = parse_csv(git.Blob(repo, bytes.fromhex(last_sha)).data_stream.read(), resource)
+                        except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+                            report.problems.append(f"{resource}.csv at blob {last_sha[:12]}: {exc}")
+                            before = {}
                     if sha is None:
                         after: dict[str, dict[str, str]] = {}
                     else:

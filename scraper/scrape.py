@@ -237,6 +237,7 @@ class Run:
         self.texts: dict[str, str] = dict(old_texts)
         self.report = RunReport()
         self.responses: dict = {}
+        self.pending: dict[str, dict[str, str | None]] = {}  # resource -> key -> source URL, to validate
         self.quarantine_dir: Path | None = None
         self.checked: dict[str, str] = {}
         self.previous_checks: dict[str, str] = {}
@@ -272,14 +273,15 @@ class Run:
         }, ensure_ascii=False, indent=2))
         self.report.quarantined.append(str(self.quarantine_dir / f"{name}.body"))
 
-    def _put(self, resource: str, record: dict, url: str | None) -> bool:
+    def _put(self, resource: str, record: dict, url: str | None) -> None:
+        """Put a record into the new tables. A row equal to the one already in the package was
+        validated when it was written; any other row is validated with its resource's other new rows
+        in ``validate_pending`` before anything is written."""
         row = to_table_row(resource, record)
-        valid, problems = validate_rows(resource, [row], [url])
-        if problems:
-            self.report.invalid.extend(p.as_dict() for p in problems)
-            return False
-        self.new[resource][row_key(resource, valid[0])] = valid[0]
-        return True
+        key = row_key(resource, row)
+        self.new[resource][key] = row
+        if self.old[resource].get(key) != row:
+            self.pending.setdefault(resource, {})[key] = url
 
     def _children(self, resource: str, meeting_id: str) -> list[str]:
         return [k for k, r in self.new[resource].items() if r["meeting_id"] == meeting_id]
@@ -449,10 +451,7 @@ class Run:
         self.checked[meeting_id] = self.options.today.isoformat()
         old_docs = {k: r for k, r in self.old["documents"].items() if r["meeting_id"] == meeting_id}
         self._drop_meeting(meeting_id)
-        if not self._put("meetings", meeting, page.url):
-            # keep what was known before rather than lose the meeting
-            self._restore_meeting(meeting_id)
-            return
+        self._put("meetings", meeting, page.url)
         for item in items:
             self._put("agenda_items", item, page.url)
         for doc in sorted(documents, key=_processing_order):
@@ -465,8 +464,8 @@ class Run:
             rows = self.parse_document(doc, source) if fresh else None
             if rows is not None and previous and self.held_back(doc, previous, rows, source):
                 doc, rows = {**doc, **{k: previous[k] or None for k in _DOC_FILE_FIELDS}}, None
-            if self._put("documents", doc, doc["url"]):
-                self.derived(doc, rows)
+            self._put("documents", doc, doc["url"])
+            self.derived(doc, rows)
 
     def parse_document(self, doc: dict, source: str) -> dict[str, list[dict]] | None:
         """Records read from a protocol's or summary's freshly extracted text (None: nothing to read)."""
@@ -529,12 +528,6 @@ class Run:
                 if key not in self.new[resource]:
                     self._put(resource, row, doc["url"])
 
-    def _restore_meeting(self, meeting_id: str) -> None:
-        for resource in ("meetings", "agenda_items", "documents", *DERIVED):
-            for key, row in self.old[resource].items():
-                if (row.get("meeting_id") == meeting_id):
-                    self.new[resource][key] = row
-
     def document(self, doc: dict, previous: dict | None, source: str) -> tuple[dict, bool]:
         """Download a document (conditionally) and extract its text unless its bytes are unchanged.
         Returns the document row and whether its text was extracted anew.
@@ -586,7 +579,24 @@ class Run:
 
     # --- finish ----------------------------------------------------------
 
+    def validate_pending(self) -> None:
+        """Validate the new and changed rows, one Frictionless call per resource. An invalid row never
+        enters the package: the version already published is kept, or the row is left out."""
+        for resource, urls in self.pending.items():
+            keys = [k for k in urls if k in self.new[resource]]
+            _, problems = validate_rows(resource, [self.new[resource][k] for k in keys], [urls[k] for k in keys])
+            bad = {p.row for p in problems}
+            self.report.invalid.extend(p.as_dict() for p in problems)
+            for key in keys:
+                if key.replace("\x1f", " ") in bad:
+                    if key in self.old[resource]:
+                        self.new[resource][key] = self.old[resource][key]
+                    else:
+                        del self.new[resource][key]
+        self.pending = {}
+
     def finish_tables(self) -> None:
+        self.validate_pending()
         dropped = drop_orphans(self.new)
         for problem in dropped:
             self.report.invalid.append(problem.as_dict())

@@ -194,3 +194,19 @@ def test_listing_that_shrinks_suddenly_is_a_failure(tmp_path):
     report = _scrape_listing(repo, many[:2])
     assert not report.ok and report.errors[0]["stage"] == "guard"
     assert len(read_tables(repo / "datapackage")["meetings"]) == 8
+
+
+def test_invalid_record_is_reported_and_never_written(tmp_path):
+    portals = parse_config(CONFIG)
+    page = ("<html><body><h1>Möte 2025-01-01</h1><section id='protocol'>"
+            "<a href='/committees/testnamnden/mote-2025-01-01/protocol/protokoll med mellanslagpdf'>Protokoll</a>"
+            "</section></body></html>")
+    transport = _mock_portal(page)
+    report = run_scrape(ScrapeOptions(repo=tmp_path / "data", portals=portals, today=TODAY,
+                                      client_factory=lambda c: HttpClient(cache_dir=c, delay=0, retries=0, transport=transport)))
+    assert not report.ok
+    assert [(p["resource"], p["field"], p["type"]) for p in report.invalid] == [("documents", "url", "constraint-error")]
+    assert "mellanslag" in report.invalid[0]["url"]
+    tables = read_tables(tmp_path / "data" / "datapackage")
+    assert tables["documents"] == {}
+    assert list(tables["meetings"]) == ["testkommun/testnamnden/mote-2025-01-01"]
