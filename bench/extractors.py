@@ -27,10 +27,10 @@ from pathlib import Path
 from scraper.documents.text import extract_pages, strip_running_headers
 from scraper.replica.pdfmake import make_pdf, text_lines
 
-FIXTURE = (
-    Path(__file__).resolve().parents[2]
-    / "shared/fixtures/documents/protocol_norrbotten_regionstyrelsen_2024-03-12.txt"
-)
+_NAME = "protocol_norrbotten_regionstyrelsen_2024-03-12.txt"
+_SHARED = Path(__file__).resolve().parents[2] / "shared/fixtures/documents" / _NAME
+_BUNDLED = Path(__file__).resolve().parents[1] / "scraper/replica/content" / _NAME
+FIXTURE = _SHARED if _SHARED.exists() else _BUNDLED
 HEADER = ["Regionstyrelsen", "PROTOKOLL", "Sammanträdesdatum 2024-03-12"]
 FOOTER = ["Elektroniskt signerat", "Utdragsbestyrkande"]
 SWEDISH = "åäöÅÄÖ§"

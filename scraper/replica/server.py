@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from . import content as content_mod
@@ -32,6 +33,48 @@ from . import render
 from .faults import EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+ContentProvider = Callable[[int], "dict[str, content_mod.PortalContent]"]
+DocumentRenderer = Callable[["content_mod.Doc"], bytes]
+
+
+@dataclass
+class PortalIndex:
+    """One portal's content on one day with the lookups ``route`` needs: meetings and API ids
+    resolve to the first match, committee slugs and document paths to the last."""
+
+    portal: content_mod.PortalContent
+    committees: dict[str, content_mod.CommitteeContent]
+    docs: dict[str, content_mod.Doc]
+    meetings: dict[tuple[int, str], content_mod.MeetingContent]  # (id of the committee, meeting slug)
+    api_committees: dict[int, content_mod.CommitteeContent]
+    api_meetings: dict[int, content_mod.MeetingContent]
+
+    @classmethod
+    def of(cls, portal: content_mod.PortalContent) -> "PortalIndex":
+        meetings: dict[tuple[int, str], content_mod.MeetingContent] = {}
+        api_committees: dict[int, content_mod.CommitteeContent] = {}
+        api_meetings: dict[int, content_mod.MeetingContent] = {}
+        for committee in portal.committees:
+            api_committees.setdefault(committee.portal_committee_id, committee)
+        for committee in portal.committees:
+            for meeting in committee.meetings:
+                meetings.setdefault((id(committee), meeting.slug), meeting)
+                if meeting.portal_meeting_id is not None:
+                    api_meetings.setdefault(meeting.portal_meeting_id, meeting)
+        return cls(
+            portal=portal,
+            committees={c.slug: c for c in portal.committees},
+            docs={
+                d.path: d
+                for c in portal.committees
+                for m in c.meetings
+                for d in [*m.agenda_docs, *m.protocols, *(a for it in m.items for a in it.attachments)]
+            },
+            meetings=meetings,
+            api_committees=api_committees,
+            api_meetings=api_meetings,
+        )
 
 
 @dataclass
@@ -46,6 +89,23 @@ class ReplicaState:
     requests: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    content_provider: ContentProvider = content_mod.build
+    document_renderer: DocumentRenderer = content_mod.render_document
+    _built: tuple[int, PortalIndex] | None = field(default=None, repr=False)
+    _build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def index(self) -> PortalIndex:
+        """The portal's content on the current day, built once per day (not once per request)."""
+        day = self.day
+        built = self._built
+        if built is not None and built[0] == day:
+            return built[1]
+        with self._build_lock:
+            built = self._built
+            if built is None or built[0] != day:
+                built = (day, PortalIndex.of(self.content_provider(day)[self.portal_id]))
+                self._built = built
+            return built[1]
 
     def count(self, kind: str, conditional: bool = False) -> None:
         """Count one request for a resource of ``kind``."""
@@ -81,14 +141,8 @@ def _not_found(what: str) -> Reply:
 
 def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
     """(kind of resource, reply) for a request path on the given day. Pure apart from PDF rendering."""
-    portal = content_mod.build(state.day)[state.portal_id]
-    committees = {c.slug: c for c in portal.committees}
-    docs = {
-        d.path: d
-        for c in portal.committees
-        for m in c.meetings
-        for d in [*m.agenda_docs, *m.protocols, *(a for it in m.items for a in it.attachments)]
-    }
+    index = state.index()
+    portal, committees, docs = index.portal, index.committees, index.docs
     html = "text/html; charset=utf-8"
     if path == "/robots.txt":
         return "robots", Reply(200, b"User-agent: *\nDisallow: /search\n", "text/plain; charset=utf-8")
@@ -98,7 +152,7 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
         body = json.dumps(dict(state.snapshot()), sort_keys=True).encode()
         return "stats", Reply(200, body, "application/json")
     if path in docs:
-        pdf = content_mod.render_document(docs[path])
+        pdf = state.document_renderer(docs[path])
         return "document", Reply(200, pdf, "application/pdf")
     match = re.fullmatch(r"/committees/([^/]+)/?", path)
     if match:
@@ -109,21 +163,21 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
     match = re.fullmatch(r"/committees/([^/]+)/([^/]+)/?", path)
     if match and match[1] in committees:
         committee = committees[match[1]]
-        meeting = next((m for m in committee.meetings if m.slug == match[2]), None)
+        meeting = index.meetings.get((id(committee), match[2]))
         if not meeting:
             return "meeting", _not_found(path)
         return "meeting", Reply(200, render.meeting_page(committee, meeting).encode(), html)
     match = re.fullmatch(r"/api/v2\.0/committees/(\d+)/meetings/?", path)
     if match:
-        committee = next((c for c in portal.committees if c.portal_committee_id == int(match[1])), None)
+        committee = index.api_committees.get(int(match[1]))
         if not committee:
             return "api", Reply(404, b'{"Message":"Not found"}', "application/json")
         return "api", Reply(200, render.meetings_json(committee).encode(), "application/json; charset=utf-8")
     match = re.fullmatch(r"/api/v2\.0/meetings/(\d+)/download/Protocol/?", path)
     if match:
-        meeting = next((m for c in portal.committees for m in c.meetings if m.portal_meeting_id == int(match[1])), None)
+        meeting = index.api_meetings.get(int(match[1]))
         if meeting and meeting.protocols:
-            return "document", Reply(200, content_mod.render_document(meeting.protocols[0]), "application/pdf")
+            return "document", Reply(200, state.document_renderer(meeting.protocols[0]), "application/pdf")
         return "api", Reply(500, b'{"Message":"An error has occurred."}', "application/json")
     return "other", _not_found(path)
 
@@ -248,12 +302,20 @@ def make_injector(portal_id: str, faults: "str | float | FaultPlan | None", seed
 def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: int = 1,
                 today: date | None = None, conditional: bool = True,
                 faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
-                slow_seconds: float = 3.0, retry_after: int = 1) -> ReplicaServer:
-    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan."""
+                slow_seconds: float = 3.0, retry_after: int = 1,
+                content_provider: ContentProvider | None = None,
+                document_renderer: DocumentRenderer | None = None) -> ReplicaServer:
+    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan.
+
+    ``content_provider(day)`` gives the portals' content on a day (default: the bundled replica
+    content, ``content.build``) and ``document_renderer(doc)`` a document's bytes (default:
+    ``content.render_document``); the content is built once per day."""
     if host not in LOOPBACK:
         raise ValueError(f"the replica only listens on loopback ({', '.join(LOOPBACK)}), not {host!r}")
     injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
-    state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector)
+    state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector,
+                         content_provider=content_provider or content_mod.build,
+                         document_renderer=document_renderer or content_mod.render_document)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -319,17 +381,22 @@ PORTAL_IDS = ("vasterbotten", "norrbotten")
 
 def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date | None = None,
           conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
-          slow_seconds: float = 3.0, retry_after: int = 1) -> RunningReplica:
+          slow_seconds: float = 3.0, retry_after: int = 1, content_provider: ContentProvider | None = None,
+          document_renderer: DocumentRenderer | None = None,
+          portal_ids: "tuple[str, ...] | list[str] | None" = None) -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
     port), the next ones on the following ports (or free ports when ``port`` is 0).
 
     ``faults`` (a rate such as 0.3 or a spec such as ``"500:0.1,markup:0.05"``, see
-    ``faults.py``) makes each portal misbehave reproducibly for ``seed``."""
+    ``faults.py``) makes each portal misbehave reproducibly for ``seed``. ``content_provider``,
+    ``document_renderer`` and ``portal_ids`` serve other content (see ``make_server``; the ids
+    default to the bundled portals, ``PORTAL_IDS``)."""
     FaultPlan.parse(faults)  # refuse a bad spec before binding any port
     servers, threads = {}, []
-    for index, portal_id in enumerate(PORTAL_IDS):
+    for index, portal_id in enumerate(portal_ids or PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
-                             faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after)
+                             faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after,
+                             content_provider=content_provider, document_renderer=document_renderer)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server

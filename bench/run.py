@@ -1,0 +1,425 @@
+"""Benchmarks of the pipeline, each figure a ratio of two things measured side by side in one run.
+
+    python bench/run.py --quick                  # about a minute: small sizes, for CI-style runs
+    python bench/run.py                          # minutes: the full sizes
+    python bench/run.py --quick --json out.json  # also write {"machine", "settings", "figures"}
+    python bench/run.py --quick --only history_incremental_vs_full
+
+A synthetic Meetings Plus portal (``scraper/replica/synthetic.py``) is served by the replica in a
+child process and scraped in this process at two sizes, the base size (x1) and ``--scale`` times
+as many meetings and protocols (x4: a deeper archive, the same committees). At each size:
+
+- ``no_change_vs_full``: wall time of a scrape of the unchanged portal / the full first scrape
+  (checked: no document downloaded, no commit, no error);
+- ``one_change_vs_full``: the run after one recent meeting's protocol was corrected / the full
+  run; ``one_change_git_bytes``: bytes that commit added to ``.git`` / the size of ``.git``;
+- ``pipeline_vs_raw_extraction``: full-run seconds per protocol page / raw pypdfium2 seconds per
+  page of the same PDFs; ``extractor_vs_alternative`` (x1): the pipeline's extractor against
+  pypdf, pdfminer.six and pdfplumber (those installed) on a sample of the same PDFs;
+- ``validate_incremental_vs_full``: validation inside the one-change run / validating the whole
+  package; ``validate_vs_frictionless_cli``: the whole package in process / ``frictionless
+  validate`` as a process;
+- ``history_incremental_vs_full``: history build after one commit / a full rebuild;
+  ``history_full_vs_git_history``: the full build / git-history over the same commits and CSVs;
+- ``fts_vs_like_p95``: Datasette FTS5 search / a LIKE scan of the same column, p95 latency over
+  ``--fts-queries`` queries, at two table sizes;
+- ``scaling``: for each figure measured at both sizes, ratio at x4 / ratio at x1.
+
+Goals not given by the task are marked "set here". Every figure prints on one line with its
+inputs and the command that reproduces it. PDFs, FTS databases and repositories are kept under
+``bench/out/`` (PDFs and FTS databases are reused by later runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.figures import Figure, machine  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+PRESETS = {
+    "quick": {"committees": 3, "meetings": 16, "pages": 10, "scale": 4, "history_commits": 20,
+              "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
+    "full": {"committees": 5, "meetings": 100, "pages": 40, "scale": 4, "history_commits": 100,
+             "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
+}
+GROUPS = {
+    "scrape": ["no_change_vs_full", "one_change_vs_full", "one_change_git_bytes", "pipeline_vs_raw_extraction",
+               "validate_incremental_vs_full", "validate_vs_frictionless_cli"],
+    "extractors": ["extractor_vs_alternative"],
+    "history": ["history_incremental_vs_full", "history_full_vs_git_history"],
+    "fts": ["fts_vs_like_p95"],
+}
+NAMES = [name for names in GROUPS.values() for name in names] + ["scaling"]
+# Goals of ratio at xN / ratio at x1: 0.5 for "the small cost does not grow with the archive" (ideal
+# 1/N), 1.25 for "the ratio stays the same" (ideal 1), 1.0 for "the advantage holds or grows";
+# None: shown for the trend only (the in-process gain over a CLI is its start-up, which does not grow).
+SCALING_GOALS: dict[str, float | None] = {
+    "no_change_vs_full": 0.5, "one_change_vs_full": 0.5, "one_change_git_bytes": 0.5,
+    "validate_incremental_vs_full": 0.5, "history_incremental_vs_full": 0.5,
+    "pipeline_vs_raw_extraction": 1.25, "history_full_vs_git_history": 1.25, "fts_vs_like_p95": 1.0,
+    "validate_vs_frictionless_cli": None,
+}
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    parser.add_argument("--json", type=Path, help="write machine, settings and figures to this file")
+    parser.add_argument("--only", help="comma-separated figure names or groups (scrape, extractors, history, fts)")
+    parser.add_argument("--committees", type=int)
+    parser.add_argument("--meetings", type=int, help="meetings at the base size (x1), upcoming ones included")
+    parser.add_argument("--protocols", type=int, help="protocols at x1 (default: every held meeting older than 10 days)")
+    parser.add_argument("--pages", type=int, help="pages per protocol (about)")
+    parser.add_argument("--scale", type=int, help="the second size, in multiples of the base (1: only the base)")
+    parser.add_argument("--history-commits", type=int)
+    parser.add_argument("--fts-rows", help="comma-separated table sizes for the search figure")
+    parser.add_argument("--fts-queries", type=int)
+    parser.add_argument("--extractor-pages", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=OUT, help="working directory (default bench/out)")
+    parser.add_argument("--cli-history", action="store_true",
+                        help="also time `meetings history --full` and git-history as whole processes at x1 (on by default without --quick)")
+    args = parser.parse_args(argv)
+    preset = PRESETS["quick" if args.quick else "full"]
+    for key, value in preset.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if isinstance(args.fts_rows, str):
+        args.fts_rows = [int(v) for v in args.fts_rows.split(",") if v]
+    args.cli_history = args.cli_history or not args.quick
+    wanted = set()
+    for item in (args.only.split(",") if args.only else list(GROUPS)):
+        item = item.strip()
+        if item in GROUPS:
+            wanted.add(item)
+        elif item == "scaling":
+            wanted.update(("scrape", "history", "fts"))
+        else:
+            group = next((g for g, names in GROUPS.items() if item in names), None)
+            if group is None:
+                parser.error(f"unknown figure or group {item!r}; known: {', '.join(list(GROUPS) + NAMES)}")
+            wanted.add(group)
+    args.groups = wanted
+    return args
+
+
+def command(args: argparse.Namespace, only: str) -> str:
+    """The command line that reproduces a figure (with this run's sizes)."""
+    parts = ["python", "bench/run.py"]
+    preset = PRESETS["quick" if args.quick else "full"]
+    if args.quick:
+        parts.append("--quick")
+    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_commits", "fts_queries", "extractor_pages"):
+        value = getattr(args, key)
+        if value is not None and value != preset.get(key):
+            parts += [f"--{key.replace('_', '-')}", str(value)]
+    if args.fts_rows != preset["fts_rows"]:
+        parts += ["--fts-rows", ",".join(map(str, args.fts_rows))]
+    if args.seed != 1:
+        parts += ["--seed", str(args.seed)]
+    parts += ["--only", only]
+    return shlex.join(parts)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# ---------------------------------------------------------------- groups
+
+
+def synthetic_config(args: argparse.Namespace, scale: int):
+    from scraper.replica.synthetic import SyntheticConfig
+
+    base = SyntheticConfig(committees=args.committees, meetings=args.meetings, pages=args.pages,
+                           protocols=args.protocols, seed=args.seed)
+    return base.scaled(scale)
+
+
+def scales(args: argparse.Namespace) -> list[int]:
+    return [1] if args.scale <= 1 else [1, args.scale]
+
+
+def scrape_figures(args: argparse.Namespace, results: dict[int, object]) -> list[Figure]:
+    from bench.pipeline import ScaleResult
+
+    figures: list[Figure] = []
+    for scale, result in results.items():
+        assert isinstance(result, ScaleResult)
+        full, unchanged, one = result.full, result.unchanged, result.one_change
+        size = {"committees": args.committees, "meetings": result.meetings, "protocols": result.protocols,
+                "protocol_pages": result.protocol_pages, "rows": sum(result.rows.values())}
+        label = f"x{scale}"
+        checks = {"documents_downloaded": unchanged.documents_downloaded, "commits": int(unchanged.commit is not None),
+                  "errors": len(unchanged.errors), "full_run_errors": len(full.errors)}
+        checks_ok = not unchanged.documents_downloaded and unchanged.commit is None and unchanged.ok and full.ok
+        ratio = unchanged.seconds / full.seconds
+        figures.append(Figure(
+            "no_change_vs_full", ratio, "<= 0.01", ratio <= 0.01 and checks_ok, size, command(args, "no_change_vs_full"), label,
+            numerator={"seconds": round(unchanged.seconds, 3), "requests": unchanged.requests,
+                       "not_modified": unchanged.not_modified, "meetings_fetched": unchanged.meetings_fetched},
+            denominator={"seconds": round(full.seconds, 3), "requests": full.requests,
+                         "meetings_fetched": full.meetings_fetched},
+            checks=checks,
+            note=f"requests {unchanged.requests}/{full.requests} = {unchanged.requests / full.requests:.3f}; "
+                 f"unchanged-run stages (s): {_top(unchanged.stages)}"))
+        changed = {r: c for r, c in one.records.items() if any(c.values())}
+        one_checks = {"commit": one.commit is not None, "documents_downloaded": one.documents_downloaded,
+                      "records": changed, "errors": len(one.errors)}
+        one_ok = one.commit is not None and one.documents_downloaded == 1 and one.ok
+        figures.append(Figure(
+            "one_change_vs_full", one.seconds / full.seconds, "grows with the change, not the repository (set here: "
+            f"ratio at x{args.scale} <= {SCALING_GOALS['one_change_vs_full']} x ratio at x1)", None if one_ok else False,
+            size, command(args, "one_change_vs_full"), label,
+            numerator={"seconds": round(one.seconds, 3), "requests": one.requests, "documents_downloaded": one.documents_downloaded},
+            denominator={"seconds": round(full.seconds, 3), "requests": full.requests},
+            checks=one_checks, note=f"change: {'; '.join(one.changes)}; stages (s): {_top(one.stages)}"))
+        git = result.git
+        figures.append(Figure(
+            "one_change_git_bytes", git["added"] / git["before_packed"],
+            f"bytes added grow with the change, not the repository (set here: ratio at x{args.scale} <= "
+            f"{SCALING_GOALS['one_change_git_bytes']} x ratio at x1)", None,
+            {**size, "package_bytes": result.package_bytes}, command(args, "one_change_git_bytes"), label,
+            numerator={"bytes_added_as_committed": git["added"], "bytes_packed_against_parent": git["added_packed"]},
+            denominator={"git_bytes_packed": git["before_packed"]},
+            note="as committed: loose objects, a whole new compressed blob of every changed CSV; packed against "
+                 "its parent: `git pack-objects --revs --thin` of HEAD^..HEAD, what a push sends and about what "
+                 "`git gc` keeps"))
+        per_page = full.seconds / result.protocol_pages
+        raw_per_page = result.raw_seconds / result.raw_pages
+        stage_ms = {k: round(v * 1000 / result.protocol_pages, 3) for k, v in full.stages.items()}
+        ratio = per_page / raw_per_page
+        figures.append(Figure(
+            "pipeline_vs_raw_extraction", ratio, "<= 1.5", ratio <= 1.5, size, command(args, "pipeline_vs_raw_extraction"), label,
+            numerator={"seconds": round(full.seconds, 3), "pages": result.protocol_pages, "ms_per_page": _ms(per_page)},
+            denominator={"seconds": round(result.raw_seconds, 3), "pages": result.raw_pages, "ms_per_page": _ms(raw_per_page)},
+            note=f"full-run ms per protocol page by stage: {_top(stage_ms, 8)}; "
+                 f"records validated one at a time: {full.calls.get('validate records (per record)', 0)}"))
+        validation = one.stages.get("validate records (per record)", 0.0) + one.stages.get("validate package (frictionless)", 0.0)
+        ratio = validation / result.validate_full_seconds
+        figures.append(Figure(
+            "validate_incremental_vs_full", ratio, "<= 0.1 (set here)", ratio <= 0.1, size,
+            command(args, "validate_incremental_vs_full"), label,
+            numerator={"seconds": round(validation, 3),
+                       "records_validated": one.calls.get("validate records (per record)", 0),
+                       "package_validations": one.calls.get("validate package (frictionless)", 0)},
+            denominator={"seconds": round(result.validate_full_seconds, 3)},
+            note="numerator: validation inside the one-change run (validate_rows per record + validate_package of the "
+                 "new package); denominator: validate_package of the whole package"))
+        if result.validate_cli_seconds:
+            ratio = result.validate_full_seconds / result.validate_cli_seconds
+            figures.append(Figure(
+                "validate_vs_frictionless_cli", ratio, "<= 1 (set here)", ratio <= 1 and result.validate_cli_ok, size,
+                command(args, "validate_vs_frictionless_cli"), label,
+                numerator={"seconds": round(result.validate_full_seconds, 3), "how": "validate_package in process"},
+                denominator={"seconds": round(result.validate_cli_seconds, 3), "how": result.validate_cli_command},
+                checks={"cli_valid": result.validate_cli_ok}))
+    return figures
+
+
+def _top(stages: dict[str, float], count: int = 5) -> str:
+    items = sorted(stages.items(), key=lambda kv: -kv[1])[:count]
+    return ", ".join(f"{k} {v:.3g}" for k, v in items)
+
+
+def extractor_figures(args: argparse.Namespace) -> list[Figure]:
+    from bench import extraction
+    from bench.pipeline import protocol_paths
+    from scraper.replica.synthetic import SyntheticPortal
+
+    portal = SyntheticPortal(synthetic_config(args, 1), args.out / "pdf-cache")
+    docs = portal.protocol_docs(1)
+    portal.warm(docs)
+    paths = protocol_paths(portal, 1)
+    texts = [portal.protocol_text(*doc.builder[1]) for doc in docs]
+    samples = extraction.sample(list(zip(paths, texts)), args.extractor_pages)
+    results = extraction.run(samples)
+    chosen = results["chosen (extract_text)"]
+    raw = results["pypdfium2 raw"]
+    figures = []
+    for name, result in results.items():
+        if name in ("chosen (extract_text)", "pypdfium2 raw"):
+            continue
+        ratio = chosen.per_page / result.per_page
+        figures.append(Figure(
+            "extractor_vs_alternative", ratio, "< 1 (set here: the chosen extractor is faster)", ratio < 1,
+            {"alternative": name, "pdfs": len(samples), "pages": chosen.pages}, command(args, "extractor_vs_alternative"), name,
+            numerator={"ms_per_page": _ms(chosen.per_page), "åäöÅÄÖ§_kept": round(chosen.swedish_kept, 4),
+                       "how": "extract_text (pypdfium2 + layout + header removal)"},
+            denominator={"ms_per_page": _ms(result.per_page), "åäöÅÄÖ§_kept": round(result.swedish_kept, 4)},
+            note=f"raw pypdfium2: {_ms(raw.per_page)} ms/page ({raw.per_page / result.per_page:.3g} x {name})"))
+    return figures
+
+
+def history_figures(args: argparse.Namespace, results: dict[int, object]) -> list[Figure]:
+    from bench.history_bench import HistoryResult
+
+    figures = []
+    for scale, result in results.items():
+        assert isinstance(result, HistoryResult)
+        label = f"x{scale}"
+        inputs = {"commits": result.commits, "rows": result.rows, "csv_bytes": result.csv_bytes,
+                  "repository": "generated with git fast-import on the scraped package"}
+        ratio = result.incremental_seconds / result.full_seconds
+        figures.append(Figure(
+            "history_incremental_vs_full", ratio, "<= 0.02", ratio <= 0.02, inputs, command(args, "history_incremental_vs_full"),
+            label, numerator={"seconds": round(result.incremental_seconds, 4), "commits_read": 1},
+            denominator={"seconds": round(result.full_seconds, 4), "commits_read": result.commits}))
+        if result.git_history_seconds is None:
+            figures.append(Figure("history_full_vs_git_history", None, "<= 0.2 (at least 5x faster)", None, inputs,
+                                  command(args, "history_full_vs_git_history"), label, note=result.git_history_error or ""))
+            continue
+        ratio = result.full_seconds / result.git_history_seconds
+        note = ("both in process, same repository, same commits, all 11 CSVs; git-history run once per CSV with "
+                "--id <primary key> --namespace <resource> --csv --dialect excel --wal --silent; ours also writes "
+                "field-level `changes` rows and records removals, git-history stores only changed columns per version")
+        if result.cli:
+            note += "; as whole processes: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.cli.items())
+        figures.append(Figure(
+            "history_full_vs_git_history", ratio, "<= 0.2 (at least 5x faster)", ratio <= 0.2, inputs,
+            command(args, "history_full_vs_git_history"), label,
+            numerator={"seconds": round(result.full_seconds, 3), "versions": result.ours_versions, "changes": result.ours_changes},
+            denominator={"seconds": round(result.git_history_seconds, 3), "versions": result.git_history_versions},
+            note=note))
+    return figures
+
+
+def fts_figures(args: argparse.Namespace, results: list) -> list[Figure]:
+    figures = []
+    for result in results:
+        ratio = result.fts_p95 / result.like_p95
+        size = (f"{result.rows / 1_000_000:g}M" if result.rows >= 1_000_000 else
+                f"{result.rows / 1000:g}k" if result.rows >= 1000 else str(result.rows))
+        figures.append(Figure(
+            "fts_vs_like_p95", ratio, "<= 0.1 (set here)", ratio <= 0.1,
+            {"rows": result.rows, "queries": result.queries, "db_bytes": result.db_bytes,
+             "sizes": "quick sizes" if args.quick else "full sizes"},
+            command(args, "fts_vs_like_p95"), size,
+            numerator={"p95_ms": _ms(result.fts_p95), "median_ms": _ms(result.fts_median),
+                       "mean_matches": round(result.fts_matches, 1), "how": "?_search_text=WORD"},
+            denominator={"p95_ms": _ms(result.like_p95), "median_ms": _ms(result.like_median),
+                         "mean_matches": round(result.like_matches, 1), "how": "?text__contains=WORD",
+                         "over_3s_site_limit": result.like_over_site_limit},
+            note="Datasette table JSON API in process, _nosuggest=1, _size=20, counts included"))
+    return figures
+
+
+def scaling_figures(args: argparse.Namespace, figures: list[Figure]) -> list[Figure]:
+    out = []
+    by_name: dict[str, list[Figure]] = {}
+    for figure in figures:
+        if figure.name in SCALING_GOALS and figure.ratio is not None:
+            by_name.setdefault(figure.name, []).append(figure)
+    for name, found in by_name.items():
+        if len(found) < 2:
+            continue
+        small, large = found[0], found[-1]
+        if not small.ratio:
+            continue
+        ratio = large.ratio / small.ratio
+        limit = SCALING_GOALS[name]
+        met = None if limit is None else ratio <= limit
+        goal = "none (trend only)" if limit is None else f"<= {limit} (set here)"
+        out.append(Figure(
+            "scaling", ratio, goal, met, {"of": name, "sizes": f"{small.scale} -> {large.scale}"},
+            command(args, name), name,
+            numerator={"ratio": round(large.ratio, 5), "at": large.scale},
+            denominator={"ratio": round(small.ratio, 5), "at": small.scale}))
+        if name in ("one_change_vs_full", "one_change_git_bytes"):
+            for figure in found:
+                if figure.met is None:
+                    figure.met = met
+    return out
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    settings = {k: (str(v) if isinstance(v, Path) else sorted(v) if isinstance(v, set) else v)
+                for k, v in vars(args).items() if k not in ("json",)}
+    say(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB, Python {info['python']}")
+    figures: list[Figure] = []
+    scrape_results: dict[int, object] = {}
+    if "scrape" in args.groups or "history" in args.groups:
+        from bench.pipeline import run_scale
+
+        for scale in scales(args):
+            config = synthetic_config(args, scale)
+            say(f"scrape x{scale}: {config.committees} committees, {config.meetings} meetings, ~{config.pages} pages per protocol")
+            scrape_results[scale] = run_scale(config, scale, out / f"x{scale}", out / "pdf-cache",
+                                              cli_validation="scrape" in args.groups, say=say)
+        if "scrape" in args.groups:
+            figures += scrape_figures(args, scrape_results)
+    if "extractors" in args.groups:
+        say("extractors")
+        figures += extractor_figures(args)
+    if "history" in args.groups:
+        from bench import history_bench
+
+        history_results = {}
+        for scale, result in scrape_results.items():
+            say(f"history x{scale}: {args.history_commits} commits")
+            history_results[scale] = history_bench.run(Path(result.repo) / "datapackage", out / f"x{scale}-history",
+                                                       args.history_commits, args.seed, cli=args.cli_history and scale == 1,
+                                                       say=say)
+        figures += history_figures(args, history_results)
+    if "fts" in args.groups:
+        from bench import search
+
+        fts_results = []
+        for rows in args.fts_rows:
+            say(f"search: {rows} rows, {args.fts_queries} queries")
+            fts_results.append(search.run(out / "fts", rows, args.fts_queries, args.seed))
+        figures += fts_figures(args, fts_results)
+    figures += scaling_figures(args, figures)
+    elapsed = time.perf_counter() - started
+    print(f"# {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, Python {info['python']}; "
+          f"{'quick' if args.quick else 'full'} run in {elapsed:.0f}s")
+    for figure in figures:
+        print(figure.line())
+    failed = [f for f in figures if f.checks and _checks_failed(f)]
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"machine": info, "settings": settings, "seconds": round(elapsed, 1),
+                   "figures": [f.as_dict() for f in figures],
+                   "details": {"scrape": {f"x{s}": asdict(r) for s, r in scrape_results.items()}}}
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    for figure in failed:
+        say(f"CHECK FAILED: {figure.name}@{figure.scale}: {figure.checks}")
+    return 1 if failed else 0
+
+
+def _checks_failed(figure: Figure) -> bool:
+    checks = figure.checks
+    if figure.name == "no_change_vs_full":
+        return bool(checks["documents_downloaded"] or checks["commits"] or checks["errors"] or checks["full_run_errors"])
+    if figure.name == "one_change_vs_full":
+        return not checks["commit"] or checks["documents_downloaded"] != 1 or bool(checks["errors"])
+    if figure.name == "validate_vs_frictionless_cli":
+        return not checks["cli_valid"]
+    return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
