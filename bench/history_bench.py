@@ -42,6 +42,8 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 @dataclass
 class HistoryResult:
     commits: int
+    compared_commits: int  # commits of the prefix both tools read for history_full_vs_git_history
+    compared_full_seconds: float
     rows: int
     csv_bytes: int
     incremental_seconds: float
@@ -67,12 +69,12 @@ class Generator:
     def _edit(self, kind: str) -> str:
         tables, rng = self.tables, self.rng
         if kind == "meeting" and tables["meetings"]:
-            key = rng.choice(sorted(tables["meetings"]))
+            key = rng.choice(list(tables["meetings"]))
             row = tables["meetings"][key]
             tables["meetings"][key] = {**row, "description": f"Ändrad beskrivning {self.count}"}
             return "meetings"
         if kind == "agenda_item" and tables["agenda_items"]:
-            key = rng.choice(sorted(tables["agenda_items"]))
+            key = rng.choice(list(tables["agenda_items"]))
             row = tables["agenda_items"][key]
             ordinal = max(int(r["ordinal"]) for r in tables["agenda_items"].values() if r["meeting_id"] == row["meeting_id"]) + 1
             new = {**row, "agenda_item_id": f"{row['meeting_id']}#{ordinal}", "ordinal": str(ordinal),
@@ -80,56 +82,75 @@ class Generator:
             tables["agenda_items"][row_key("agenda_items", new)] = new
             return "agenda_items"
         if kind == "paragraph" and tables["paragraphs"]:
-            key = rng.choice(sorted(tables["paragraphs"]))
+            key = rng.choice(list(tables["paragraphs"]))
             row = tables["paragraphs"][key]
             tables["paragraphs"][key] = {**row, "text": row["text"] + f" Tillägg {self.count}."}
             return "paragraphs"
         if kind == "attendance" and tables["attendance"]:
-            del tables["attendance"][rng.choice(sorted(tables["attendance"]))]
+            del tables["attendance"][rng.choice(list(tables["attendance"]))]
             return "attendance"
         if tables["documents"]:
-            key = rng.choice(sorted(tables["documents"]))
+            key = rng.choice(list(tables["documents"]))
             row = tables["documents"][key]
             tables["documents"][key] = {**row, "sha256": f"{self.count:064x}", "bytes": str(int(row["bytes"] or 0) + 1)}
             return "documents"
         return "meetings"
 
-    def _commit(self, files: dict[str, bytes], message: str, parent: str | None) -> bytes:
+    def _commit(self, stream, files: dict[str, bytes], message: str, parent: str | None) -> None:
         when = int(START.timestamp()) + 3600 * self.count
         body = message.encode("utf-8")
-        out = [b"commit refs/heads/main\n",
-               f"author meetings-bot <meetings-bot@users.noreply.github.com> {when} +0000\n".encode(),
-               f"committer meetings-bot <meetings-bot@users.noreply.github.com> {when} +0000\n".encode(),
-               f"data {len(body)}\n".encode(), body, b"\n"]
+        stream.write(b"commit refs/heads/main\n")
+        stream.write(f"author meetings-bot <meetings-bot@users.noreply.github.com> {when} +0000\n".encode())
+        stream.write(f"committer meetings-bot <meetings-bot@users.noreply.github.com> {when} +0000\n".encode())
+        stream.write(f"data {len(body)}\n".encode() + body + b"\n")
         if parent:
-            out.append(f"from {parent}\n".encode())
+            stream.write(f"from {parent}\n".encode())
         for path, data in sorted(files.items()):
-            out += [f"M 100644 inline {path}\n".encode(), f"data {len(data)}\n".encode(), data, b"\n"]
+            stream.write(f"M 100644 inline {path}\n".encode() + f"data {len(data)}\n".encode())
+            stream.write(data)
+            stream.write(b"\n")
         self.count += 1
-        return b"".join(out)
 
-    def _import(self, stream: bytes) -> None:
-        subprocess.run(["git", "-C", str(self.repo), "fast-import", "--quiet"], input=stream, check=True)
+    def _import(self, write) -> None:
+        """Commits written by ``write(stream)`` into the repository, then checked out.
+
+        ``--depth=1`` keeps every version a whole object or a delta of a whole one: reading any
+        version costs one delta at most, as reading a commit's loose objects costs one
+        decompression (fast-import's default chains of 50 deltas would make reading the newest
+        versions, as an incremental build does, far slower than in a repository written by scrape
+        runs)."""
+        process = subprocess.Popen(["git", "-C", str(self.repo), "-c", "pack.compression=1", "fast-import", "--quiet", "--depth=1"],
+                                   stdin=subprocess.PIPE)
+        assert process.stdin is not None
+        try:
+            write(process.stdin)
+        finally:
+            process.stdin.close()
+            if process.wait():
+                raise RuntimeError("git fast-import failed")
         subprocess.run(["git", "-C", str(self.repo), "reset", "--hard", "-q"], check=True)
 
     def initial(self, package_dir: Path, commits: int) -> None:
         files = {f"{PACKAGE_DIR}/datapackage.json": (package_dir / "datapackage.json").read_bytes()}
         for resource in resources():
             files[f"{PACKAGE_DIR}/data/{resource}.csv"] = csv_bytes(resource, self.tables[resource])
-        chunks = [self._commit(files, "data package written", None)]
-        for _ in range(commits):
-            chunks.append(self._edits(parent=None))
-        self._import(b"".join(chunks))
 
-    def _edits(self, parent: str | None) -> bytes:
+        def write(stream) -> None:
+            self._commit(stream, files, "data package written", None)
+            for _ in range(commits):
+                self._edits(stream, parent=None)
+
+        self._import(write)
+
+    def _edits(self, stream, parent: str | None) -> None:
         touched = sorted({self._edit(self.rng.choice(EDITS)) for _ in range(3)})
         files = {f"{PACKAGE_DIR}/data/{r}.csv": csv_bytes(r, self.tables[r]) for r in touched}
-        return self._commit(files, "edits: " + ", ".join(touched), parent)
+        self._commit(stream, files, "edits: " + ", ".join(touched), parent)
 
     def one_more(self) -> None:
         head = subprocess.run(["git", "-C", str(self.repo), "rev-parse", "HEAD"], capture_output=True, text=True,
                               check=True).stdout.strip()
-        self._import(self._edits(parent=head))
+        self._import(lambda stream: self._edits(stream, parent=head))
 
 
 def _count(db: Path, suffix: str) -> int:
@@ -164,8 +185,21 @@ def run_git_history(db: Path, repo: Path) -> float:
     return time.perf_counter() - started
 
 
-def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, cli: bool = False,
-        say=print) -> HistoryResult:
+def prefix_clone(repo: Path, target: Path, commits: int) -> Path:
+    """A clone of ``repo`` whose ``main`` holds only its first ``commits`` commits after the
+    package commit (a local clone: objects are hard-linked, so it is cheap)."""
+    total = int(subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "main"], capture_output=True, text=True,
+                               check=True).stdout)
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(repo), str(target)], check=True)
+    subprocess.run(["git", "-C", str(target), "reset", "-q", "--hard", f"main~{max(total - commits - 1, 0)}"], check=True)
+    return target
+
+
+def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, compare_commits: int | None = None,
+        cli: bool = False, say=print) -> HistoryResult:
+    """``commits`` commits after the package commit for incremental against full; the first
+    ``compare_commits`` of them (default: all) for the full build against git-history, whose cost
+    per commit is far higher."""
     from scraper.history import build_history
 
     if workdir.exists():
@@ -189,6 +223,16 @@ def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, cli: b
     full_report = build_history(repo, db_path=full_db, full=True)
     full = time.perf_counter() - started
     say(f"  history: {full_report.commits_read} commits, full {full:.2f}s, incremental {incremental:.3f}s")
+    compared, compared_full = repo, full
+    if compare_commits is not None and compare_commits < commits + 1:
+        compared = prefix_clone(repo, workdir / "prefix", compare_commits)
+        started = time.perf_counter()
+        prefix_report = build_history(compared, db_path=workdir / "prefix-full.db", full=True)
+        compared_full = time.perf_counter() - started
+        full_db = workdir / "prefix-full.db"
+        say(f"  history of the first {prefix_report.commits_read} commits: full {compared_full:.2f}s")
+    compared_commits = int(subprocess.run(["git", "-C", str(compared), "rev-list", "--count", "HEAD"], capture_output=True,
+                                          text=True, check=True).stdout)
     git_history_seconds, git_history_versions, error = None, None, None
     try:
         import git_history  # noqa: F401
@@ -196,14 +240,14 @@ def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, cli: b
         error = "git-history is not installed (pip install -e '.[bench]')"
     else:
         git_history_db = workdir / "git-history.db"
-        git_history_seconds = run_git_history(git_history_db, repo)
+        git_history_seconds = run_git_history(git_history_db, compared)
         git_history_versions = _count(git_history_db, "_version")
         say(f"  git-history: {git_history_seconds:.2f}s")
     timings: dict[str, float] = {}
     if cli:
         meetings = venv_tool("meetings")
         if meetings:
-            timings["meetings history --full"], result = run_command([meetings, "history", "--repo", str(repo), "--full"])
+            timings["meetings history --full"], result = run_command([meetings, "history", "--repo", str(compared), "--full"])
             if result.returncode:
                 raise RuntimeError(f"meetings history failed: {result.stderr[-500:]}")
         tool = venv_tool("git-history")
@@ -211,14 +255,15 @@ def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, cli: b
             db = workdir / "git-history-cli.db"
             total = 0.0
             for resource in resources():
-                seconds, result = run_command([tool, *_git_history_args(db, repo, resource)])
+                seconds, result = run_command([tool, *_git_history_args(db, compared, resource)])
                 if result.returncode:
                     raise RuntimeError(f"git-history failed on {resource}: {result.stderr[-500:]}")
                 total += seconds
             timings["git-history file (x11)"] = total
     csvs = sum(p.stat().st_size for p in (repo / PACKAGE_DIR / "data").glob("*.csv"))
     return HistoryResult(
-        commits=full_report.commits_read, rows=sum(len(t) for t in tables.values()), csv_bytes=csvs,
+        commits=full_report.commits_read, compared_commits=compared_commits, compared_full_seconds=compared_full,
+        rows=sum(len(t) for t in tables.values()), csv_bytes=csvs,
         incremental_seconds=incremental, full_seconds=full, git_history_seconds=git_history_seconds,
         git_history_error=error, ours_versions=_count(full_db, "_versions"), ours_changes=_count(full_db, "changes"),
         git_history_versions=git_history_versions, cli=timings, repo=str(repo),

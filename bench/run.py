@@ -48,10 +48,10 @@ from bench.figures import Figure, machine  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PRESETS = {
-    "quick": {"committees": 3, "meetings": 16, "pages": 10, "scale": 4, "history_commits": 20,
-              "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
-    "full": {"committees": 5, "meetings": 100, "pages": 40, "scale": 4, "history_commits": 100,
-             "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
+    "quick": {"committees": 3, "meetings": 16, "pages": 10, "scale": 4, "history_commits": 200,
+              "history_compare_commits": 20,               "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
+    "full": {"committees": 5, "meetings": 100, "pages": 40, "scale": 4, "history_commits": 500,
+             "history_compare_commits": 40,              "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
 }
 GROUPS = {
     "scrape": ["no_change_vs_full", "one_change_vs_full", "one_change_git_bytes", "pipeline_vs_raw_extraction",
@@ -64,9 +64,12 @@ NAMES = [name for names in GROUPS.values() for name in names] + ["scaling"]
 # Goals of ratio at xN / ratio at x1: 0.5 for "the small cost does not grow with the archive" (ideal
 # 1/N), 1.25 for "the ratio stays the same" (ideal 1), 1.0 for "the advantage holds or grows";
 # None: shown for the trend only (the in-process gain over a CLI is its start-up, which does not grow).
+# History at xN has N times the rows but the same number of commits: an incremental build reads the
+# whole new version of each CSV a commit touched (git stores whole files), as every step of a full
+# build does, so its ratio follows the number of commits and should hold, not fall, with size.
 SCALING_GOALS: dict[str, float | None] = {
     "no_change_vs_full": 0.5, "one_change_vs_full": 0.5, "one_change_git_bytes": 0.5,
-    "validate_incremental_vs_full": 0.5, "history_incremental_vs_full": 0.5,
+    "validate_incremental_vs_full": 0.5, "history_incremental_vs_full": 1.25,
     "pipeline_vs_raw_extraction": 1.25, "history_full_vs_git_history": 1.25, "fts_vs_like_p95": 1.0,
     "validate_vs_frictionless_cli": None,
 }
@@ -86,7 +89,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--protocols", type=int, help="protocols at x1 (default: every held meeting older than 10 days)")
     parser.add_argument("--pages", type=int, help="pages per protocol (about)")
     parser.add_argument("--scale", type=int, help="the second size, in multiples of the base (1: only the base)")
-    parser.add_argument("--history-commits", type=int)
+    parser.add_argument("--history-commits", type=int, help="commits of generated history (incremental against full)")
+    parser.add_argument("--history-compare-commits", type=int,
+                        help="the first N of them for the full build against git-history (slow: one transaction per item)")
     parser.add_argument("--fts-rows", help="comma-separated table sizes for the search figure")
     parser.add_argument("--fts-queries", type=int)
     parser.add_argument("--extractor-pages", type=int)
@@ -124,7 +129,7 @@ def command(args: argparse.Namespace, only: str) -> str:
     preset = PRESETS["quick" if args.quick else "full"]
     if args.quick:
         parts.append("--quick")
-    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_commits", "fts_queries", "extractor_pages"):
+    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_commits", "history_compare_commits", "fts_queries", "extractor_pages"):
         value = getattr(args, key)
         if value is not None and value != preset.get(key):
             parts += [f"--{key.replace('_', '-')}", str(value)]
@@ -275,25 +280,26 @@ def history_figures(args: argparse.Namespace, results: dict[int, object]) -> lis
         label = f"x{scale}"
         inputs = {"commits": result.commits, "rows": result.rows, "csv_bytes": result.csv_bytes,
                   "repository": "generated with git fast-import on the scraped package"}
+        compared = {**inputs, "commits": result.compared_commits}
         ratio = result.incremental_seconds / result.full_seconds
         figures.append(Figure(
             "history_incremental_vs_full", ratio, "<= 0.02", ratio <= 0.02, inputs, command(args, "history_incremental_vs_full"),
             label, numerator={"seconds": round(result.incremental_seconds, 4), "commits_read": 1},
             denominator={"seconds": round(result.full_seconds, 4), "commits_read": result.commits}))
         if result.git_history_seconds is None:
-            figures.append(Figure("history_full_vs_git_history", None, "<= 0.2 (at least 5x faster)", None, inputs,
+            figures.append(Figure("history_full_vs_git_history", None, "<= 0.2 (at least 5x faster)", None, compared,
                                   command(args, "history_full_vs_git_history"), label, note=result.git_history_error or ""))
             continue
-        ratio = result.full_seconds / result.git_history_seconds
-        note = ("both in process, same repository, same commits, all 11 CSVs; git-history run once per CSV with "
+        ratio = result.compared_full_seconds / result.git_history_seconds
+        note = (f"both in process, same repository, same {result.compared_commits} commits, all 11 CSVs; git-history run once per CSV with "
                 "--id <primary key> --namespace <resource> --csv --dialect excel --wal --silent; ours also writes "
                 "field-level `changes` rows and records removals, git-history stores only changed columns per version")
         if result.cli:
             note += "; as whole processes: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.cli.items())
         figures.append(Figure(
-            "history_full_vs_git_history", ratio, "<= 0.2 (at least 5x faster)", ratio <= 0.2, inputs,
+            "history_full_vs_git_history", ratio, "<= 0.2 (at least 5x faster)", ratio <= 0.2, compared,
             command(args, "history_full_vs_git_history"), label,
-            numerator={"seconds": round(result.full_seconds, 3), "versions": result.ours_versions, "changes": result.ours_changes},
+            numerator={"seconds": round(result.compared_full_seconds, 3), "versions": result.ours_versions, "changes": result.ours_changes},
             denominator={"seconds": round(result.git_history_seconds, 3), "versions": result.git_history_versions},
             note=note))
     return figures
@@ -379,9 +385,11 @@ def main(argv: list[str] | None = None) -> int:
 
         history_results = {}
         for scale, result in scrape_results.items():
-            say(f"history x{scale}: {args.history_commits} commits")
+            say(f"history x{scale}: {args.history_commits} commits, the first {args.history_compare_commits} against git-history")
             history_results[scale] = history_bench.run(Path(result.repo) / "datapackage", out / f"x{scale}-history",
-                                                       args.history_commits, args.seed, cli=args.cli_history and scale == 1,
+                                                       args.history_commits, args.seed,
+                                                       compare_commits=args.history_compare_commits,
+                                                       cli=args.cli_history and scale == 1,
                                                        say=say)
         figures += history_figures(args, history_results)
     if "fts" in args.groups:

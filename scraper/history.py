@@ -54,19 +54,43 @@ class HistoryReport:
 # ---------------------------------------------------------------- pure part
 
 
-def parse_csv(data: bytes, resource: str) -> dict[str, dict[str, str]]:
-    """Rows of a CSV version keyed by primary key (joined with '|'). Raises ValueError if unusable."""
+@dataclass
+class CsvVersion:
+    """One version of a resource's CSV: its header, and each row's cells keyed by primary key
+    (joined with '|'). Rows stay tuples; a row becomes a dict only when it is reported."""
+
+    header: tuple[str, ...]
+    rows: dict[str, tuple[str, ...]]
+
+    def row(self, key: str) -> dict[str, str]:
+        return dict(zip(self.header, self.rows[key]))
+
+
+def parse_csv(data: bytes, resource: str) -> CsvVersion:
+    """A CSV version of ``resource``. Raises ValueError if unusable."""
     text = data.decode("utf-8")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
     pk = primary_key(resource)
-    if reader.fieldnames is None or any(k not in reader.fieldnames for k in pk):
+    if header is None or any(k not in header for k in pk):
         raise ValueError(f"header lacks the primary key {pk}")
-    rows = {}
-    for row in reader:
-        if None in row:
+    width = len(header)
+    positions = [header.index(k) for k in pk]
+    single = positions[0] if len(positions) == 1 else None
+    rows: dict[str, tuple[str, ...]] = {}
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) > width:
             raise ValueError(f"row {reader.line_num} has more cells than the header")
-        rows["|".join(row[k] or "" for k in pk)] = {k: (v if v is not None else "") for k, v in row.items()}
-    return rows
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        key = cells[single] if single is not None else "|".join(cells[i] for i in positions)
+        rows[key] = tuple(cells)
+    return CsvVersion(tuple(header), rows)
+
+
+EMPTY = CsvVersion((), {})
 
 
 def _context(resource: str, record_id: str, row: dict[str, str]) -> tuple[str | None, str | None]:
@@ -77,7 +101,7 @@ def _context(resource: str, record_id: str, row: dict[str, str]) -> tuple[str | 
     return committee_id, meeting_id
 
 
-def diff_versions(resource: str, before: dict[str, dict[str, str]], after: dict[str, dict[str, str]],
+def diff_versions(resource: str, before: CsvVersion, after: CsvVersion,
                   commit: str, committed_at: str) -> tuple[list[dict], list[dict]]:
     """(change rows, version rows) between two versions of a resource's table."""
     changes: list[dict] = []
@@ -95,14 +119,18 @@ def diff_versions(resource: str, before: dict[str, dict[str, str]], after: dict[
     def version(record_id, kind, row):
         versions.append({**row, "record_id": record_id, "version_kind": kind, "commit": commit, "committed_at": committed_at})
 
-    for key in sorted(after.keys() - before.keys()):
-        change(key, "added", None, None, json.dumps(after[key], ensure_ascii=False, sort_keys=True), after[key])
-        version(key, "added", after[key])
-    for key in sorted(before.keys() - after.keys()):
-        change(key, "removed", None, json.dumps(before[key], ensure_ascii=False, sort_keys=True), None, before[key])
-        version(key, "removed", before[key])
-    for key in sorted(after.keys() & before.keys()):
-        old, new = before[key], after[key]
+    old_rows, new_rows = before.rows, after.rows
+    for key in sorted(new_rows.keys() - old_rows.keys()):
+        row = after.row(key)
+        change(key, "added", None, None, json.dumps(row, ensure_ascii=False, sort_keys=True), row)
+        version(key, "added", row)
+    for key in sorted(old_rows.keys() - new_rows.keys()):
+        row = before.row(key)
+        change(key, "removed", None, json.dumps(row, ensure_ascii=False, sort_keys=True), None, row)
+        version(key, "removed", row)
+    same_header = before.header == after.header
+    for key in sorted(k for k in new_rows.keys() & old_rows.keys() if not (same_header and old_rows[k] == new_rows[k])):
+        old, new = before.row(key), after.row(key)
         if old == new:
             continue
         for name in new:
@@ -133,7 +161,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _ensure_versions_table(conn: sqlite3.Connection, resource: str, columns: list[str]) -> None:
+def _ensure_versions_table(conn: sqlite3.Connection, resource: str, columns: list[str]) -> bool:
+    """Create or widen ``<resource>_versions``. Returns True when the table was created."""
     table = f"{resource}_versions"
     existing = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
     if not existing:
@@ -141,10 +170,22 @@ def _ensure_versions_table(conn: sqlite3.Connection, resource: str, columns: lis
         conn.execute(f"""CREATE TABLE {table} (version_id TEXT PRIMARY KEY, record_id TEXT, version INTEGER,
             version_kind TEXT, "commit" TEXT, committed_at TEXT, {cols})""")
         conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_record ON {table} (record_id)")
-        return
+        return True
     for column in columns:
         if column not in existing:
             conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" TEXT')
+    return False
+
+
+def _latest_versions(conn: sqlite3.Connection, resource: str, record_ids: list[str]) -> dict[str, int]:
+    """The highest version number stored for each of ``record_ids`` (by the index on record_id)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(conn.execute(
+            f"SELECT record_id, MAX(version) FROM {resource}_versions WHERE record_id IN ({marks}) GROUP BY record_id", chunk))
+    return found
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
@@ -168,73 +209,109 @@ def _iso(commit: git.Commit) -> str:
     return datetime.fromtimestamp(commit.committed_date, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _first_parent_line(repo: git.Repo) -> list[git.Commit]:
+def _shallow_commits(repo: git.Repo) -> frozenset[str]:
+    """Commits whose parents a shallow clone does not have (listed in ``.git/shallow``)."""
+    try:
+        return frozenset((Path(repo.git_dir) / "shallow").read_text().split())
+    except OSError:
+        return frozenset()
+
+
+def _first_parent(commit: git.Commit, shallow: frozenset[str] = frozenset()) -> git.Commit | None:
+    if commit.hexsha in shallow:
+        return None
+    try:
+        return commit.parents[0] if commit.parents else None
+    except (ValueError, git.BadName):  # an object missing from a damaged repository
+        return None
+
+
+def _first_parent_line(repo: git.Repo, stop: str | None = None) -> tuple[list[git.Commit], bool]:
+    """Commits on HEAD's first-parent line, oldest first, and whether the walk reached ``stop``.
+    With ``stop``, the walk ends there (``stop`` itself not included), so it costs only the
+    commits after it."""
     try:
         head = repo.head.commit
     except ValueError:
-        return []
+        return [], stop is None
+    shallow = _shallow_commits(repo)
     line = []
     commit: git.Commit | None = head
     while commit is not None:
+        if commit.hexsha == stop:
+            line.reverse()
+            return line, True
         line.append(commit)
-        try:
-            commit = commit.parents[0] if commit.parents else None
-        except (ValueError, git.BadName):  # shallow boundary
-            commit = None
+        commit = _first_parent(commit, shallow)
     line.reverse()
-    return line
+    return line, stop is None
 
 
-def _blob(commit: git.Commit, resource: str) -> bytes | None:
+def _csv_blobs(commit: git.Commit) -> dict[str, git.Blob]:
+    """The package's CSVs in a commit, by resource name."""
     try:
-        return (commit.tree / f"{PACKAGE_DIR}/data/{resource}.csv").data_stream.read()
+        tree = commit.tree / f"{PACKAGE_DIR}/data"
     except KeyError:
-        return None
-
-
-def _blob_sha(commit: git.Commit, resource: str) -> str | None:
-    try:
-        return (commit.tree / f"{PACKAGE_DIR}/data/{resource}.csv").hexsha
-    except KeyError:
-        return None
+        return {}
+    return {blob.name[:-4]: blob for blob in tree.blobs if blob.name.endswith(".csv")}
 
 
 def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = False) -> HistoryReport:
-    """Read new commits of the data repo into the history database (incrementally)."""
+    """Read new commits of the data repo into the history database (incrementally).
+
+    The database remembers the last commit it read; an incremental build walks back from HEAD
+    only to that commit, so its cost follows the new commits, not the length of the history."""
     repo = git.Repo(repo_path)
     db_path = db_path or Path(repo.working_tree_dir) / HISTORY_DB
     report = HistoryReport()
-    line = _first_parent_line(repo)
-    report.commits_total = len(line)
     if full and db_path.exists():
         db_path.unlink()
     conn = _connect(db_path)
     try:
-        known = [r[0] for r in conn.execute('SELECT "commit" FROM commits ORDER BY seq')]
-        on_line = {c.hexsha for c in line}
-        if known and not set(known) <= on_line:
-            conn.close()
-            report.problems.append("history was rewritten: commits read before are no longer on HEAD's line; rebuilt from scratch")
-            return _rebuild(repo_path, db_path, report)
-        position = {c.hexsha: i for i, c in enumerate(line)}
-        start = max((position[c] for c in known), default=-1) + 1
-        if line and line[0].parents and start == 0:
-            report.problems.append(f"shallow history: starting at {line[0].hexsha[:12]}, whose parent is not available")
-        # per resource: blob sha of the last version read, and its rows (parsed only when needed)
-        state: dict[str, tuple[str | None, dict[str, dict[str, str]] | None]] = {}
         saved = dict(conn.execute("SELECT key, value FROM history_state").fetchall())
+        last_read = saved.get("head")
+        if last_read:
+            line, reached = _first_parent_line(repo, stop=last_read)
+            if not reached:
+                conn.close()
+                report.problems.append("history was rewritten: the last commit read before is no longer on HEAD's line; "
+                                       "rebuilt from scratch")
+                return _rebuild(repo_path, db_path, report)
+            start = int(saved.get("head_seq", "-1")) + 1
+        else:
+            line, _ = _first_parent_line(repo)
+            known = [r[0] for r in conn.execute('SELECT "commit" FROM commits ORDER BY seq')]
+            on_line = {c.hexsha for c in line}
+            if known and not set(known) <= on_line:
+                conn.close()
+                report.problems.append("history was rewritten: commits read before are no longer on HEAD's line; rebuilt from scratch")
+                return _rebuild(repo_path, db_path, report)
+            position = {c.hexsha: i for i, c in enumerate(line)}
+            skip = max((position[c] for c in known), default=-1) + 1
+            line, start = line[skip:], skip
+            if line and start == 0 and line[0].hexsha in _shallow_commits(repo):
+                report.problems.append(f"shallow history: starting at {line[0].hexsha[:12]}, whose parent is not available")
+        report.commits_total = start + len(line)
+        # per resource: blob sha of the last version read, and its rows (parsed only when needed)
+        state: dict[str, tuple[str | None, CsvVersion | None]] = {}
         for resource in resources():
             last_good = saved.get(f"blob:{resource}") if start > 0 else None
-            state[resource] = (last_good, None) if last_good else (None, {})
-        for seq, commit in enumerate(line[start:], start):
+            state[resource] = (last_good, None) if last_good else (None, EMPTY)
+        numbers: dict[str, dict[str, int]] = {}  # resource -> record id -> latest version number
+        created: set[str] = set()  # versions tables created in this build (nothing to look up)
+        shallow = _shallow_commits(repo)
+        for seq, commit in enumerate(line, start):
             committed_at = _iso(commit)
+            parent = _first_parent(commit, shallow)
+            blobs = _csv_blobs(commit)
             with conn:
                 _insert(conn, "commits", [{
-                    "commit": commit.hexsha, "parent": commit.parents[0].hexsha if commit.parents else None,
+                    "commit": commit.hexsha, "parent": parent.hexsha if parent else None,
                     "committed_at": committed_at, "author": commit.author.name, "message": commit.message.strip(), "seq": seq,
                 }])
                 for resource in resources():
-                    sha = _blob_sha(commit, resource)
+                    blob = blobs.get(resource)
+                    sha = blob.hexsha if blob is not None else None
                     last_sha, before = state[resource]
                     if sha == last_sha:
                         continue
@@ -243,24 +320,27 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
                             before = parse_csv(git.Blob(repo, bytes.fromhex(last_sha)).data_stream.read(), resource)
                         except (ValueError, UnicodeDecodeError, csv.Error) as exc:
                             report.problems.append(f"{resource}.csv at blob {last_sha[:12]}: {exc}")
-                            before = {}
-                    if sha is None:
-                        after: dict[str, dict[str, str]] = {}
+                            before = EMPTY
+                    if blob is None:
+                        after = EMPTY
                     else:
                         try:
-                            after = parse_csv(_blob(commit, resource) or b"", resource)
+                            after = parse_csv(blob.data_stream.read(), resource)
                         except (ValueError, UnicodeDecodeError, csv.Error) as exc:
                             report.problems.append(f"{commit.hexsha[:12]} {resource}.csv does not parse ({exc}); skipped")
                             continue
                     changes, versions = diff_versions(resource, before, after, commit.hexsha, committed_at)
                     if versions:
                         columns = [k for k in versions[0] if k not in ("record_id", "version_kind", "commit", "committed_at")]
-                        _ensure_versions_table(conn, resource, columns)
-                        numbers = dict(conn.execute(
-                            f"SELECT record_id, MAX(version) FROM {resource}_versions GROUP BY record_id").fetchall())
+                        if _ensure_versions_table(conn, resource, columns):
+                            created.add(resource)
+                        known_numbers = numbers.setdefault(resource, {})
+                        if resource not in created:
+                            missing = sorted({r["record_id"] for r in versions} - known_numbers.keys())
+                            known_numbers.update(_latest_versions(conn, resource, missing))
                         for row in versions:
-                            number = numbers.get(row["record_id"], 0) + 1
-                            numbers[row["record_id"]] = number
+                            number = known_numbers.get(row["record_id"], 0) + 1
+                            known_numbers[row["record_id"]] = number
                             row["version"] = number
                             row["version_id"] = f"{row['record_id']}@{number}"
                         _insert(conn, f"{resource}_versions", versions)
@@ -268,6 +348,8 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
                     report.changes_added += len(changes)
                     state[resource] = (sha, after)
                     conn.execute("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)", (f"blob:{resource}", sha))
+                conn.executemany("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)",
+                                 [("head", commit.hexsha), ("head_seq", str(seq))])
             report.commits_read += 1
     finally:
         conn.close()

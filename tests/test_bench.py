@@ -10,7 +10,7 @@ import pytest
 
 from bench import run as bench_run
 
-TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--history-commits", "2",
+TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--history-commits", "3", "--history-compare-commits", "1",
         "--fts-rows", "200,400", "--fts-queries", "6", "--extractor-pages", "2"]
 
 
@@ -72,3 +72,12 @@ def test_only_runs_the_groups_asked_for(tmp_path: Path, capsys) -> None:
     assert [f["name"] for f in figures] == ["fts_vs_like_p95"]
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("#")]
     assert len(printed) == 1 and "fts_vs_like_p95@100" in printed[0]
+
+
+def test_git_history_is_compared_on_the_prefix_asked_for(report: dict) -> None:
+    for figure in report["figures"]:
+        if figure["name"] == "history_incremental_vs_full":
+            assert figure["inputs"]["commits"] == 5  # the package commit, three generated ones, the one read incrementally
+        if figure["name"] == "history_full_vs_git_history" and figure["ratio"] is not None:
+            assert figure["inputs"]["commits"] == 2  # the package commit and the first generated one
+            assert "same 2 commits" in figure["note"]

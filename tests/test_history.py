@@ -160,3 +160,54 @@ def test_history_canned_queries_and_feed(demo):
     assert len(titles) == 3 and any("protocol corrected (§ 39, § 50)" in t for t in titles)
     overall = ET.fromstring(_get(demo.database, "/meetings/changes_feed.atom").encode())
     assert len(overall.findall("a:entry", ns)) > len(titles)
+
+
+def _commit_title_change(repo_copy: Path, suffix: str) -> None:
+    meetings_csv = repo_copy / "datapackage" / "data" / "meetings.csv"
+    lines = meetings_csv.read_text().splitlines()
+    lines = [lines[0]] + [line.replace("Möte 2027-04-20", f"Möte 2027-04-20 {suffix}") for line in lines[1:]]
+    meetings_csv.write_text("\n".join(lines) + "\n")
+    repo = git.Repo(repo_copy)
+    repo.index.add(["datapackage/data/meetings.csv"])
+    repo.index.commit(f"regionfullmaktige 2027-04-20: meeting details changed ({suffix})")
+
+
+def test_incremental_walk_stops_at_the_last_commit_read(repo_copy, monkeypatch):
+    import scraper.history as history
+
+    build_history(repo_copy)
+    for n in range(3):
+        _commit_title_change(repo_copy, f"v{n}")
+    steps = []
+    real = history._first_parent
+    monkeypatch.setattr(history, "_first_parent", lambda commit, *rest: steps.append(commit.hexsha) or real(commit, *rest))
+    report = build_history(repo_copy)
+    assert report.commits_read == 3 and report.commits_total == 6
+    # three steps back to the last commit read, one parent lookup per commit read: never further
+    assert len(steps) == 6
+    assert git.Repo(repo_copy).head.commit.parents[0].parents[0].parents[0].hexsha not in steps[3:]
+
+
+def test_database_without_a_remembered_head_is_still_incremental(repo_copy):
+    build_history(repo_copy)
+    conn = sqlite3.connect(repo_copy / HISTORY_DB)
+    with conn:
+        conn.execute("DELETE FROM history_state WHERE key IN ('head', 'head_seq')")
+    conn.close()
+    _commit_title_change(repo_copy, "v1")
+    report = build_history(repo_copy)
+    assert report.commits_read == 1 and not report.full_rebuild
+    full_db = repo_copy.parent / "full.db"
+    build_history(repo_copy, db_path=full_db, full=True)
+    assert dump(full_db) == dump(repo_copy / HISTORY_DB)
+
+
+def test_shallow_clone_starts_at_its_oldest_commit(repo_copy, tmp_path):
+    shallow = tmp_path / "shallow"
+    git.Repo.clone_from(f"file://{repo_copy}", shallow, depth=2)
+    report = build_history(shallow, db_path=tmp_path / "shallow.db")
+    assert report.commits_read == 2
+    assert any("shallow history" in p for p in report.problems)
+    _commit_title_change(shallow, "v1")
+    again = build_history(shallow, db_path=tmp_path / "shallow.db")
+    assert again.commits_read == 1 and again.problems == []
