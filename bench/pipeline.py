@@ -18,11 +18,9 @@ package validation, writing, git ...).
 
 from __future__ import annotations
 
-import copy
 import shutil
 import subprocess
 import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +124,7 @@ def _client(cache_dir: Path | None) -> HttpClient:
 
 def _stage_targets() -> list[tuple[object, str, str]]:
     import scraper.documents.protocol as protocol
+    import scraper.package as package
     import scraper.scrape as scrape
 
     return [
@@ -136,12 +135,12 @@ def _stage_targets() -> list[tuple[object, str, str]]:
         (protocol, "parse_protocol", "parse protocol"),
         (scrape.doc_records, "protocol_rows", "protocol rows"),
         (scrape, "validate_rows", "validate records (per record)"),
-        (scrape.Run, "_drop_meeting", "scan tables per meeting"),
-        (scrape.Run, "_old_derived", "scan tables per document"),
+        (scrape.Run, "_drop_meeting", "rows per meeting"),
+        (scrape.Run, "_old_derived", "rows per document"),
         (scrape, "drop_orphans", "foreign keys (drop_orphans)"),
         (scrape, "restore_package", "git restore"),
-        (scrape, "read_tables", "read package"),
-        (scrape, "read_texts", "read package"),
+        (package, "read_table", "read package"),
+        (scrape, "read_text", "read package"),
         (scrape.changes_mod, "diff_tables", "diff and describe"),
         (scrape.changes_mod, "describe", "diff and describe"),
         (scrape, "write_package", "write package"),
@@ -157,14 +156,8 @@ def scrape_once(repo: Path, portal, today) -> RunFigures:
     from scraper.scrape import ScrapeOptions, run_scrape
 
     stages = Stages()
-    shim = types.SimpleNamespace(deepcopy=stages.wrap("copy tables", copy.deepcopy))
-    saved_copy = scrape.copy
-    scrape.copy = shim  # type: ignore[assignment]
-    try:
-        with stages.patched(_stage_targets()):
-            seconds, report = timed(run_scrape, ScrapeOptions(repo=repo, portals=[portal], today=today, client_factory=_client))
-    finally:
-        scrape.copy = saved_copy
+    with stages.patched(_stage_targets()):
+        seconds, report = timed(run_scrape, ScrapeOptions(repo=repo, portals=[portal], today=today, client_factory=_client))
     data = report.as_dict()
     return RunFigures(
         seconds=seconds, requests=report.requests, not_modified=report.not_modified, bytes=report.bytes,

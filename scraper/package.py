@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import shutil
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -89,18 +91,73 @@ def empty_tables() -> Tables:
 # ---------------------------------------------------------------- reading
 
 
+def read_table(package_dir: Path, resource: str) -> dict[str, Row]:
+    """The rows of one resource of an existing package (a missing file gives an empty table)."""
+    path = package_dir / "data" / f"{resource}.csv"
+    table: dict[str, Row] = {}
+    if not path.exists():
+        return table
+    names = columns(resource)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            clean = {name: row.get(name) or "" for name in names}
+            table[row_key(resource, clean)] = clean
+    return table
+
+
+def csv_header_matches(package_dir: Path, resource: str) -> bool:
+    """Whether the resource's CSV has the schema's columns (False for a missing file)."""
+    try:
+        with (package_dir / "data" / f"{resource}.csv").open(encoding="utf-8", newline="") as handle:
+            return next(csv.reader(handle), None) == columns(resource)
+    except OSError:
+        return False
+
+
 def read_tables(package_dir: Path) -> Tables:
     """The rows of an existing package (missing files give empty tables)."""
-    tables = empty_tables()
-    for resource in tables:
-        path = package_dir / "data" / f"{resource}.csv"
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                clean = {name: row.get(name) or "" for name in columns(resource)}
-                tables[resource][row_key(resource, clean)] = clean
-    return tables
+    return {resource: read_table(package_dir, resource) for resource in resources()}
+
+
+class LazyTables(Mapping[str, dict[str, Row]]):
+    """Tables that are read (or copied) only when first used, so that a run that touches a few
+    resources does not pay for the rest of the package. ``loaded()`` says which were used."""
+
+    def __init__(self, load: Callable[[str], dict[str, Row]]):
+        self._load = load
+        self._tables: dict[str, dict[str, Row]] = {}
+
+    def __getitem__(self, resource: str) -> dict[str, Row]:
+        table = self._tables.get(resource)
+        if table is None:
+            if resource not in resources():
+                raise KeyError(resource)
+            table = self._tables[resource] = self._load(resource)
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(resources())
+
+    def __len__(self) -> int:
+        return len(resources())
+
+    def loaded(self) -> list[str]:
+        return [r for r in resources() if r in self._tables]
+
+    def view(self) -> Tables:
+        """The tables used so far (the others are as they were on disk)."""
+        return {r: self._tables[r] for r in self.loaded()}
+
+
+def open_tables(package_dir: Path) -> LazyTables:
+    """The package's tables, each read from its CSV when first used."""
+    return LazyTables(lambda resource: read_table(package_dir, resource))
+
+
+def copy_tables(base: Mapping[str, dict[str, Row]]) -> LazyTables:
+    """Tables to change: each a shallow copy of ``base``'s table, made when first used. Rows are
+    never changed in place (a changed row is a new dict), so shared row dicts are safe."""
+    return LazyTables(lambda resource: dict(base[resource]))
 
 
 def read_texts(package_dir: Path) -> dict[str, str]:
@@ -111,6 +168,13 @@ def read_texts(package_dir: Path) -> dict[str, str]:
         str(path.relative_to(package_dir)): path.read_text(encoding="utf-8")
         for path in sorted(base.rglob("*.txt"))
     }
+
+
+def read_text(package_dir: Path, rel: str) -> str | None:
+    try:
+        return (package_dir / rel).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 # ---------------------------------------------------------------- writing
@@ -175,8 +239,13 @@ def descriptor(info: PackageInfo) -> dict:
     }
 
 
-def write_package(target: Path, tables: Tables, texts: dict[str, str], info: PackageInfo) -> None:
-    """Write a complete package into ``target`` (which must not exist yet or is replaced)."""
+def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *,
+                  base: Path | None = None) -> None:
+    """Write a complete package into ``target`` (which must not exist yet or is replaced).
+
+    With ``base`` (the package as it is): a resource missing from ``tables``, and a text given as
+    None, are taken from ``base`` unchanged (hard-linked where the file system allows), so a run
+    rewrites only what it changed."""
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
@@ -184,11 +253,30 @@ def write_package(target: Path, tables: Tables, texts: dict[str, str], info: Pac
         json.dumps(descriptor(info), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     for resource in resources():
-        (target / "data" / f"{resource}.csv").write_bytes(csv_bytes(resource, tables.get(resource, {})))
+        path = target / "data" / f"{resource}.csv"
+        if base is not None and resource not in tables:
+            _link_or_copy(base / "data" / f"{resource}.csv", path, empty=csv_bytes(resource, {}))
+        else:
+            path.write_bytes(csv_bytes(resource, tables.get(resource, {})))
     for rel, text in texts.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        if text is None:
+            if base is None:
+                raise ValueError(f"no text for {rel} and no package to take it from")
+            _link_or_copy(base / rel, path)
+        else:
+            path.write_bytes(text.encode("utf-8"))
+
+
+def _link_or_copy(source: Path, target: Path, empty: bytes | None = None) -> None:
+    if not source.exists() and empty is not None:
+        target.write_bytes(empty)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def swap_into_place(new: Path, final: Path) -> None:

@@ -14,7 +14,6 @@ into place and committed: a crash leaves the last good commit as it was.
 
 from __future__ import annotations
 
-import copy
 import fcntl
 import hashlib
 import json
@@ -33,8 +32,8 @@ from .documents import text as text_mod
 from .errors import FetchError, MeetingsError, ParseError, RepoError
 from .documents import records as doc_records
 from .package import (
-    DERIVED, PACKAGE_DIR, PackageInfo, Tables, read_tables, read_texts, row_key, swap_into_place, text_path,
-    to_table_row, write_package,
+    DERIVED, PACKAGE_DIR, LazyTables, PackageInfo, Tables, copy_tables, csv_header_matches, open_tables, read_text,
+    resources, row_key, swap_into_place, text_path, to_table_row, write_package,
 )
 from .portal import api, pages
 from .portal.http import HttpClient
@@ -228,13 +227,15 @@ def is_due(old: dict, when: date, today: date, last_checked: str | None, recent_
 class Run:
     """State of one scrape run over several portals."""
 
-    def __init__(self, options: ScrapeOptions, client: HttpClient, old: Tables, old_texts: dict[str, str]):
+    def __init__(self, options: ScrapeOptions, client: HttpClient, old: LazyTables, package_dir: Path):
         self.options = options
         self.client = client
-        self.old = old
-        self.new: Tables = copy.deepcopy(old)
-        self.old_texts = old_texts
-        self.texts: dict[str, str] = dict(old_texts)
+        self.old = old  # the package as committed, each table read when first used
+        self.new: LazyTables = copy_tables(old)  # what this run makes of it
+        self.package_dir = package_dir
+        self.texts: dict[str, str] = {}  # texts extracted in this run; the others stay as they are on disk
+        self._old_index: dict[str, dict[str, set[str]]] = {}  # resource -> meeting id -> keys of old rows
+        self._put_keys: dict[str, dict[str, set[str]]] = {}  # resource -> meeting id -> keys put in this run
         self.report = RunReport()
         self.responses: dict = {}
         self.pending: dict[str, dict[str, str | None]] = {}  # resource -> key -> source URL, to validate
@@ -279,16 +280,32 @@ class Run:
         in ``validate_pending`` before anything is written."""
         row = to_table_row(resource, record)
         key = row_key(resource, row)
-        self.new[resource][key] = row
-        if self.old[resource].get(key) != row:
+        old = self.old[resource].get(key)
+        if old == row:
+            self.new[resource][key] = old  # the very row read: unchanged rows stay shared with the old table
+        else:
+            self.new[resource][key] = row
             self.pending.setdefault(resource, {})[key] = url
+        if resource != "meetings" and row.get("meeting_id"):
+            self._put_keys.setdefault(resource, {}).setdefault(row["meeting_id"], set()).add(key)
+
+    def _old_keys(self, resource: str, meeting_id: str) -> set[str]:
+        """Keys of a meeting's rows in the old table (an index built on first use, not a scan per meeting)."""
+        index = self._old_index.get(resource)
+        if index is None:
+            index = self._old_index[resource] = {}
+            for key, row in self.old[resource].items():
+                index.setdefault(row["meeting_id"], set()).add(key)
+        return index.get(meeting_id, set())
 
     def _children(self, resource: str, meeting_id: str) -> list[str]:
-        return [k for k, r in self.new[resource].items() if r["meeting_id"] == meeting_id]
+        table = self.new[resource]
+        keys = self._old_keys(resource, meeting_id) | self._put_keys.get(resource, {}).get(meeting_id, set())
+        return sorted(k for k in keys if k in table and table[k]["meeting_id"] == meeting_id)
 
-    def _drop_meeting(self, meeting_id: str) -> None:
+    def _drop_meeting(self, meeting_id: str, resources: tuple[str, ...] = ("agenda_items", "documents", *DERIVED)) -> None:
         self.new["meetings"].pop(meeting_id, None)
-        for resource in ("agenda_items", "documents", *DERIVED):
+        for resource in resources:
             for key in self._children(resource, meeting_id):
                 del self.new[resource][key]
 
@@ -449,11 +466,12 @@ class Run:
         meeting_id = meeting["meeting_id"]
         self.report.fetched_meetings.append(meeting_id)
         self.checked[meeting_id] = self.options.today.isoformat()
-        old_docs = {k: r for k, r in self.old["documents"].items() if r["meeting_id"] == meeting_id}
-        self._drop_meeting(meeting_id)
+        old_docs = {k: self.old["documents"][k] for k in self._old_keys("documents", meeting_id)}
+        self._drop_meeting(meeting_id, ("agenda_items", "documents"))
         self._put("meetings", meeting, page.url)
         for item in items:
             self._put("agenda_items", item, page.url)
+        read: list[tuple[dict, dict[str, list[dict]] | None]] = []
         for doc in sorted(documents, key=_processing_order):
             fresh = False
             previous = old_docs.get(doc["document_id"])
@@ -465,7 +483,16 @@ class Run:
             if rows is not None and previous and self.held_back(doc, previous, rows, source):
                 doc, rows = {**doc, **{k: previous[k] or None for k in _DOC_FILE_FIELDS}}, None
             self._put("documents", doc, doc["url"])
-            self.derived(doc, rows)
+            read.append((doc, rows))
+        # Paragraphs, attendance ... are rebuilt only when a document was read anew or one that had
+        # records is gone; otherwise they stay as they are (and their tables unread).
+        kept = {doc["document_id"] for doc, rows in read if rows is None}
+        if any(rows is not None for _, rows in read) or set(old_docs) - kept:
+            for resource in DERIVED:
+                for key in self._children(resource, meeting_id):
+                    del self.new[resource][key]
+            for doc, rows in read:
+                self.derived(doc, rows)
 
     def parse_document(self, doc: dict, source: str) -> dict[str, list[dict]] | None:
         """Records read from a protocol's or summary's freshly extracted text (None: nothing to read)."""
@@ -485,19 +512,22 @@ class Run:
             self.report.error(doc["url"], "parse-document", f"{type(exc).__name__}: {exc}", source)
             return None
 
-    def _old_derived(self, document_id: str) -> dict[str, dict[str, dict]]:
-        paragraphs = {k for k, r in self.old["paragraphs"].items() if r["document_id"] == document_id}
-        return {
-            resource: {k: r for k, r in self.old[resource].items()
-                       if r.get("document_id") == document_id or r.get("paragraph_id") in paragraphs}
-            for resource in DERIVED
-        }
+    def _old_derived(self, document_id: str, meeting_id: str) -> dict[str, dict[str, dict]]:
+        """Rows read from a document before this run (a document's rows carry its meeting's id)."""
+        old_paragraphs = self.old["paragraphs"]
+        paragraphs = {k for k in self._old_keys("paragraphs", meeting_id) if old_paragraphs[k]["document_id"] == document_id}
+        found = {}
+        for resource in DERIVED:
+            table = self.old[resource]
+            rows = ((k, table[k]) for k in sorted(self._old_keys(resource, meeting_id)))
+            found[resource] = {k: r for k, r in rows if r.get("document_id") == document_id or r.get("paragraph_id") in paragraphs}
+        return found
 
     def held_back(self, doc: dict, previous: dict, rows: dict[str, list[dict]], source: str) -> bool:
         """A new version of a document that drops records read from the previous one is accepted only
         when the same bytes come back on a later run: a damaged download that still opens must not
         remove paragraphs or summary items. Returns True when the new version is held back."""
-        before = self._old_derived(doc["document_id"])
+        before = self._old_derived(doc["document_id"], doc["meeting_id"])
         lost = 0
         for resource, old_rows in before.items():
             new_keys = {row_key(resource, to_table_row(resource, r)) for r in rows.get(resource, [])}
@@ -507,9 +537,7 @@ class Run:
         self.confirm[doc["document_id"]] = doc["sha256"]
         self.refetch.add(doc["meeting_id"])
         if previous.get("text_path"):
-            rel = text_path(doc["document_id"])
-            if rel in self.old_texts:
-                self.texts[rel] = self.old_texts[rel]
+            self.texts.pop(text_path(doc["document_id"]), None)  # the previous text stays
         self.report.error(doc["url"], "held-back",
                           f"the new version of this document drops {lost} records read from the previous one; "
                           "keeping the previous version until the same file is seen again on a later run", source)
@@ -518,7 +546,7 @@ class Run:
     def derived(self, doc: dict, rows: dict[str, list[dict]] | None) -> None:
         """Paragraphs, attendance ... of a document: from its new text, or else those read before."""
         if rows is None:
-            for resource, old_rows in self._old_derived(doc["document_id"]).items():
+            for resource, old_rows in self._old_derived(doc["document_id"], doc["meeting_id"]).items():
                 for key, row in old_rows.items():
                     self.new[resource].setdefault(key, row)
             return
@@ -597,11 +625,21 @@ class Run:
 
     def finish_tables(self) -> None:
         self.validate_pending()
-        dropped = drop_orphans(self.new)
+        dropped = drop_orphans(self.new, self.old)
         for problem in dropped:
             self.report.invalid.append(problem.as_dict())
         referenced = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
         self.texts = {k: v for k, v in self.texts.items() if k in referenced}
+
+    def final_texts(self) -> dict[str, str | None]:
+        """Every text of the new package: extracted in this run, or None for the file already there."""
+        referenced = sorted({r["text_path"] for r in self.new["documents"].values() if r["text_path"]})
+        return {rel: self.texts.get(rel) for rel in referenced}
+
+    def texts_changed(self) -> bool:
+        before = {r["text_path"] for r in self.old["documents"].values() if r["text_path"]}
+        after = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
+        return before != after or any(read_text(self.package_dir, rel) != text for rel, text in self.texts.items())
 
 
 def _package_info(portals: list[Portal], tables: Tables) -> PackageInfo:
@@ -623,12 +661,11 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
     with repo_lock(state_dir):
         restore_package(repo)
         package_dir = root / PACKAGE_DIR
-        old = read_tables(package_dir)
-        old_texts = read_texts(package_dir)
+        old = open_tables(package_dir)
         cache_dir = options.cache_dir or state_dir / "http-cache"
         factory = options.client_factory or default_client
         with factory(cache_dir) as client:
-            run = Run(options, client, old, old_texts)
+            run = Run(options, client, old, package_dir)
             run.quarantine_dir = state_dir / "quarantine"
             state = load_state(state_dir)
             run.previous_checks = state.get("checked", {})
@@ -646,10 +683,12 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         for host, figures in stats.by_host.items():
             report.sources.setdefault(host, {}).update(figures)
         run.finish_tables()
-        diffs = changes_mod.diff_tables(old, run.new)
+        # tables never used are unchanged: diff, describe and write only the others
+        new_view = run.new.view()
+        old_view = {resource: old[resource] for resource in new_view}
+        diffs = changes_mod.diff_tables(old_view, new_view)
         report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
-        texts_changed = run.texts != old_texts
-        if all(d.empty for d in diffs.values()) and not texts_changed and package_dir.exists():
+        if all(d.empty for d in diffs.values()) and not run.texts_changed() and package_dir.exists():
             save_state(state_dir, run)
             log_run(state_dir, report, options.today)
             return report
@@ -657,8 +696,15 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         if tmp_root.exists():
             shutil.rmtree(tmp_root)
         tmp_package = tmp_root / PACKAGE_DIR
-        write_package(tmp_package, run.new, run.texts, _package_info(options.portals, run.new))
-        validation = validate_package(tmp_package)
+        base = package_dir if package_dir.exists() else None
+        changed = {resource: table for resource, table in new_view.items() if not diffs[resource].empty}
+        for resource in resources():  # a CSV written under an older schema is rewritten with the current columns
+            if base and resource not in changed and not csv_header_matches(base, resource):
+                changed[resource] = run.new[resource]
+        write_package(tmp_package, changed if base else dict(run.new), run.final_texts(), _package_info(options.portals, run.new),
+                      base=base)
+        # unchanged resources were valid when they were committed; references were checked in memory
+        validation = validate_package(tmp_package, only=sorted(changed) if base else None)
         if not validation.valid:
             for problem in validation.problems:
                 report.invalid.append(problem.as_dict())
@@ -666,7 +712,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
             return report
         swap_into_place(tmp_package, package_dir)
         shutil.rmtree(tmp_root, ignore_errors=True)
-        report.changes = changes_mod.describe(old, run.new, diffs)
+        report.changes = changes_mod.describe(old_view, new_view, diffs)
         message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
         report.commit = commit_package(repo, message, options.author)
         save_state(state_dir, run)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .package import Row, Tables, columns, load_schema, resources, row_key
+from collections.abc import Mapping
+
+from .package import LazyTables, Row, columns, load_schema, resources, row_key
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,41 @@ def validate_rows(resource: str, rows: list[Row], urls: list[str | None] | None 
     return valid, problems
 
 
-def check_references(tables: Tables) -> list[Problem]:
-    """Foreign keys between in-memory tables, as the schemas declare them."""
+def _foreign_keys(resource: str) -> list[tuple[list[str], str, list[str]]]:
+    out = []
+    for fk in load_schema(resource).get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref_fields = fk["reference"]["fields"]
+        out.append((fields, fk["reference"]["resource"], ref_fields if isinstance(ref_fields, list) else [ref_fields]))
+    return out
+
+
+def check_references(tables: Mapping[str, dict[str, Row]], before: Mapping[str, dict[str, Row]] | None = None) -> list[Problem]:
+    """Foreign keys between in-memory tables, as the schemas declare them.
+
+    With ``before`` (the tables as they were, all references intact) and ``tables`` a
+    ``LazyTables`` copy of them, only what can have broken is checked: every row pointing into a
+    table that lost rows, and rows that are new or changed (not the very row object of
+    ``before``). Tables never used stay unread."""
+    loaded = set(tables.loaded()) if before is not None and isinstance(tables, LazyTables) else None
     problems = []
     for resource in resources():
-        for fk in load_schema(resource).get("foreignKeys", []):
-            target = fk["reference"]["resource"]
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref_fields = fk["reference"]["fields"]
-            ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
+        for fields, target, ref_fields in _foreign_keys(resource):
+            if loaded is None:
+                rows = list(tables.get(resource, {}).items())
+            else:
+                target_lost = target in loaded and bool(before[target].keys() - tables[target].keys())
+                if target_lost:
+                    rows = list(tables[resource].items())
+                elif resource in loaded:
+                    old = before[resource]
+                    rows = [(k, r) for k, r in tables[resource].items() if old.get(k) is not r]
+                else:
+                    continue
+                if not rows:
+                    continue
             known = {tuple(r[f] for f in ref_fields) for r in tables.get(target, {}).values()}
-            for key, row in tables.get(resource, {}).items():
+            for key, row in rows:
                 value = tuple(row[f] for f in fields)
                 if all(v == "" for v in value):
                     continue
@@ -100,22 +126,26 @@ def check_references(tables: Tables) -> list[Problem]:
     return problems
 
 
-def drop_orphans(tables: Tables) -> list[Problem]:
-    """Remove rows whose foreign keys point nowhere (children of invalid or missing parents)."""
+def drop_orphans(tables: Mapping[str, dict[str, Row]], before: Mapping[str, dict[str, Row]] | None = None) -> list[Problem]:
+    """Remove rows whose foreign keys point nowhere (children of invalid or missing parents).
+    ``before``: see ``check_references``."""
     dropped: list[Problem] = []
     while True:
-        problems = check_references(tables)
+        problems = check_references(tables, before)
         if not problems:
             return dropped
         for problem in problems:
-            for key in list(tables[problem.resource]):
-                if key.replace("\x1f", " ") == problem.row:
-                    del tables[problem.resource][key]
+            table = tables[problem.resource]
+            for key in [k for k in table if k.replace("\x1f", " ") == problem.row]:
+                del table[key]
         dropped.extend(problems)
 
 
-def validate_package(package_dir: Path) -> ValidationReport:
-    """Validate a package directory as a whole with Frictionless (schemas, keys, foreign keys)."""
+def validate_package(package_dir: Path, only: list[str] | None = None) -> ValidationReport:
+    """Validate a package directory with Frictionless: the descriptor, and the data of every
+    resource (schemas, keys, foreign keys), or with ``only`` just those resources' data against
+    their schemas (types, constraints, unique keys; foreign keys are the caller's: a run checks
+    them in memory with ``drop_orphans``)."""
     from frictionless import Package
 
     descriptor_path = package_dir / "datapackage.json"
@@ -123,7 +153,17 @@ def validate_package(package_dir: Path) -> ValidationReport:
         return ValidationReport(False, [Problem("datapackage", "-", None, "package-error", f"{descriptor_path} does not exist")])
     try:
         package = Package(str(descriptor_path))
-        report = package.validate()
+        if only is None:
+            report = package.validate()
+        else:
+            from frictionless import Report
+
+            reports = []
+            for name in only:
+                resource = package.get_resource(name)
+                resource.schema.foreign_keys = []
+                reports.append(resource.validate())
+            report = Report.from_validation_reports(time=0, reports=reports)
     except Exception as exc:  # frictionless raises its own FrictionlessException on broken descriptors
         return ValidationReport(False, [Problem("datapackage", "-", None, "package-error", str(exc))])
     problems = []

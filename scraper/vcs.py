@@ -63,8 +63,10 @@ def restore_package(repo: git.Repo) -> None:
                 shutil.rmtree(leftover)
     if not has_commits(repo):
         return
-    tracked = [item.path for item in repo.head.commit.tree.traverse() if item.path.startswith(PACKAGE_DIR + "/")]
-    if tracked:
+    # one `git status` answers the usual case (nothing left behind) without rewriting a file
+    if not repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
+        return
+    if repo.git.ls_tree("--name-only", "HEAD", "--", PACKAGE_DIR):
         repo.git.checkout("HEAD", "--", PACKAGE_DIR)
     repo.git.clean("-fdq", "--", PACKAGE_DIR)
 
