@@ -218,6 +218,22 @@ def protocol_paths(portal: SyntheticPortal, day: int = 1) -> list[Path]:
     return paths
 
 
+def scrape_package(config: SyntheticConfig, workdir: Path, pdf_cache: Path, *, say=print) -> Path:
+    """One full scrape of a synthetic portal into a fresh repository; returns its package directory."""
+    portal = SyntheticPortal(config, pdf_cache)
+    render_seconds, rendered = timed(portal.warm, portal.protocol_docs(1))
+    if rendered:
+        say(f"  rendered {rendered} PDFs in {render_seconds:.1f}s (cached in {pdf_cache})")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    with ReplicaProcess(config, pdf_cache) as replica:
+        result = scrape_once(workdir / "repo", portal.portal_config(replica.url), config.today)
+    if not result.ok or result.commit is None:
+        raise RuntimeError(f"the scrape of the synthetic portal failed: {result.errors[:3]}")
+    return workdir / "repo" / PACKAGE_DIR
+
+
 def run_scale(config: SyntheticConfig, scale: int, workdir: Path, pdf_cache: Path, *,
               cli_validation: bool = True, say=print) -> ScaleResult:
     """Every pipeline measurement for one size of portal."""

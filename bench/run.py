@@ -19,8 +19,12 @@ as many meetings and protocols (x4: a deeper archive, the same committees). At e
 - ``validate_incremental_vs_full``: validation inside the one-change run / validating the whole
   package; ``validate_vs_frictionless_cli``: the whole package in process / ``frictionless
   validate`` as a process;
-- ``history_incremental_vs_full``: history build after one commit / a full rebuild;
-  ``history_full_vs_git_history``: the full build / git-history over the same commits and CSVs;
+- ``history_incremental_vs_full``: history build after one commit / a full rebuild of a generated
+  history (``--history-commits`` commits of small edits on top of the package of a scrape of a
+  smaller portal, ``--history-meetings`` and ``--history-pages``: every commit that touches a
+  resource rewrites its whole CSV, so the history's cost follows the CSVs' size);
+  ``history_full_vs_git_history``: the full build / git-history over the same first
+  ``--history-compare-commits`` commits and all CSVs;
 - ``fts_vs_like_p95``: Datasette FTS5 search / a LIKE scan of the same column, p95 latency over
   ``--fts-queries`` queries, at two table sizes;
 - ``scaling``: for each figure measured at both sizes, ratio at x4 / ratio at x1.
@@ -48,10 +52,10 @@ from bench.figures import Figure, machine  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PRESETS = {
-    "quick": {"committees": 3, "meetings": 16, "pages": 10, "scale": 4, "history_commits": 200,
-              "history_compare_commits": 20,               "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
-    "full": {"committees": 5, "meetings": 100, "pages": 40, "scale": 4, "history_commits": 500,
-             "history_compare_commits": 40,              "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
+    "quick": {"committees": 2, "meetings": 120, "pages": 40, "scale": 2, "history_meetings": 16, "history_pages": 10,
+              "history_commits": 200, "history_compare_commits": 20,               "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
+    "full": {"committees": 5, "meetings": 200, "pages": 40, "scale": 4, "history_meetings": 100, "history_pages": 10,
+             "history_commits": 500, "history_compare_commits": 40,              "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
 }
 GROUPS = {
     "scrape": ["no_change_vs_full", "one_change_vs_full", "one_change_git_bytes", "pipeline_vs_raw_extraction",
@@ -89,6 +93,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--protocols", type=int, help="protocols at x1 (default: every held meeting older than 10 days)")
     parser.add_argument("--pages", type=int, help="pages per protocol (about)")
     parser.add_argument("--scale", type=int, help="the second size, in multiples of the base (1: only the base)")
+    parser.add_argument("--history-meetings", type=int,
+                        help="meetings at x1 of the portal whose package starts the generated history")
+    parser.add_argument("--history-pages", type=int, help="pages per protocol of that portal")
     parser.add_argument("--history-commits", type=int, help="commits of generated history (incremental against full)")
     parser.add_argument("--history-compare-commits", type=int,
                         help="the first N of them for the full build against git-history (slow: one transaction per item)")
@@ -129,7 +136,7 @@ def command(args: argparse.Namespace, only: str) -> str:
     preset = PRESETS["quick" if args.quick else "full"]
     if args.quick:
         parts.append("--quick")
-    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_commits", "history_compare_commits", "fts_queries", "extractor_pages"):
+    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_meetings", "history_pages", "history_commits", "history_compare_commits", "fts_queries", "extractor_pages"):
         value = getattr(args, key)
         if value is not None and value != preset.get(key):
             parts += [f"--{key.replace('_', '-')}", str(value)]
@@ -148,11 +155,15 @@ def _ms(seconds: float) -> float:
 # ---------------------------------------------------------------- groups
 
 
-def synthetic_config(args: argparse.Namespace, scale: int):
+def synthetic_config(args: argparse.Namespace, scale: int, *, history: bool = False):
     from scraper.replica.synthetic import SyntheticConfig
 
-    base = SyntheticConfig(committees=args.committees, meetings=args.meetings, pages=args.pages,
-                           protocols=args.protocols, seed=args.seed)
+    if history:
+        base = SyntheticConfig(committees=args.committees, meetings=args.history_meetings, pages=args.history_pages,
+                               seed=args.seed)
+    else:
+        base = SyntheticConfig(committees=args.committees, meetings=args.meetings, pages=args.pages,
+                               protocols=args.protocols, seed=args.seed)
     return base.scaled(scale)
 
 
@@ -279,6 +290,8 @@ def history_figures(args: argparse.Namespace, results: dict[int, object]) -> lis
         assert isinstance(result, HistoryResult)
         label = f"x{scale}"
         inputs = {"commits": result.commits, "rows": result.rows, "csv_bytes": result.csv_bytes,
+                  "portal": f"{args.committees} committees, {args.history_meetings * scale} meetings, "
+                            f"~{args.history_pages} pages per protocol",
                   "repository": "generated with git fast-import on the scraped package"}
         compared = {**inputs, "commits": result.compared_commits}
         ratio = result.incremental_seconds / result.full_seconds
@@ -367,26 +380,29 @@ def main(argv: list[str] | None = None) -> int:
     say(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB, Python {info['python']}")
     figures: list[Figure] = []
     scrape_results: dict[int, object] = {}
-    if "scrape" in args.groups or "history" in args.groups:
+    if "scrape" in args.groups:
         from bench.pipeline import run_scale
 
         for scale in scales(args):
             config = synthetic_config(args, scale)
             say(f"scrape x{scale}: {config.committees} committees, {config.meetings} meetings, ~{config.pages} pages per protocol")
-            scrape_results[scale] = run_scale(config, scale, out / f"x{scale}", out / "pdf-cache",
-                                              cli_validation="scrape" in args.groups, say=say)
-        if "scrape" in args.groups:
-            figures += scrape_figures(args, scrape_results)
+            scrape_results[scale] = run_scale(config, scale, out / f"x{scale}", out / "pdf-cache", say=say)
+        figures += scrape_figures(args, scrape_results)
     if "extractors" in args.groups:
         say("extractors")
         figures += extractor_figures(args)
     if "history" in args.groups:
         from bench import history_bench
+        from bench.pipeline import scrape_package
 
         history_results = {}
-        for scale, result in scrape_results.items():
-            say(f"history x{scale}: {args.history_commits} commits, the first {args.history_compare_commits} against git-history")
-            history_results[scale] = history_bench.run(Path(result.repo) / "datapackage", out / f"x{scale}-history",
+        for scale in scales(args):
+            config = synthetic_config(args, scale, history=True)
+            say(f"history x{scale}: the package of {config.committees} committees, {config.meetings} meetings, "
+                f"~{config.pages} pages per protocol, then {args.history_commits} commits, the first "
+                f"{args.history_compare_commits} against git-history")
+            package_dir = scrape_package(config, out / f"x{scale}-history-portal", out / "pdf-cache", say=say)
+            history_results[scale] = history_bench.run(package_dir, out / f"x{scale}-history",
                                                        args.history_commits, args.seed,
                                                        compare_commits=args.history_compare_commits,
                                                        cli=args.cli_history and scale == 1,
