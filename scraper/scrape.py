@@ -23,6 +23,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -32,13 +33,13 @@ from .documents import text as text_mod
 from .errors import FetchError, MeetingsError, ParseError, RepoError
 from .documents import records as doc_records
 from .package import (
-    DERIVED, PACKAGE_DIR, LazyTables, PackageInfo, Tables, copy_tables, csv_header_matches, open_tables, read_text,
-    resources, row_key, swap_into_place, text_path, to_table_row, write_package,
+    DERIVED, PACKAGE_DIR, SCHEMAS_DIR, LazyTables, PackageInfo, Row, Tables, columns, copy_tables, csv_header_matches,
+    open_tables, read_text, resources, row_key, swap_into_place, text_path, to_table_row, write_package,
 )
 from .portal import api, pages
-from .portal.http import HttpClient
+from .portal.http import HttpClient, Response
 from .validate import Problem, drop_orphans, validate_package, validate_rows
-from .vcs import commit_package, open_repo, restore_package
+from .vcs import commit_package, open_repo, package_tree, restore_package
 
 STATE_DIR = ".meetings"
 SHRINK_GUARD = 0.5  # a listing with fewer than half the meetings it had (of at least 4) is a failure
@@ -214,14 +215,41 @@ def _document_row(meeting_id: str, link: pages.DocumentLink, item_id: str | None
 
 def is_due(old: dict, when: date, today: date, last_checked: str | None, recent_days: int, recheck_days: int) -> bool:
     """Re-check cadence: upcoming, recent and protocol-less meetings every run; older meetings with
-    a protocol every ``recheck_days`` days (spread over the days by meeting id), so a run's cost
-    does not grow with the archive."""
+    a protocol every ``recheck_days`` days. Each such meeting has its own day in that cycle (from a
+    digest of its id), so the archive is re-checked a slice a day instead of all at once, and a
+    run's cost does not grow with the archive."""
     if old["status"] == "upcoming" or (today - when).days <= recent_days or old["protocol_published"] != "true":
         return True
     if last_checked is None:
         return True
     age = (today - date.fromisoformat(last_checked)).days
-    return age >= recheck_days
+    if age >= recheck_days:
+        return True
+    return age >= 1 and recheck_day(old.get("meeting_id", ""), recheck_days) == today.toordinal() % recheck_days
+
+
+def recheck_day(meeting_id: str, recheck_days: int) -> int:
+    """The meeting's day in a cycle of ``recheck_days`` days (the same on every machine and run)."""
+    return int.from_bytes(hashlib.sha256(meeting_id.encode("utf-8")).digest()[:4], "big") % max(recheck_days, 1)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code and schemas that turn pages into records: a meeting seen unchanged
+    under other code is read again, so a parser fix reaches every meeting that is checked."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("portal/*.py"), root / "scrape.py", root / "package.py", *SCHEMAS_DIR.glob("*.json")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def row_digest(resource: str, row: Row) -> str:
+    return hashlib.sha256("\x1f".join(row[name] for name in columns(resource)).encode("utf-8")).hexdigest()[:20]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class Run:
@@ -248,6 +276,11 @@ class Run:
         self.previous_confirm: dict[str, str] = {}  # meetings whose documents failed: due again next run
         self.agenda_strategies: dict[str, str] = {}
         self.previous_strategies: dict[str, str] = {}
+        # What each meeting looked like when it was last read into the committed package (page and
+        # document digests, its row); see ``seen_unchanged``. ``prints``: this run's, for save_state.
+        self.previous_prints: dict[str, dict] = {}
+        self.prints: dict[str, dict | None] = {}
+        self._prefetched: dict[str, Response | FetchError] = {}
 
     # --- helpers -------------------------------------------------------
 
@@ -451,10 +484,54 @@ class Run:
             raise ParseError(page.url, f"agenda items no longer match the structured markup (strategy now: {page.agenda_strategy}); "
                                        f"keeping the {old['agenda_item_count']} items read before")
 
+    def seen_unchanged(self, portal: Portal, meeting_id: str, ref: pages.MeetingRef, html: str, source: str) -> bool:
+        """Whether a due meeting is exactly as it was when it was last read into the committed
+        package: the same page bytes, listing date, document bytes (each asked for conditionally)
+        and meeting row, and a status that today's date does not change. Such a meeting is counted
+        as checked and left as it is, without parsing its page or reading its rows. Anything else,
+        or any doubt, and it is read as usual (documents already fetched here are not asked for again)."""
+        last = self.previous_prints.get(meeting_id)
+        old = self.old["meetings"].get(meeting_id)
+        if last is None or old is None or ref.date is None or meeting_id in self.previous_refetch:
+            return False
+        if (last["page"] != _sha(html.encode("utf-8")) or last["date"] != ref.date.isoformat()
+                or last["download"] != sorted(portal.download) or last["row"] != row_digest("meetings", old)):
+            return False
+        if old["status"] != "cancelled" and old["status"] != meeting_status(False, ref.date, self.options.today):
+            return False
+        for url, sha in last["docs"].items():
+            try:
+                response = self.client.get(url)
+            except FetchError as exc:
+                self._prefetched[url] = exc
+                return False
+            self._prefetched[url] = response
+            if _sha(response.content) != sha:
+                return False
+        for url in last["docs"]:
+            response = self._prefetched.pop(url)
+            if isinstance(response, Response) and not response.not_modified:
+                self.report.documents_downloaded += 1
+        self.report.sources[source]["meetings_fetched"] += 1
+        self.report.fetched_meetings.append(meeting_id)
+        self.checked[meeting_id] = self.options.today.isoformat()
+        self.prints[meeting_id] = last
+        return True
+
+    def _get_document(self, url: str) -> Response:
+        found = self._prefetched.pop(url, None)
+        if isinstance(found, FetchError):
+            raise found
+        return found if found is not None else self.client.get(url)
+
     def meeting(self, portal: Portal, committee_id: str, ref: pages.MeetingRef, api_dates: dict[int, date], source: str) -> None:
         html = self.fetch(ref.url, source)
         if html is None:
             return
+        self._prefetched.clear()
+        if self.seen_unchanged(portal, f"{committee_id}/{ref.slug}", ref, html, source):
+            return
+        errors_before = len(self.report.errors)
         try:
             page = pages.parse_meeting_page(html, ref.url)
             meeting, items, documents = meeting_records(committee_id, ref, page, self.options.today, api_dates)
@@ -493,6 +570,11 @@ class Run:
                     del self.new[resource][key]
             for doc, rows in read:
                 self.derived(doc, rows)
+        clean = len(self.report.errors) == errors_before and meeting_id not in self.refetch and ref.date is not None
+        self.prints[meeting_id] = {
+            "page": _sha(html.encode("utf-8")), "date": ref.date.isoformat(), "download": sorted(portal.download),
+            "docs": {doc["url"]: doc["sha256"] for doc, _ in read if doc["kind"] in portal.download},
+        } if clean else None
 
     def parse_document(self, doc: dict, source: str) -> dict[str, list[dict]] | None:
         """Records read from a protocol's or summary's freshly extracted text (None: nothing to read)."""
@@ -569,7 +651,7 @@ class Run:
             return doc, False
 
         try:
-            response = self.client.get(doc["url"])
+            response = self._get_document(doc["url"])
         except FetchError as exc:
             self.report.error(doc["url"], "fetch", exc.reason, source)
             return failed()
@@ -628,8 +710,9 @@ class Run:
         dropped = drop_orphans(self.new, self.old)
         for problem in dropped:
             self.report.invalid.append(problem.as_dict())
-        referenced = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
-        self.texts = {k: v for k, v in self.texts.items() if k in referenced}
+        if self.texts:
+            referenced = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
+            self.texts = {k: v for k, v in self.texts.items() if k in referenced}
 
     def final_texts(self) -> dict[str, str | None]:
         """Every text of the new package: extracted in this run, or None for the file already there."""
@@ -637,6 +720,8 @@ class Run:
         return {rel: self.texts.get(rel) for rel in referenced}
 
     def texts_changed(self) -> bool:
+        if not self.texts and "documents" not in self.new.loaded():
+            return False  # no document row was touched, so no text can have come or gone
         before = {r["text_path"] for r in self.old["documents"].values() if r["text_path"]}
         after = {r["text_path"] for r in self.new["documents"].values() if r["text_path"]}
         return before != after or any(read_text(self.package_dir, rel) != text for rel, text in self.texts.items())
@@ -672,6 +757,10 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
             run.previous_refetch = set(state.get("refetch", []))
             run.previous_strategies = state.get("agenda_strategy", {})
             run.previous_confirm = state.get("confirm", {})
+            tree = package_tree(repo)
+            seen = state.get("unchanged") or {}
+            if tree is not None and seen.get("package") == tree and seen.get("code") == code_fingerprint():
+                run.previous_prints = seen.get("meetings", {})
             for portal in options.portals:
                 try:
                     run.portal(portal)
@@ -689,7 +778,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         diffs = changes_mod.diff_tables(old_view, new_view)
         report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
         if all(d.empty for d in diffs.values()) and not run.texts_changed() and package_dir.exists():
-            save_state(state_dir, run)
+            save_state(state_dir, run, package_tree(repo))
             log_run(state_dir, report, options.today)
             return report
         tmp_root = state_dir / "tmp"
@@ -715,7 +804,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         report.changes = changes_mod.describe(old_view, new_view, diffs)
         message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
         report.commit = commit_package(repo, message, options.author)
-        save_state(state_dir, run)
+        save_state(state_dir, run, package_tree(repo))
         log_run(state_dir, report, options.today)
         return report
 
@@ -727,8 +816,11 @@ def load_state(state_dir: Path) -> dict:
         return {}
 
 
-def save_state(state_dir: Path, run: "Run") -> None:
-    """When each meeting was last fetched (outside the package: it is run state, not data)."""
+def save_state(state_dir: Path, run: "Run", tree: str | None = None) -> None:
+    """When each meeting was last fetched (outside the package: it is run state, not data), and,
+    after a run without errors or invalid records, what each meeting looked like when it was read
+    into the package whose tree is ``tree`` (see ``Run.seen_unchanged``). A run with problems
+    forgets the latter: the next run reads every due meeting again."""
     state = load_state(state_dir)
     checked = state.setdefault("checked", {})
     checked.update(run.checked)
@@ -739,6 +831,15 @@ def save_state(state_dir: Path, run: "Run") -> None:
     strategies = state.setdefault("agenda_strategy", {})
     strategies.update(run.agenda_strategies)
     state["confirm"] = run.confirm
+    state.pop("unchanged", None)
+    if tree is not None and run.report.ok:
+        meetings_table = run.new["meetings"]
+        prints = {}
+        for meeting_id, last in {**run.previous_prints, **run.prints}.items():
+            row = meetings_table.get(meeting_id)
+            if last is not None and row is not None:
+                prints[meeting_id] = {**last, "row": row_digest("meetings", row)} if meeting_id in run.prints else last
+        state["unchanged"] = {"package": tree, "code": code_fingerprint(), "meetings": dict(sorted(prints.items()))}
     tmp = state_dir / "state.json.tmp"
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
     tmp.replace(state_dir / "state.json")
@@ -761,13 +862,31 @@ def log_run(state_dir: Path, report: RunReport, today: date) -> None:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
+def _tail_lines(path: Path, count: int, block: int = 1 << 16) -> list[str]:
+    """The last ``count`` lines of a file, read from its end (the run log grows with every run)."""
+    if count <= 0:
+        return []
+    with open(path, "rb") as handle:
+        position = handle.seek(0, os.SEEK_END)
+        data = b""
+        while position > 0 and data.count(b"\n") <= count:
+            step = min(block, position)
+            position -= step
+            handle.seek(position)
+            data = handle.read(step) + data
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if position > 0:
+        lines = lines[1:]  # the first line read may be cut
+    return lines[-count:]
+
+
 def last_runs(state_dir: Path, count: int) -> list[dict]:
     try:
-        lines = (state_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+        lines = _tail_lines(state_dir / "runs.jsonl", count)
     except OSError:
         return []
     runs = []
-    for line in lines[-count:]:
+    for line in lines:
         try:
             runs.append(json.loads(line))
         except ValueError:

@@ -71,6 +71,17 @@ def restore_package(repo: git.Repo) -> None:
     repo.git.clean("-fdq", "--", PACKAGE_DIR)
 
 
+def package_tree(repo: git.Repo) -> str | None:
+    """The id of ``datapackage/``'s tree in the last commit (None before the first commit): it
+    changes exactly when the committed package does, whatever else the repository holds."""
+    if not has_commits(repo):
+        return None
+    try:
+        return repo.head.commit.tree[PACKAGE_DIR].hexsha
+    except KeyError:
+        return None
+
+
 def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None = None) -> str | None:
     """Stage ``datapackage/`` and commit if anything changed. Returns the new sha or None."""
     repo.git.add("-A", "--", PACKAGE_DIR)

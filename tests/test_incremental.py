@@ -131,3 +131,115 @@ def test_validating_named_resources_finds_a_bad_cell(tmp_path, config_file):
     report = validate_package(repo / "datapackage", only=["meetings"])
     assert not report.valid and report.problems[0].field == "date"
     assert validate_package(repo / "datapackage", only=["documents"]).valid
+
+
+# ---------------------------------------------------------------- meetings seen unchanged
+
+
+def _state(repo: Path) -> dict:
+    return json.loads((repo / ".meetings" / "state.json").read_text(encoding="utf-8"))
+
+
+def _package_bytes(repo: Path) -> dict[str, bytes]:
+    root = repo / "datapackage"
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_an_unchanged_run_reads_no_meeting_page_into_records_and_no_row_of_a_meeting(tmp_path, config_file, monkeypatch):
+    import scraper.scrape as scrape_mod
+
+    repo = tmp_path / "data"
+    scrape(repo, config_file)
+    seen = _state(repo)["unchanged"]
+    assert seen["meetings"] and all(set(p) == {"page", "date", "download", "docs", "row"} for p in seen["meetings"].values())
+    read, parsed = [], []
+    monkeypatch.setattr(package, "read_table", lambda d, r: read.append(r) or read_table(d, r))
+    records = scrape_mod.meeting_records
+    monkeypatch.setattr(scrape_mod, "meeting_records", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
+    report = scrape(repo, config_file)
+    assert report["ok"] and report["commit"] is None and report["documents_downloaded"] == 0
+    assert report["meetings_fetched"] > 0, "due meetings are still asked for, conditionally"
+    assert parsed == []
+    assert set(read) <= {"organisations", "committees", "meetings"}, read
+
+
+def test_a_document_changed_behind_an_unchanged_page_is_read(tmp_path, config_file, replica):
+    # day 3 corrects the protocol of 2024-03-12 in place: same page, same URL, new bytes
+    repo = tmp_path / "data"
+    replica.set_day(2)
+    scrape(repo, config_file)
+    scrape(repo, config_file, "--recheck-days", "0")
+    before = {k: v for k, v in _state(repo)["unchanged"]["meetings"].items() if "2024-03-12" in k}
+    assert len(before) == 1
+    replica.set_day(3)
+    report = scrape(repo, config_file, "--recheck-days", "0")
+    assert report["commit"] and any("protocol corrected" in line for line in report["changes"]), report["changes"]
+    (meeting, seen), = before.items()
+    after = _state(repo)["unchanged"]["meetings"][meeting]
+    assert after["page"] == seen["page"] and after["docs"] != seen["docs"]
+
+
+def test_a_meeting_seen_unchanged_is_held_once_its_day_has_passed(tmp_path, config_file):
+    repo = tmp_path / "data"
+    scrape(repo, config_file)
+    meeting = "region-vasterbotten/regionstyrelsen/mote-2027-01-26"
+    assert read_table(repo / "datapackage", "meetings")[meeting]["status"] == "upcoming"
+    report = scrape(repo, config_file, "--today", "2027-01-27")
+    assert report["commit"]
+    assert read_table(repo / "datapackage", "meetings")[meeting]["status"] == "held"
+
+
+def test_a_package_put_back_to_an_earlier_commit_is_read_again(tmp_path, config_file, replica):
+    import git
+
+    repo = tmp_path / "data"
+    scrape(repo, config_file)
+    replica.set_day(2)
+    scrape(repo, config_file)
+    day2 = _package_bytes(repo)
+    git.Repo(repo).git.reset("--hard", "HEAD~1")  # someone puts the data back; the HTTP cache still holds day 2
+    assert _package_bytes(repo) != day2
+    report = scrape(repo, config_file)
+    assert report["commit"] and _package_bytes(repo) == day2
+
+
+def test_other_code_reads_every_due_meeting_again(tmp_path, config_file, monkeypatch):
+    import scraper.scrape as scrape_mod
+
+    repo = tmp_path / "data"
+    scrape(repo, config_file)
+    monkeypatch.setattr(scrape_mod, "code_fingerprint", lambda: "another parser")
+    parsed = []
+    records = scrape_mod.meeting_records
+    monkeypatch.setattr(scrape_mod, "meeting_records", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
+    report = scrape(repo, config_file)
+    assert report["commit"] is None and len(parsed) == report["meetings_fetched"] > 0
+    assert _state(repo)["unchanged"]["code"] == "another parser"
+
+
+def test_a_run_with_problems_forgets_what_it_saw(tmp_path, config_file, replica):
+    repo = tmp_path / "data"
+    scrape(repo, config_file)
+    assert _state(repo).get("unchanged")
+    replica.set_faults("500:1.0")
+    report_path = tmp_path / "failing.json"
+    result = CliRunner().invoke(cli, [
+        "scrape", "--config", str(config_file), "--repo", str(repo), "--report", str(report_path),
+        "--today", TODAY.isoformat(), "--delay", "0", "--retries", "0", "--timeout", "5",
+    ])
+    assert result.exit_code == 1 and not json.loads(report_path.read_text())["ok"]
+    assert "unchanged" not in _state(repo)
+
+
+def test_runs_that_skip_unchanged_meetings_write_what_runs_that_read_everything_write(tmp_path, config_file, replica,
+                                                                                      monkeypatch):
+    import scraper.scrape as scrape_mod
+
+    skipping, reading = tmp_path / "skipping", tmp_path / "reading"
+    for day in (1, 1, 2, 2, 3, 3):
+        replica.set_day(day)
+        scrape(skipping, config_file)
+        with monkeypatch.context() as patched:
+            patched.setattr(scrape_mod.Run, "seen_unchanged", lambda *args: False)
+            scrape(reading, config_file)
+        assert _package_bytes(skipping) == _package_bytes(reading), f"day {day}"

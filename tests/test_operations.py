@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import git
 import httpx
@@ -13,7 +13,7 @@ from scraper.backfill import progress_path, run_backfill
 from scraper.config import parse_config
 from scraper.package import read_tables
 from scraper.portal.http import HttpClient
-from scraper.scrape import ScrapeOptions, is_due, last_runs, run_scrape
+from scraper.scrape import ScrapeOptions, is_due, last_runs, recheck_day, run_scrape
 
 from .conftest import TODAY
 
@@ -27,13 +27,32 @@ def options(repo, portals, **kw) -> ScrapeOptions:
 
 
 def test_is_due():
-    old = {"status": "held", "protocol_published": "true"}
+    # a meeting whose own day in the weekly cycle is not TODAY's
+    meeting_id = next(f"o/c/m{i}" for i in range(100) if recheck_day(f"o/c/m{i}", 7) != TODAY.toordinal() % 7)
+    old = {"meeting_id": meeting_id, "status": "held", "protocol_published": "true"}
     assert is_due({**old, "status": "upcoming"}, date(2027, 1, 1), TODAY, "2026-11-25", 45, 7)
     assert is_due(old, date(2026, 11, 1), TODAY, "2026-11-25", 45, 7)  # recent
     assert is_due({**old, "protocol_published": "false"}, date(2020, 1, 1), TODAY, "2026-11-25", 45, 7)
     assert not is_due(old, date(2020, 1, 1), TODAY, "2026-11-20", 45, 7)
     assert is_due(old, date(2020, 1, 1), TODAY, "2026-11-18", 45, 7)
     assert is_due(old, date(2020, 1, 1), TODAY, None, 45, 7)
+    assert not is_due(old, date(2020, 1, 1), TODAY, TODAY.isoformat(), 45, 7)
+    assert is_due(old, date(2020, 1, 1), TODAY, "2026-11-25", 45, 0)  # --recheck-days 0: every run
+
+
+def test_old_meetings_are_rechecked_a_slice_a_day_not_all_on_one_day():
+    ids = [f"region-x/nämnd-{i % 20}/mote-{i}" for i in range(1400)]
+    last = {meeting_id: TODAY for meeting_id in ids}  # all read by one full run on TODAY
+    per_day = []
+    for offset in range(1, 29):  # four weeks of daily runs
+        today = TODAY + timedelta(days=offset)
+        due = [m for m in ids if is_due({"meeting_id": m, "status": "held", "protocol_published": "true"},
+                                        date(2020, 1, 1), today, last[m].isoformat(), 45, 7)]
+        for meeting_id in due:
+            last[meeting_id] = today
+        per_day.append(len(due))
+    assert all(100 <= n <= 300 for n in per_day), per_day  # about 1400 / 7 a day, from the first day on
+    assert sum(per_day) == 4 * len(ids)  # each meeting once a week
 
 
 def test_old_meetings_with_protocol_are_rechecked_on_a_slower_cadence(tmp_path, portals, replica):
