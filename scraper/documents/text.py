@@ -381,12 +381,12 @@ _PAGE_NUMBER_LINE = re.compile(r"^(?:(?:Sida|Page)\s+)?[-–]?\s*(\d{1,4})\s*(?:
 _MEETING_DATE_LABEL = re.compile(r"^Sammanträdesdatum:?$")
 _DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARAGRAPH_HEADING = re.compile(r"^(?:§\s*\d|\d+\s*§)")
-_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 
 def _squash(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    """Runs of whitespace as one space, none at either end (``str.split`` and ``\\s`` agree on whitespace)."""
+    return " ".join(line.split())
 
 
 def is_furniture(line: str) -> bool:
