@@ -33,17 +33,19 @@ class Figure:
     denominator: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # further ratios of the same measurement
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "ratio": self.ratio, "goal": self.goal, "met": self.met, "inputs": self.inputs,
-                "command": self.command, "scale": self.scale, "numerator": self.numerator,
+        return {"name": self.name, "ratio": self.ratio, "goal": self.goal, "met": self.met, **self.extra,
+                "inputs": self.inputs, "command": self.command, "scale": self.scale, "numerator": self.numerator,
                 "denominator": self.denominator, "checks": self.checks, "note": self.note}
 
     def line(self) -> str:
         label = self.name + (f"@{self.scale}" if self.scale not in (None, "") else "")
         ratio = "n/a" if self.ratio is None else f"{self.ratio:.4g}"
         verdict = {True: "MET", False: "MISSED", None: "n/a"}[self.met]
-        parts = [f"{label}: ratio {ratio} (goal {self.goal}: {verdict})"]
+        parts = [f"{label}: ratio {ratio} (goal {self.goal}: {verdict})"
+                 + "".join(f", {k} {_short(v)}" for k, v in self.extra.items())]
         if self.numerator or self.denominator:
             parts.append(f"{_brief(self.numerator)} / {_brief(self.denominator)}")
         if self.checks:

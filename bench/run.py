@@ -1,33 +1,37 @@
 """Benchmarks of the pipeline, each figure a ratio of two things measured side by side in one run.
 
-    python bench/run.py --quick                  # about a minute: small sizes, for CI-style runs
-    python bench/run.py                          # minutes: the full sizes
+    python bench/run.py --quick                  # about a minute and a quarter on 2 cores (less with bench/out/ cached)
+    python bench/run.py                          # the task's sizes: half an hour or more
     python bench/run.py --quick --json out.json  # also write {"machine", "settings", "figures"}
     python bench/run.py --quick --only history_incremental_vs_full
 
 A synthetic Meetings Plus portal (``scraper/replica/synthetic.py``) is served by the replica in a
-child process and scraped in this process at two sizes, the base size (x1) and ``--scale`` times
-as many meetings and protocols (x4: a deeper archive, the same committees). At each size:
+child process and scraped in this process, at the base size (x1) and, with ``--scrape-scale N``,
+at N times as many meetings and protocols (a deeper archive, the same committees). ``--quick``
+scrapes one size, large enough for the 1% goal to mean something, and measures history and search
+at two sizes each; the full run measures everything at x1 and x4. At each size:
 
-- ``no_change_vs_full``: wall time of a scrape of the unchanged portal / the full first scrape
-  (checked: no document downloaded, no commit, no error);
+- ``no_change_vs_full``: wall time of a scrape of the unchanged portal (the median of three runs)
+  / the full first scrape (checked: no document downloaded, no commit, no error), with the ratio of
+  requests beside it;
 - ``one_change_vs_full``: the run after one recent meeting's protocol was corrected / the full
   run; ``one_change_git_bytes``: bytes that commit added to ``.git`` / the size of ``.git``;
 - ``pipeline_vs_raw_extraction``: full-run seconds per protocol page / raw pypdfium2 seconds per
-  page of the same PDFs; ``extractor_vs_alternative`` (x1): the pipeline's extractor against
-  pypdf, pdfminer.six and pdfplumber (those installed) on a sample of the same PDFs;
+  page of the same PDFs (every n-th protocol, ``--raw-pages`` pages or so); ``extractor_vs_alternative``
+  (x1): the pipeline's extractor against pypdf, pdfminer.six and pdfplumber (those installed) on a
+  sample of the same PDFs;
 - ``validate_incremental_vs_full``: validation inside the one-change run / validating the whole
   package; ``validate_vs_frictionless_cli``: the whole package in process / ``frictionless
   validate`` as a process;
 - ``history_incremental_vs_full``: history build after one commit / a full rebuild of a generated
   history (``--history-commits`` commits of small edits on top of the package of a scrape of a
-  smaller portal, ``--history-meetings`` and ``--history-pages``: every commit that touches a
-  resource rewrites its whole CSV, so the history's cost follows the CSVs' size);
-  ``history_full_vs_git_history``: the full build / git-history over the same first
+  smaller portal, ``--history-meetings`` and ``--history-pages``, at x1 and ``--scale``: every
+  commit that touches a resource rewrites its whole CSV, so the history's cost follows the CSVs'
+  size); ``history_full_vs_git_history``: the full build / git-history over the same first
   ``--history-compare-commits`` commits and all CSVs;
 - ``fts_vs_like_p95``: Datasette FTS5 search / a LIKE scan of the same column, p95 latency over
   ``--fts-queries`` queries, at two table sizes;
-- ``scaling``: for each figure measured at both sizes, ratio at x4 / ratio at x1.
+- ``scaling``: for each figure measured at both sizes, ratio at the larger / ratio at x1.
 
 Goals not given by the task are marked "set here". Every figure prints on one line with its
 inputs and the command that reproduces it. PDFs, FTS databases and repositories are kept under
@@ -52,10 +56,15 @@ from bench.figures import Figure, machine  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PRESETS = {
-    "quick": {"committees": 2, "meetings": 120, "pages": 40, "scale": 2, "history_meetings": 16, "history_pages": 10,
-              "history_commits": 200, "history_compare_commits": 20,               "fts_rows": [20_000, 100_000], "fts_queries": 200, "extractor_pages": 30},
-    "full": {"committees": 5, "meetings": 200, "pages": 40, "scale": 4, "history_meetings": 100, "history_pages": 10,
-             "history_commits": 500, "history_compare_commits": 40,              "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200},
+    # quick: the pipeline at one size large enough for a 1% figure to mean something (a full run of
+    # some 20 s), history and search at two sizes each; about a minute on a 2-core machine
+    "quick": {"committees": 2, "meetings": 90, "pages": 40, "scale": 2, "scrape_scale": 1, "history_meetings": 12,
+              "history_pages": 10, "history_commits": 200, "history_compare_commits": 10, "fts_rows": [10_000, 40_000],
+              "fts_queries": 100, "extractor_pages": 30, "raw_pages": 1500},
+    # full: the sizes of the task (20 committees, 2,000 meetings and protocols of 40 pages at x4)
+    "full": {"committees": 20, "meetings": 500, "pages": 40, "scale": 4, "scrape_scale": 4, "history_meetings": 100,
+             "history_pages": 10, "history_commits": 500, "history_compare_commits": 40,
+             "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200, "raw_pages": 0},
 }
 GROUPS = {
     "scrape": ["no_change_vs_full", "one_change_vs_full", "one_change_git_bytes", "pipeline_vs_raw_extraction",
@@ -85,14 +94,16 @@ def say(message: str) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
     parser.add_argument("--json", type=Path, help="write machine, settings and figures to this file")
     parser.add_argument("--only", help="comma-separated figure names or groups (scrape, extractors, history, fts)")
     parser.add_argument("--committees", type=int)
     parser.add_argument("--meetings", type=int, help="meetings at the base size (x1), upcoming ones included")
     parser.add_argument("--protocols", type=int, help="protocols at x1 (default: every held meeting older than 10 days)")
     parser.add_argument("--pages", type=int, help="pages per protocol (about)")
-    parser.add_argument("--scale", type=int, help="the second size, in multiples of the base (1: only the base)")
+    parser.add_argument("--scale", type=int, help="the second size of history, in multiples of the base (1: only the base)")
+    parser.add_argument("--scrape-scale", type=int,
+                        help="the second size of the pipeline figures, in multiples of the base (1: only the base)")
     parser.add_argument("--history-meetings", type=int,
                         help="meetings at x1 of the portal whose package starts the generated history")
     parser.add_argument("--history-pages", type=int, help="pages per protocol of that portal")
@@ -102,6 +113,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fts-rows", help="comma-separated table sizes for the search figure")
     parser.add_argument("--fts-queries", type=int)
     parser.add_argument("--extractor-pages", type=int)
+    parser.add_argument("--raw-pages", type=int,
+                        help="pages of the scraped protocols that raw extraction reads (every n-th protocol; 0: all)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=OUT, help="working directory (default bench/out)")
     parser.add_argument("--cli-history", action="store_true",
@@ -136,7 +149,8 @@ def command(args: argparse.Namespace, only: str) -> str:
     preset = PRESETS["quick" if args.quick else "full"]
     if args.quick:
         parts.append("--quick")
-    for key in ("committees", "meetings", "protocols", "pages", "scale", "history_meetings", "history_pages", "history_commits", "history_compare_commits", "fts_queries", "extractor_pages"):
+    for key in ("committees", "meetings", "protocols", "pages", "scale", "scrape_scale", "history_meetings", "history_pages",
+                "history_commits", "history_compare_commits", "fts_queries", "extractor_pages", "raw_pages"):
         value = getattr(args, key)
         if value is not None and value != preset.get(key):
             parts += [f"--{key.replace('_', '-')}", str(value)]
@@ -167,8 +181,8 @@ def synthetic_config(args: argparse.Namespace, scale: int, *, history: bool = Fa
     return base.scaled(scale)
 
 
-def scales(args: argparse.Namespace) -> list[int]:
-    return [1] if args.scale <= 1 else [1, args.scale]
+def scales(scale: int) -> list[int]:
+    return [1] if scale <= 1 else [1, scale]
 
 
 def scrape_figures(args: argparse.Namespace, results: dict[int, object]) -> list[Figure]:
@@ -182,17 +196,23 @@ def scrape_figures(args: argparse.Namespace, results: dict[int, object]) -> list
                 "protocol_pages": result.protocol_pages, "rows": sum(result.rows.values())}
         label = f"x{scale}"
         checks = {"documents_downloaded": unchanged.documents_downloaded, "commits": int(unchanged.commit is not None),
-                  "errors": len(unchanged.errors), "full_run_errors": len(full.errors)}
-        checks_ok = not unchanged.documents_downloaded and unchanged.commit is None and unchanged.ok and full.ok
+                  "errors": len(unchanged.errors), "full_run_errors": len(full.errors),
+                  "every_unchanged_run_clean": result.unchanged_clean}
+        checks_ok = (not unchanged.documents_downloaded and unchanged.commit is None and unchanged.ok and full.ok
+                     and result.unchanged_clean)
         ratio = unchanged.seconds / full.seconds
+        requests_ratio = unchanged.requests / full.requests
         figures.append(Figure(
             "no_change_vs_full", ratio, "<= 0.01", ratio <= 0.01 and checks_ok, size, command(args, "no_change_vs_full"), label,
-            numerator={"seconds": round(unchanged.seconds, 3), "requests": unchanged.requests,
-                       "not_modified": unchanged.not_modified, "meetings_fetched": unchanged.meetings_fetched},
+            numerator={"seconds": round(unchanged.seconds, 3), "runs_seconds": result.unchanged_seconds,
+                       "requests": unchanged.requests, "not_modified": unchanged.not_modified,
+                       "meetings_fetched": unchanged.meetings_fetched},
             denominator={"seconds": round(full.seconds, 3), "requests": full.requests,
                          "meetings_fetched": full.meetings_fetched},
-            checks=checks,
-            note=f"requests {unchanged.requests}/{full.requests} = {unchanged.requests / full.requests:.3f}; "
+            checks=checks, extra={"requests_ratio": round(requests_ratio, 5)},
+            note=f"ratio: wall time, the median of {len(result.unchanged_seconds)} unchanged runs; requests "
+                 f"{unchanged.requests}/{full.requests} = {requests_ratio:.3g} (every one conditional: the listings, and "
+                 f"the meetings due by the re-check cadence: upcoming, held in the last 45 days, without a protocol); "
                  f"unchanged-run stages (s): {_top(unchanged.stages)}"))
         changed = {r: c for r, c in one.records.items() if any(c.values())}
         one_checks = {"commit": one.commit is not None, "documents_downloaded": one.documents_downloaded,
@@ -200,7 +220,7 @@ def scrape_figures(args: argparse.Namespace, results: dict[int, object]) -> list
         one_ok = one.commit is not None and one.documents_downloaded == 1 and one.ok
         figures.append(Figure(
             "one_change_vs_full", one.seconds / full.seconds, "grows with the change, not the repository (set here: "
-            f"ratio at x{args.scale} <= {SCALING_GOALS['one_change_vs_full']} x ratio at x1)", None if one_ok else False,
+            f"ratio at x{max(args.scrape_scale, 2)} <= {SCALING_GOALS['one_change_vs_full']} x ratio at x1)", None if one_ok else False,
             size, command(args, "one_change_vs_full"), label,
             numerator={"seconds": round(one.seconds, 3), "requests": one.requests, "documents_downloaded": one.documents_downloaded},
             denominator={"seconds": round(full.seconds, 3), "requests": full.requests},
@@ -208,7 +228,7 @@ def scrape_figures(args: argparse.Namespace, results: dict[int, object]) -> list
         git = result.git
         figures.append(Figure(
             "one_change_git_bytes", git["added"] / git["before_packed"],
-            f"bytes added grow with the change, not the repository (set here: ratio at x{args.scale} <= "
+            f"bytes added grow with the change, not the repository (set here: ratio at x{max(args.scrape_scale, 2)} <= "
             f"{SCALING_GOALS['one_change_git_bytes']} x ratio at x1)", None,
             {**size, "package_bytes": result.package_bytes}, command(args, "one_change_git_bytes"), label,
             numerator={"bytes_added_as_committed": git["added"], "bytes_packed_against_parent": git["added_packed"]},
@@ -380,23 +400,30 @@ def main(argv: list[str] | None = None) -> int:
     say(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB, Python {info['python']}")
     figures: list[Figure] = []
     scrape_results: dict[int, object] = {}
+    group_seconds: dict[str, float] = {}
+    mark = time.perf_counter()
     if "scrape" in args.groups:
         from bench.pipeline import run_scale
 
-        for scale in scales(args):
+        for scale in scales(args.scrape_scale):
             config = synthetic_config(args, scale)
             say(f"scrape x{scale}: {config.committees} committees, {config.meetings} meetings, ~{config.pages} pages per protocol")
-            scrape_results[scale] = run_scale(config, scale, out / f"x{scale}", out / "pdf-cache", say=say)
+            scrape_results[scale] = run_scale(config, scale, out / f"x{scale}", out / "pdf-cache", raw_pages=args.raw_pages,
+                                              say=say)
         figures += scrape_figures(args, scrape_results)
+        group_seconds["scrape"] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
     if "extractors" in args.groups:
         say("extractors")
         figures += extractor_figures(args)
+        group_seconds["extractors"] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
     if "history" in args.groups:
         from bench import history_bench
         from bench.pipeline import scrape_package
 
         history_results = {}
-        for scale in scales(args):
+        for scale in scales(args.scale):
             config = synthetic_config(args, scale, history=True)
             say(f"history x{scale}: the package of {config.committees} committees, {config.meetings} meetings, "
                 f"~{config.pages} pages per protocol, then {args.history_commits} commits, the first "
@@ -408,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                                                        cli=args.cli_history and scale == 1,
                                                        say=say)
         figures += history_figures(args, history_results)
+        group_seconds["history"] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
     if "fts" in args.groups:
         from bench import search
 
@@ -416,16 +445,19 @@ def main(argv: list[str] | None = None) -> int:
             say(f"search: {rows} rows, {args.fts_queries} queries")
             fts_results.append(search.run(out / "fts", rows, args.fts_queries, args.seed))
         figures += fts_figures(args, fts_results)
+        group_seconds["fts"] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
     figures += scaling_figures(args, figures)
     elapsed = time.perf_counter() - started
     print(f"# {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, Python {info['python']}; "
-          f"{'quick' if args.quick else 'full'} run in {elapsed:.0f}s")
+          f"{'quick' if args.quick else 'full'} run in {elapsed:.0f}s ("
+          + ", ".join(f"{group} {seconds:.0f}s" for group, seconds in group_seconds.items()) + ")")
     for figure in figures:
         print(figure.line())
     failed = [f for f in figures if f.checks and _checks_failed(f)]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"machine": info, "settings": settings, "seconds": round(elapsed, 1),
+        payload = {"machine": info, "settings": settings, "seconds": round(elapsed, 1), "group_seconds": group_seconds,
                    "figures": [f.as_dict() for f in figures],
                    "details": {"scrape": {f"x{s}": asdict(r) for s, r in scrape_results.items()}}}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
@@ -437,7 +469,8 @@ def main(argv: list[str] | None = None) -> int:
 def _checks_failed(figure: Figure) -> bool:
     checks = figure.checks
     if figure.name == "no_change_vs_full":
-        return bool(checks["documents_downloaded"] or checks["commits"] or checks["errors"] or checks["full_run_errors"])
+        return bool(checks["documents_downloaded"] or checks["commits"] or checks["errors"] or checks["full_run_errors"]
+                    or not checks["every_unchanged_run_clean"])
     if figure.name == "one_change_vs_full":
         return not checks["commit"] or checks["documents_downloaded"] != 1 or bool(checks["errors"])
     if figure.name == "validate_vs_frictionless_cli":

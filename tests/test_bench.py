@@ -10,7 +10,7 @@ import pytest
 
 from bench import run as bench_run
 
-TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--history-commits", "3", "--history-compare-commits", "1",
+TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--scrape-scale", "2", "--history-commits", "3", "--history-compare-commits", "1",
         "--fts-rows", "200,400", "--fts-queries", "6", "--extractor-pages", "2"]
 
 
@@ -59,6 +59,11 @@ def test_unchanged_run_downloads_nothing_and_commits_nothing(report: dict) -> No
         if figure["name"] == "no_change_vs_full":
             assert figure["checks"]["documents_downloaded"] == 0
             assert figure["checks"]["commits"] == 0
+            assert figure["checks"]["every_unchanged_run_clean"] is True
+            assert len(figure["numerator"]["runs_seconds"]) == 3
+            assert figure["numerator"]["seconds"] == pytest.approx(sorted(figure["numerator"]["runs_seconds"])[1], abs=1e-3)
+            requests = figure["numerator"]["requests"] / figure["denominator"]["requests"]
+            assert figure["requests_ratio"] == pytest.approx(requests, abs=1e-5) and 0 < requests <= 1
         if figure["name"] == "one_change_vs_full":
             assert figure["checks"]["commit"] is True
             assert figure["checks"]["documents_downloaded"] == 1
