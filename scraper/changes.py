@@ -36,7 +36,10 @@ def diff_tables(old: Tables, new: Tables) -> dict[str, ResourceDiff]:
             removed=sorted(before.keys() - after.keys()),
         )
         for key in sorted(after.keys() & before.keys()):
-            fields = [name for name, value in after[key].items() if before[key].get(name) != value]
+            row, previous = after[key], before[key]
+            if row is previous:  # an unchanged row is the very row object read (see scrape.Run._put)
+                continue
+            fields = [name for name, value in row.items() if previous.get(name) != value]
             if fields:
                 diff.changed[key] = fields
         result[resource] = diff

@@ -180,14 +180,24 @@ def read_text(package_dir: Path, rel: str) -> str | None:
 # ---------------------------------------------------------------- writing
 
 
-def csv_bytes(resource: str, rows: dict[str, Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+def _write_csv(handle, resource: str, rows: dict[str, Row]) -> None:
+    writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     names = columns(resource)
     writer.writerow(names)
-    for key in sorted(rows):
-        writer.writerow([rows[key][n] for n in names])
+    writer.writerows([rows[key][n] for n in names] for key in sorted(rows))
+
+
+def csv_bytes(resource: str, rows: dict[str, Row]) -> bytes:
+    """The resource's CSV file as bytes (what ``write_csv`` writes)."""
+    out = io.StringIO()
+    _write_csv(out, resource, rows)
     return out.getvalue().encode("utf-8")
+
+
+def write_csv(path: Path, resource: str, rows: dict[str, Row]) -> None:
+    """Write the resource's CSV file, streamed (a large table is never held as one string)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        _write_csv(handle, resource, rows)
 
 
 @dataclass
@@ -257,7 +267,7 @@ def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None],
         if base is not None and resource not in tables:
             _link_or_copy(base / "data" / f"{resource}.csv", path, empty=csv_bytes(resource, {}))
         else:
-            path.write_bytes(csv_bytes(resource, tables.get(resource, {})))
+            write_csv(path, resource, tables.get(resource, {}))
     for rel, text in texts.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ from .validate import Problem, drop_orphans, validate_package, validate_rows
 from .vcs import commit_package, open_repo, package_tree, restore_package
 
 STATE_DIR = ".meetings"
+LARGE_FILE = 50_000_000  # bytes: GitHub warns about a file over 50 MB and refuses one over 100 MB
 SHRINK_GUARD = 0.5  # a listing with fewer than half the meetings it had (of at least 4) is a failure
 
 
@@ -799,6 +800,12 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
                 report.invalid.append(problem.as_dict())
             report.error(None, "validate", "the new package is not valid; nothing was written or committed")
             return report
+        for resource in sorted(changed if base else resources()):
+            size = (tmp_package / "data" / f"{resource}.csv").stat().st_size
+            if size > LARGE_FILE:
+                report.warnings.append(
+                    f"{PACKAGE_DIR}/data/{resource}.csv is {size / 1e6:.0f} MB: GitHub warns about files over 50 MB "
+                    "and refuses to take a push of a file over 100 MB")
         swap_into_place(tmp_package, package_dir)
         shutil.rmtree(tmp_root, ignore_errors=True)
         report.changes = changes_mod.describe(old_view, new_view, diffs)

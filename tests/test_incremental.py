@@ -243,3 +243,14 @@ def test_runs_that_skip_unchanged_meetings_write_what_runs_that_read_everything_
             patched.setattr(scrape_mod.Run, "seen_unchanged", lambda *args: False)
             scrape(reading, config_file)
         assert _package_bytes(skipping) == _package_bytes(reading), f"day {day}"
+
+
+def test_a_csv_grown_too_large_for_github_is_named_in_the_warnings(tmp_path, config_file, monkeypatch):
+    import scraper.scrape as scrape_mod
+
+    monkeypatch.setattr(scrape_mod, "LARGE_FILE", 2_000)
+    report = scrape(tmp_path / "data", config_file)
+    large = {r for r in resources() if (tmp_path / "data" / "datapackage" / "data" / f"{r}.csv").stat().st_size > 2_000}
+    assert large
+    warned = [w for w in report["warnings"] if "GitHub" in w]
+    assert {w.split("/")[-1].split(".csv")[0] for w in warned} == large
