@@ -5,7 +5,7 @@ a replica server in its own process (so that serving does not compete with the s
 interpreter), and run ``run_scrape`` in this process three times into a fresh data repository:
 
 1. full: the first run, everything fetched, extracted, parsed, validated, written, committed;
-2. unchanged: the same portal again, same day, three times (the median counts): conditional
+2. unchanged: the same portal again, same day, five times (the median counts): conditional
    requests, nothing downloaded, no commit;
 3. one change: the portal's day 2, where one recent meeting's protocol was corrected.
 
@@ -239,7 +239,7 @@ def scrape_package(config: SyntheticConfig, workdir: Path, pdf_cache: Path, *, s
 
 
 def run_scale(config: SyntheticConfig, scale: int, workdir: Path, pdf_cache: Path, *,
-              cli_validation: bool = True, unchanged_runs: int = 3, raw_pages: int = 0, say=print) -> ScaleResult:
+              cli_validation: bool = True, unchanged_runs: int = 5, raw_pages: int = 0, say=print) -> ScaleResult:
     """Every pipeline measurement for one size of portal."""
     from scraper.validate import validate_package
 

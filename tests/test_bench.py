@@ -60,8 +60,8 @@ def test_unchanged_run_downloads_nothing_and_commits_nothing(report: dict) -> No
             assert figure["checks"]["documents_downloaded"] == 0
             assert figure["checks"]["commits"] == 0
             assert figure["checks"]["every_unchanged_run_clean"] is True
-            assert len(figure["numerator"]["runs_seconds"]) == 3
-            assert figure["numerator"]["seconds"] == pytest.approx(sorted(figure["numerator"]["runs_seconds"])[1], abs=1e-3)
+            assert len(figure["numerator"]["runs_seconds"]) == 5
+            assert figure["numerator"]["seconds"] == pytest.approx(sorted(figure["numerator"]["runs_seconds"])[2], abs=1e-3)
             requests = figure["numerator"]["requests"] / figure["denominator"]["requests"]
             assert figure["requests_ratio"] == pytest.approx(requests, abs=1e-5) and 0 < requests <= 1
         if figure["name"] == "one_change_vs_full":
@@ -80,9 +80,14 @@ def test_only_runs_the_groups_asked_for(tmp_path: Path, capsys) -> None:
 
 
 def test_git_history_is_compared_on_the_prefix_asked_for(report: dict) -> None:
+    compared = [f for f in report["figures"] if f["name"] == "history_full_vs_git_history"]
+    assert [f["scale"] for f in compared] == ["x1"]  # --quick compares at x1 only
     for figure in report["figures"]:
         if figure["name"] == "history_incremental_vs_full":
-            assert figure["inputs"]["commits"] == 5  # the package commit, three generated ones, the one read incrementally
+            assert figure["inputs"]["commits"] == 4  # the full build: the package commit and three generated ones
+            assert figure["numerator"]["commits_read"] == 1  # the incremental build: one more
+            runs = figure["numerator"]["runs_seconds"]
+            assert len(runs) == 5 and figure["numerator"]["seconds"] == pytest.approx(sorted(runs)[2], abs=1e-4)
         if figure["name"] == "history_full_vs_git_history" and figure["ratio"] is not None:
             assert figure["inputs"]["commits"] == 2  # the package commit and the first generated one
             assert "same 2 commits" in figure["note"]
