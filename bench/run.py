@@ -1,7 +1,7 @@
 """Benchmarks of the pipeline, each figure a ratio of two things measured side by side in one run.
 
-    python bench/run.py --quick                  # about a minute and a quarter on 2 cores (less with bench/out/ cached)
-    python bench/run.py                          # the task's sizes: half an hour or more
+    python bench/run.py --quick                  # about 80 s on 2 cores (less with bench/out/ cached)
+    python bench/run.py                          # full sizes (2,000 meetings at x4): about half an hour
     python bench/run.py --quick --json out.json  # also write {"machine", "settings", "figures"}
     python bench/run.py --quick --only history_incremental_vs_full
 
@@ -33,8 +33,8 @@ at two sizes each; the full run measures everything at x1 and x4. At each size:
   ``--fts-queries`` queries, at two table sizes;
 - ``scaling``: for each figure measured at both sizes, ratio at the larger / ratio at x1.
 
-Goals not given by the task are marked "set here". Every figure prints on one line with its
-inputs and the command that reproduces it. PDFs, FTS databases and repositories are kept under
+Goals of our own, beyond those the benchmarks were built for, are marked "set here". Every figure
+prints on one line with its inputs and the command that reproduces it. PDFs, FTS databases and repositories are kept under
 ``bench/out/`` (PDFs and FTS databases are reused by later runs).
 """
 
@@ -57,11 +57,11 @@ from bench.figures import Figure, machine  # noqa: E402
 OUT = ROOT / "bench" / "out"
 PRESETS = {
     # quick: the pipeline at one size large enough for a 1% figure to mean something (a full run of
-    # some 20 s), history and search at two sizes each; about a minute on a 2-core machine
+    # some 25 s), history and search at two sizes each; about 80 s on a 2-core machine
     "quick": {"committees": 2, "meetings": 100, "pages": 40, "scale": 2, "scrape_scale": 1, "history_meetings": 12,
               "history_pages": 10, "history_commits": 300, "history_compare_commits": 10, "fts_rows": [10_000, 20_000],
               "fts_queries": 100, "extractor_pages": 30, "raw_pages": 1500},
-    # full: the sizes of the task (20 committees, 2,000 meetings and protocols of 40 pages at x4)
+    # full: 20 committees, 2,000 meetings and protocols of 40 pages at x4
     "full": {"committees": 20, "meetings": 500, "pages": 40, "scale": 4, "scrape_scale": 4, "history_meetings": 100,
              "history_pages": 10, "history_commits": 500, "history_compare_commits": 40,
              "fts_rows": [100_000, 1_000_000], "fts_queries": 200, "extractor_pages": 200, "raw_pages": 0},
