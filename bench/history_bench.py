@@ -244,7 +244,7 @@ def run(package_dir: Path, workdir: Path, commits: int, seed: int = 1, *, compar
         compared_commits = prefix_report.commits_read
         say(f"  history of the first {compared_commits} commits: full {compared_full:.2f}s")
         try:
-            import git_history as _  # noqa: F401
+            import git_history as git_history_tool  # noqa: F401  (the parameter git_history is a flag)
         except ImportError:
             error = "git-history is not installed (pip install -e '.[bench]')"
         else:

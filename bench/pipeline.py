@@ -2,7 +2,7 @@
 
 For one size of portal: render the protocol PDFs that are not cached yet, serve the portal from
 a replica server in its own process (so that serving does not compete with the scrape for the
-interpreter), and run ``run_scrape`` in this process three times into a fresh data repository:
+interpreter), and run ``run_scrape`` in this process into a fresh data repository:
 
 1. full: the first run, everything fetched, extracted, parsed, validated, written, committed;
 2. unchanged: the same portal again, same day, five times (the median counts): conditional

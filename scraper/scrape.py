@@ -485,7 +485,7 @@ class Run:
             raise ParseError(page.url, f"agenda items no longer match the structured markup (strategy now: {page.agenda_strategy}); "
                                        f"keeping the {old['agenda_item_count']} items read before")
 
-    def seen_unchanged(self, portal: Portal, meeting_id: str, ref: pages.MeetingRef, html: str, source: str) -> bool:
+    def seen_unchanged(self, portal: Portal, meeting_id: str, ref: pages.MeetingRef, page_sha: str, source: str) -> bool:
         """Whether a due meeting is exactly as it was when it was last read into the committed
         package: the same page bytes, listing date, document bytes (each asked for conditionally)
         and meeting row, and a status that today's date does not change. Such a meeting is counted
@@ -495,7 +495,7 @@ class Run:
         old = self.old["meetings"].get(meeting_id)
         if last is None or old is None or ref.date is None or meeting_id in self.previous_refetch:
             return False
-        if (last["page"] != _sha(html.encode("utf-8")) or last["date"] != ref.date.isoformat()
+        if (last["page"] != page_sha or last["date"] != ref.date.isoformat()
                 or last["download"] != sorted(portal.download) or last["row"] != row_digest("meetings", old)):
             return False
         if old["status"] != "cancelled" and old["status"] != meeting_status(False, ref.date, self.options.today):
@@ -530,7 +530,8 @@ class Run:
         if html is None:
             return
         self._prefetched.clear()
-        if self.seen_unchanged(portal, f"{committee_id}/{ref.slug}", ref, html, source):
+        page_sha = _sha(html.encode("utf-8"))
+        if self.seen_unchanged(portal, f"{committee_id}/{ref.slug}", ref, page_sha, source):
             return
         errors_before = len(self.report.errors)
         try:
@@ -573,7 +574,7 @@ class Run:
                 self.derived(doc, rows)
         clean = len(self.report.errors) == errors_before and meeting_id not in self.refetch and ref.date is not None
         self.prints[meeting_id] = {
-            "page": _sha(html.encode("utf-8")), "date": ref.date.isoformat(), "download": sorted(portal.download),
+            "page": page_sha, "date": ref.date.isoformat(), "download": sorted(portal.download),
             "docs": {doc["url"]: doc["sha256"] for doc, _ in read if doc["kind"] in portal.download},
         } if clean else None
 
@@ -659,7 +660,7 @@ class Run:
         if not response.not_modified:
             self.report.documents_downloaded += 1
         data = response.content
-        sha = hashlib.sha256(data).hexdigest()
+        sha = _sha(data)
         content_type = response.content_type.split(";")[0].strip().lower() or None
         fresh = {**doc, "content_type": content_type, "bytes": len(data), "sha256": sha}
         if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
@@ -779,7 +780,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         diffs = changes_mod.diff_tables(old_view, new_view)
         report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
         if all(d.empty for d in diffs.values()) and not run.texts_changed() and package_dir.exists():
-            save_state(state_dir, run, package_tree(repo))
+            save_state(state_dir, run, tree)  # nothing committed: the package is still HEAD's
             log_run(state_dir, report, options.today)
             return report
         tmp_root = state_dir / "tmp"
