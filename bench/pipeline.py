@@ -127,37 +127,42 @@ def _client(cache_dir: Path | None) -> HttpClient:
 
 
 def _stage_targets() -> list[tuple[object, str, str]]:
+    import scraper.derive as derive
     import scraper.documents.protocol as protocol
+    import scraper.documents.text as text
     import scraper.package as package
-    import scraper.scrape as scrape
+    import scraper.portal.pages as pages
+    import scraper.reconcile as reconcile
+    import scraper.run as run
+    import scraper.validate as validate
+    import scraper.vcs as vcs
 
     return [
         (HttpClient, "get", "http"),
-        (scrape.pages, "parse_committee_page", "parse pages"),
-        (scrape.pages, "parse_meeting_page", "parse pages"),
-        (scrape.text_mod, "extract_text", "extract text (pypdfium2)"),
+        (pages, "parse_committee_page", "parse pages"),
+        (pages, "parse_meeting_page", "parse pages"),
+        (text, "extract_text", "extract text (pypdfium2)"),
         (protocol, "parse_protocol", "parse protocol"),
-        (scrape.doc_records, "protocol_rows", "protocol rows"),
-        (scrape, "validate_rows", "validate records (per record)"),
-        (scrape.Run, "_drop_meeting", "rows per meeting"),
-        (scrape.Run, "_old_derived", "rows per document"),
-        (scrape, "drop_orphans", "foreign keys (drop_orphans)"),
-        (scrape, "restore_package", "git restore"),
+        (derive, "protocol_rows", "protocol rows"),
+        (validate, "validate_rows", "validate records (per record)"),
+        (reconcile.Merge, "drop_meeting", "rows per meeting"),
+        (reconcile.Merge, "old_derived", "rows per document"),
+        (validate, "drop_orphans", "foreign keys (drop_orphans)"),
+        (vcs, "restore_package", "git restore"),
         (package, "read_table", "read package"),
-        (scrape, "read_text", "read package"),
-        (scrape.changes_mod, "diff_tables", "diff and describe"),
-        (scrape.changes_mod, "describe", "diff and describe"),
-        (scrape, "write_package", "write package"),
-        (scrape, "validate_package", "validate package (frictionless)"),
-        (scrape, "swap_into_place", "write package"),
-        (scrape, "commit_package", "git commit"),
+        (run, "read_text", "read package"),
+        (run.changes_mod, "diff_tables", "diff and describe"),
+        (run.changes_mod, "describe", "diff and describe"),
+        (run, "write_package", "write package"),
+        (run, "validate_package", "validate package (frictionless)"),
+        (run, "swap_into_place", "write package"),
+        (vcs, "commit_package", "git commit"),
     ]
 
 
 def scrape_once(repo: Path, portal, today) -> RunFigures:
     """One ``run_scrape`` into ``repo``, timed as a whole and by stage."""
-    import scraper.scrape as scrape
-    from scraper.scrape import ScrapeOptions, run_scrape
+    from scraper.run import ScrapeOptions, run_scrape
 
     stages = Stages()
     with stages.patched(_stage_targets()):

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import click
 
-from .scrape import STATE_DIR, RunReport, ScrapeOptions, run_scrape
+from .report import RunReport
+from .run import ScrapeOptions, run_scrape
+from .state import RepoState
 
 
 def progress_path(options: ScrapeOptions) -> Path:
-    since = options.since.isoformat() if options.since else "start"
-    until = options.until.isoformat() if options.until else "end"
-    return Path(options.repo) / STATE_DIR / f"backfill-{since}-{until}.json"
+    return RepoState(options.repo).backfill_progress(options.since, options.until)
 
 
 def _load(path: Path) -> set[str]:
@@ -38,6 +38,7 @@ def _save(path: Path, done: set[str], complete: bool) -> None:
 
 
 def _merge(total: RunReport, part: RunReport) -> None:
+    total.reparse_commit = total.reparse_commit or part.reparse_commit
     for name in ("requests", "bytes", "not_modified", "documents_downloaded", "documents_extracted"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     for resource, counts in part.records.items():

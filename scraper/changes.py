@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .package import Tables
+from .rows.portal import committee_of, committee_slug
 
 
 @dataclass
@@ -51,36 +52,38 @@ def _plural(count: int, word: str) -> str:
 
 
 def _meeting_label(meeting_id: str, row: dict | None) -> str:
-    parts = meeting_id.split("/")
-    committee = parts[1] if len(parts) > 1 else meeting_id
+    committee = committee_slug(committee_of(meeting_id))
     when = row.get("date") if row else None
-    return f"{committee} {when or parts[-1]}"
+    return f"{committee} {when or meeting_id.rsplit('/', 1)[-1]}"
 
 
-def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[str]:
-    """One line per changed meeting (and per changed committee/organisation), sorted."""
-    events: dict[str, list[str]] = defaultdict(list)
-    meetings_old, meetings_new = old.get("meetings", {}), new.get("meetings", {})
+def _section_list(values: list[int]) -> str:
+    return ", ".join(f"§ {n}" for n in sorted(values))
 
-    def meeting_row(meeting_id: str) -> dict | None:
-        return meetings_new.get(meeting_id) or meetings_old.get(meeting_id)
 
-    md = diffs.get("meetings", ResourceDiff())
-    for key in md.added:
-        row = meetings_new[key]
+def _numbers(keys: list[str], rows: dict) -> dict[str, list[int]]:
+    """Paragraph numbers per meeting of the given paragraph keys."""
+    per: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        row = rows[key]
+        per[row["meeting_id"]].append(int(row["number"]))
+    return per
+
+
+def _meeting_events(old: Tables, new: Tables, diff: "ResourceDiff", events: dict[str, list[str]]) -> None:
+    before_rows, after_rows = old.get("meetings", {}), new.get("meetings", {})
+    for key in diff.added:
+        row = after_rows[key]
         status = row.get("status")
         events[key].append("meeting added" + (f" ({status})" if status and status != "held" else ""))
         if row.get("protocol_published") == "true":
             events[key].append("protocol published")
-    for key in md.removed:
+    for key in diff.removed:
         events[key].append("meeting removed from the portal")
-    for key, fields in md.changed.items():
-        before, after = meetings_old[key], meetings_new[key]
+    for key, fields in diff.changed.items():
+        before, after = before_rows[key], after_rows[key]
         if "status" in fields:
-            if after["status"] == "cancelled":
-                events[key].append("meeting cancelled")
-            else:
-                events[key].append(f"status {before['status']} -> {after['status']}")
+            events[key].append("meeting cancelled" if after["status"] == "cancelled" else f"status {before['status']} -> {after['status']}")
         if "date" in fields:
             events[key].append(f"rescheduled from {before['date']} to {after['date']}")
         if "protocol_published" in fields:
@@ -91,62 +94,63 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
         if other:
             events[key].append("meeting details changed (" + ", ".join(other) + ")")
 
-    def parent_of(resource: str, key: str, row: dict | None) -> str:
-        if row and row.get("meeting_id"):
-            return row["meeting_id"]
-        return key.split("#")[0] if resource == "agenda_items" else key
 
-    pd = diffs.get("paragraphs", ResourceDiff())
-    paragraphs_old, paragraphs_new = old.get("paragraphs", {}), new.get("paragraphs", {})
+@dataclass
+class _Paragraphs:
+    added: dict[str, list[int]]
+    removed: dict[str, list[int]]
+    changed: dict[str, list[int]]
 
-    def numbers(keys: list[str], rows: dict) -> dict[str, list[int]]:
-        per: dict[str, list[int]] = defaultdict(list)
-        for key in keys:
-            row = rows[key]
-            per[row["meeting_id"]].append(int(row["number"]))
-        return per
+    def correction(self, meeting_id: str) -> str | None:
+        parts = []
+        if self.changed.get(meeting_id):
+            parts.append(_section_list(self.changed[meeting_id]))
+        if self.added.get(meeting_id):
+            parts.append("added " + _section_list(self.added[meeting_id]))
+        if self.removed.get(meeting_id):
+            parts.append("removed " + _section_list(self.removed[meeting_id]))
+        return "; ".join(parts) or None
 
-    para_added = numbers(pd.added, paragraphs_new)
-    para_removed = numbers(pd.removed, paragraphs_old)
-    para_changed = numbers(list(pd.changed), paragraphs_new)
 
-    def section_list(values: list[int]) -> str:
-        return ", ".join(f"§ {n}" for n in sorted(values))
+def _paragraphs(old: Tables, new: Tables, diffs: dict[str, "ResourceDiff"]) -> _Paragraphs:
+    diff = diffs.get("paragraphs", ResourceDiff())
+    before, after = old.get("paragraphs", {}), new.get("paragraphs", {})
+    return _Paragraphs(_numbers(diff.added, after), _numbers(diff.removed, before), _numbers(list(diff.changed), after))
 
+
+def _child_events(old: Tables, new: Tables, diffs: dict[str, "ResourceDiff"], paragraphs: _Paragraphs,
+                  events: dict[str, list[str]]) -> set[str]:
+    """Agenda item and document events per meeting; returns the meetings whose protocol file changed."""
+    meetings = diffs.get("meetings", ResourceDiff())
     protocol_meetings: set[str] = set()
     for resource, noun in (("agenda_items", "agenda item"), ("documents", "document")):
         diff = diffs.get(resource, ResourceDiff())
         old_rows, new_rows = old.get(resource, {}), new.get(resource, {})
         per_meeting: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for key in diff.added:
-            per_meeting[parent_of(resource, key, new_rows.get(key))]["added"] += 1
+            per_meeting[new_rows[key]["meeting_id"]]["added"] += 1
         for key in diff.removed:
-            per_meeting[parent_of(resource, key, old_rows.get(key))]["removed"] += 1
+            per_meeting[old_rows[key]["meeting_id"]]["removed"] += 1
         for key, fields in diff.changed.items():
             row = new_rows[key]
             if resource == "documents" and row.get("kind") == "protokoll" and "sha256" in fields:
-                meeting_id = row["meeting_id"]
-                protocol_meetings.add(meeting_id)
-                if para_changed.get(meeting_id) or para_added.get(meeting_id) or para_removed.get(meeting_id):
-                    parts = []
-                    if para_changed.get(meeting_id):
-                        parts.append(section_list(para_changed[meeting_id]))
-                    if para_added.get(meeting_id):
-                        parts.append("added " + section_list(para_added[meeting_id]))
-                    if para_removed.get(meeting_id):
-                        parts.append("removed " + section_list(para_removed[meeting_id]))
-                    events[meeting_id].append(f"protocol corrected ({'; '.join(parts)})")
-                else:
-                    events[meeting_id].append(f"protocol file replaced, no paragraph changed ({row.get('title')})")
+                protocol_meetings.add(row["meeting_id"])
+                correction = paragraphs.correction(row["meeting_id"])
+                events[row["meeting_id"]].append(f"protocol corrected ({correction})" if correction else
+                                                  f"protocol file replaced, no paragraph changed ({row.get('title')})")
             else:
-                per_meeting[parent_of(resource, key, row)]["changed"] += 1
+                per_meeting[row["meeting_id"]]["changed"] += 1
         for meeting_id, counts in per_meeting.items():
-            if meeting_id in md.added or meeting_id in md.removed:
+            if meeting_id in meetings.added or meeting_id in meetings.removed:
                 continue
             for verb in ("added", "changed", "removed"):
                 if counts.get(verb):
                     events[meeting_id].append(f"{_plural(counts[verb], noun)} {verb}")
-    for meeting_id, added in para_added.items():
+    return protocol_meetings
+
+
+def _paragraph_events(paragraphs: _Paragraphs, protocol_meetings: set[str], events: dict[str, list[str]]) -> None:
+    for meeting_id, added in paragraphs.added.items():
         if meeting_id in protocol_meetings:
             continue
         index = next((i for i, e in enumerate(events[meeting_id]) if e == "protocol published"), None)
@@ -154,20 +158,52 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
             events[meeting_id][index] = f"protocol published ({_plural(len(added), 'paragraph')})"
         else:
             events[meeting_id].append(f"{_plural(len(added), 'paragraph')} added")
-    for meeting_id, changed in para_changed.items():
+    for meeting_id, changed in paragraphs.changed.items():
         if meeting_id not in protocol_meetings:
-            events[meeting_id].append(f"paragraphs re-read ({section_list(changed)})")
+            events[meeting_id].append(f"paragraphs re-read ({_section_list(changed)})")
 
-    lines = [f"{_meeting_label(key, meeting_row(key))}: {'; '.join(parts)}" for key, parts in events.items()]
+
+def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[str]:
+    """One line per changed meeting (and per changed committee/organisation), sorted."""
+    events: dict[str, list[str]] = defaultdict(list)
+    _meeting_events(old, new, diffs.get("meetings", ResourceDiff()), events)
+    paragraphs = _paragraphs(old, new, diffs)
+    protocol_meetings = _child_events(old, new, diffs, paragraphs, events)
+    _paragraph_events(paragraphs, protocol_meetings, events)
+    meetings_old, meetings_new = old.get("meetings", {}), new.get("meetings", {})
+    lines = [f"{_meeting_label(key, meetings_new.get(key) or meetings_old.get(key))}: {'; '.join(parts)}"
+             for key, parts in events.items()]
     for resource, noun in (("committees", "committee"), ("organisations", "organisation")):
         diff = diffs.get(resource, ResourceDiff())
-        for key in diff.added:
-            lines.append(f"{noun} added: {key}")
-        for key in diff.removed:
-            lines.append(f"{noun} removed: {key}")
-        for key, fields in diff.changed.items():
-            lines.append(f"{noun} {key} changed ({', '.join(fields)})")
+        lines.extend(f"{noun} added: {key}" for key in diff.added)
+        lines.extend(f"{noun} removed: {key}" for key in diff.removed)
+        lines.extend(f"{noun} {key} changed ({', '.join(fields)})" for key, fields in diff.changed.items())
     return sorted(lines)
+
+
+_FIELD_WORDS = {"decision": "decisions", "decision_kind": "decision kinds", "title": "titles", "case_number": "case numbers",
+                "text": "texts", "beslutsgang": "how decided", "notes": "notes", "sent_to": "recipients",
+                "immediately_adjusted": "immediate adjustment"}
+
+
+def describe_reparse(old: Tables, new: Tables, diffs: dict[str, ResourceDiff], version: int | None) -> list[str]:
+    """What reading the stored texts again with the current parser changed, in one line per kind of record
+    (``parser upgraded: 12 paragraphs changed in 5 meetings (decisions, titles)``)."""
+    lines = []
+    for resource in sorted(diffs):
+        diff = diffs[resource]
+        if diff.empty:
+            continue
+        rows = {**old.get(resource, {}), **new.get(resource, {})}
+        meetings = {rows[k]["meeting_id"] for k in [*diff.added, *diff.removed, *diff.changed] if rows[k].get("meeting_id")}
+        counts = [(len(keys), verb) for keys, verb in ((diff.changed, "changed"), (diff.added, "added"), (diff.removed, "removed")) if keys]
+        fields = sorted({f for changed in diff.changed.values() for f in changed})
+        named = ", ".join(_FIELD_WORDS.get(f, f) for f in fields)
+        noun = resource.replace("_", " ")
+        first = f"{counts[0][0]} {noun if counts[0][0] != 1 or noun == 'attendance' else noun[:-1]} {counts[0][1]}"
+        said = ", ".join([first, *(f"{n} {verb}" for n, verb in counts[1:])])
+        lines.append(f"parser upgraded: {said} in {_plural(len(meetings), 'meeting')}" + (f" ({named})" if named else ""))
+    return lines or [f"parser upgraded to version {version}: no record changed"]
 
 
 def commit_message(lines: list[str], diffs: dict[str, ResourceDiff]) -> str:

@@ -20,8 +20,25 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _today(value: str | None) -> date:
-    return date.fromisoformat(value) if value else date.today()
+def _today(value) -> date:
+    """The date given with --today (a datetime from click), else today."""
+    return value.date() if value else date.today()
+
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def today_option(help_text: str):
+    return click.option("--today", type=DATE, help=f"{help_text} (YYYY-MM-DD; default: today).")
+
+
+def _author(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    name, _, email = value.partition("<")
+    if not name.strip() or not email.strip().endswith(">"):
+        raise click.BadParameter(f'{value!r} is not of the form "Name <email>"', param_hint="--author")
+    return name.strip(), email.rstrip().rstrip(">").strip()
 
 
 class Group(click.Group):
@@ -55,20 +72,21 @@ def cli(debug: bool) -> None:
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository; created if missing or empty.")
 @click.option("--init", "force_init", is_flag=True, help="Make --repo a data repository even though it is a non-empty directory.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the run report as JSON to this file.")
-@click.option("--today", help="Date that decides upcoming vs held (YYYY-MM-DD; default: today).")
-@click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
-@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries per request on timeouts, resets, 429 and 5xx.")
+@today_option("Date that decides upcoming vs held")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host (overrides the config).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True, help="Seconds before a request times out.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries per request on timeouts, resets, 429 and 5xx.")
 @click.option("--backoff", type=float, default=1.0, show_default=True, help="First pause before a retry, in seconds; doubled on each retry (with jitter).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or after this date.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill: only meetings on or before this date.")
-@click.option("--batch", type=int, default=25, show_default=True, help="Backfill: meetings per commit; progress is kept in .meetings/ so an interrupted backfill resumes.")
+@click.option("--since", type=DATE, help="Backfill: only meetings on or after this date.")
+@click.option("--until", type=DATE, help="Backfill: only meetings on or before this date.")
+@click.option("--batch", type=click.IntRange(min=1), default=25, show_default=True, help="Backfill: meetings per commit; progress is kept in .meetings/ so an interrupted backfill resumes.")
 @click.option("--recent-days", type=int, default=45, show_default=True, help="Meetings younger than this, upcoming ones and those without a protocol are re-checked every run.")
 @click.option("--recheck-days", type=int, default=7, show_default=True, help="Older meetings with a published protocol are re-checked this often (0: every run).")
 @click.option("--author", help='Commit author as "Name <email>".')
+@click.option("--discard-local-changes", is_flag=True, help="Throw away uncommitted changes and untracked files in datapackage/ (without it, a scrape refuses to run over them).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries, backoff,
-           since, until, batch, recent_days, recheck_days, author, quiet):
+           since, until, batch, recent_days, recheck_days, author, discard_local_changes, quiet):
     """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
 
     Exit status: 0 when every source was fetched and every record was valid, 1 when some source
@@ -78,18 +96,18 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
 
     from .config import load_config, select_portals
     from .portal.http import HttpClient
-    from .scrape import ScrapeOptions, run_scrape, write_report
+    from .report import write_report
+    from .run import ScrapeOptions, run_scrape
 
+    if since and until and since > until:
+        raise click.BadParameter(f"{since.date()} is after --until {until.date()}", param_hint="--since")
     portals = select_portals(load_config(config_path), portal_id, base_url)
     if delay is not None:
         portals = [replace(p, delay=delay) for p in portals]
-    parsed_author = None
-    if author:
-        name, _, email = author.partition("<")
-        parsed_author = (name.strip(), email.rstrip(">").strip())
     started = time.monotonic()
     options = ScrapeOptions(
-        repo=repo, portals=portals, today=_today(today), author=parsed_author, force_init=force_init,
+        repo=repo, portals=portals, today=_today(today), author=_author(author), force_init=force_init,
+        discard_local_changes=discard_local_changes,
         client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries, backoff=backoff),
         progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
         recent_days=recent_days, recheck_days=recheck_days,
@@ -104,6 +122,8 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
     if report_path:
         write_report(report, report_path)
     if not quiet:
+        if report.reparse_commit:
+            _say(f"parser upgraded: the package was read again from its texts (commit {report.reparse_commit})")
         for line in report.changes:
             _say(f"  {line}")
         _say(f"{report.requests} requests ({report.not_modified} not modified), {report.documents_downloaded} documents downloaded, "
@@ -207,6 +227,35 @@ def history(repo, full, as_json):
 
 
 @cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
+@click.option("--author", help='Commit author as "Name <email>".')
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def reparse(repo, author, as_json):
+    """Read every protocol and summary again from the texts in datapackage/text/ and commit what changed.
+
+    No request is made. The records read from documents (paragraphs, attendance, reservations,
+    proposals, corrections, summary items) are derived again with the current parser; the commit
+    says what changed ("parser upgraded: 12 paragraphs changed in 5 meetings (decisions)") and is
+    marked as a reparse, so the history tells it from changes on the portal. A scrape runs this by
+    itself when the package was read by an older parser. Exit status 1 when a document did not parse.
+    """
+    from .run import run_reparse
+
+    report = run_reparse(repo, author=_author(author))
+    if as_json:
+        click.echo(json.dumps({"documents": report.documents, "commit": report.commit, "changes": report.changes,
+                               "records": report.records, "errors": report.errors, "invalid": report.invalid},
+                              ensure_ascii=False, indent=2))
+    else:
+        for line in report.changes if report.commit else []:
+            _say(f"  {line}")
+        _say(f"{report.documents} documents read again, commit {report.commit or 'none'}")
+    for error in report.errors:
+        _say(f"error: {error.get('url') or '-'}: {error['message']}")
+    sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+@cli.command()
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("meetings.db"), show_default=True, help="SQLite file to (re)build.")
 def build(repo, db_path):
@@ -218,10 +267,7 @@ def build(repo, db_path):
     """
     from .build import build_site_database
 
-    try:
-        result = build_site_database(repo, db_path)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = build_site_database(repo, db_path)
     _say(f"{db_path}: " + ", ".join(f"{table} {count}" for table, count in result.counts.items()))
     if result.indexed:
         _say(f"full-text search added for: {', '.join(result.indexed)}")
@@ -282,7 +328,7 @@ def replica(host, port, day, no_conditional, faults, seed, slow_seconds, retry_a
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True, help="Where the data repo (DIR/data) and database (DIR/meetings.db) go.")
 @click.option("--no-serve", is_flag=True, help="Stop after building the database instead of serving it.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port for Datasette.")
-@click.option("--today", help="Date that decides upcoming vs held (YYYY-MM-DD; default: today).")
+@today_option("Date that decides upcoming vs held")
 def demo(workdir, no_serve, port, today):
     """Run the whole pipeline on the bundled replica portals, offline, then serve it with Datasette.
 
@@ -312,7 +358,7 @@ def demo(workdir, no_serve, port, today):
 @click.option("--delay", type=float, help="Seconds between requests to a host (overrides the config).")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds before a request times out.")
 @click.option("--meetings", "meetings_per_committee", type=click.IntRange(1, 10), default=2, show_default=True, help="Meeting pages to sample per committee.")
-@click.option("--today", help="Date that decides held vs upcoming when sampling meetings (YYYY-MM-DD; default: today).")
+@today_option("Date that decides held vs upcoming when sampling meetings")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_committee, today, as_json):
     """Check that a portal still has the markup the parsers expect, strategy by strategy.
@@ -342,7 +388,7 @@ def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_commit
 @click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository holding datapackage/.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("downloads"), show_default=True, help="Directory for the downloads (created if missing); serve it with `meetings serve --downloads`.")
 @click.option("--release", is_flag=True, help="Tag the data repository's HEAD as data-YYYY-MM-DD if it changed since the last such tag, and write meetings-datapackage-YYYY-MM-DD.zip.")
-@click.option("--today", help="Date of the release tag (YYYY-MM-DD; default: today).")
+@today_option("Date of the release tag")
 @click.option("--site-url", default="http://127.0.0.1:8001", show_default=True, help="Public base URL of the Datasette site, for the links in catalog.rdf.")
 @click.option("--database", default="meetings", show_default=True, help="Name of the database on the site (the db file's stem).")
 @click.option("--publisher", help="Publisher in catalog.rdf: a Swedish organisation number (232100-0222) or a URI (default: the package's only organisation, else the project).")

@@ -7,13 +7,14 @@ FTS5 with ``unicode61 remove_diacritics 0`` so that å, ä and ö stay distinct 
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import sqlite_utils
 
-from .package import typed
+from .errors import PackageError
+from .package import csv_dicts, typed
+from .state import RepoState
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 FTS_COLUMNS = {
@@ -34,10 +35,19 @@ _TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date"
 
 
 def load_descriptor(package_dir: Path) -> dict:
+    """The package's descriptor; a PackageError naming the file when it is missing or unreadable."""
     path = package_dir / "datapackage.json"
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `meetings scrape` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+        raise PackageError(f"{path} does not exist: run `meetings scrape` first")
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackageError(f"{path} cannot be read: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{path} is not a JSON data package descriptor: {exc}") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise PackageError(f"{path} is not a data package descriptor (no list of resources)")
+    return descriptor
 
 
 def build_database(package_dir: Path, db_path: Path, *, history: bool = True) -> dict[str, int]:
@@ -70,7 +80,7 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
                      foreign_keys=foreign_keys)
         types = {f["name"]: f["type"] for f in fields}
         with (package_dir / resource["path"]).open(encoding="utf-8", newline="") as handle:
-            rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv.DictReader(handle))
+            rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv_dicts(handle))
             table.insert_all(rows, batch_size=1000)
         counts[name] = table.count
         for index in INDEXES.get(name, []):
@@ -82,14 +92,15 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
     db.conn.commit()
     db.close()
     repo_root = package_dir.resolve().parent
-    runs_log = repo_root / ".meetings" / "runs.jsonl"
-    if runs_log.exists():
-        counts.update(load_runs(runs_log, tmp))
+    state = RepoState(repo_root)
+    runs = state.all_runs()
+    if runs:
+        counts.update(load_runs(runs, tmp))
     if history and (repo_root / ".git").exists():
-        from .history import HISTORY_DB, build_history, copy_history
+        from .history import build_history, copy_history
 
         build_history(repo_root)
-        for table in copy_history(repo_root / HISTORY_DB, tmp):
+        for table in copy_history(state.history_db, tmp):
             counts[table] = sqlite_utils.Database(tmp)[table].count
     tmp.replace(db_path)
     return counts
@@ -117,14 +128,8 @@ def health_rows(runs: list[dict]) -> list[dict]:
     return sorted(per.values(), key=lambda r: r["source"])
 
 
-def load_runs(log: Path, db_path: Path) -> dict[str, int]:
-    """The run log (``.meetings/runs.jsonl``) as tables ``runs`` and ``source_health``."""
-    runs = []
-    for line in log.read_text(encoding="utf-8").splitlines():
-        try:
-            runs.append(json.loads(line))
-        except ValueError:
-            continue
+def load_runs(runs: list[dict], db_path: Path) -> dict[str, int]:
+    """The run log as tables ``runs`` and ``source_health``."""
     db = sqlite_utils.Database(db_path)
     db["runs"].insert_all(({
         "finished_at": run.get("finished_at"), "today": run.get("today"), "ok": int(bool(run.get("ok"))),

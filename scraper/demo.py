@@ -15,7 +15,8 @@ from .package import PACKAGE_DIR
 from .portal.http import HttpClient
 from .replica import content
 from .replica.server import RunningReplica, start
-from .scrape import RunReport, ScrapeOptions, run_scrape
+from .report import RunReport
+from .run import ScrapeOptions, run_scrape
 from .validate import validate_package
 
 DEMO_CONFIG = """\

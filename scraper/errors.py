@@ -34,5 +34,9 @@ class RepoError(MeetingsError):
     """The data repository cannot be used (not a git repo, locked, ...)."""
 
 
+class PackageError(MeetingsError):
+    """A data package on disk cannot be read (missing, not JSON, a CSV that does not parse)."""
+
+
 class ValidationFailed(MeetingsError):
     """The data package does not pass validation."""

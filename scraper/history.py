@@ -26,16 +26,15 @@ import io
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-import git
+from . import vcs
+from .package import csv_reader, primary_key, resources
+from .rows.portal import committee_of
+from .state import RepoState
 
-from .package import PACKAGE_DIR, primary_key, resources
-
-HISTORY_DB = ".meetings/history.db"
 CHANGE_COLUMNS = ["change_id", "resource", "record_id", "kind", "field", "old_value", "new_value",
-                  "commit", "committed_at", "committee_id", "meeting_id"]
+                  "commit", "committed_at", "made_by", "committee_id", "meeting_id"]
 
 
 @dataclass
@@ -69,7 +68,7 @@ class CsvVersion:
 def parse_csv(data: bytes, resource: str) -> CsvVersion:
     """A CSV version of ``resource``. Raises ValueError if unusable."""
     text = data.decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv_reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     pk = primary_key(resource)
     if header is None or any(k not in header for k in pk):
@@ -97,13 +96,14 @@ def _context(resource: str, record_id: str, row: dict[str, str]) -> tuple[str | 
     meeting_id = row.get("meeting_id") or (record_id if resource == "meetings" else None)
     if resource == "committees":
         return record_id, None
-    committee_id = row.get("committee_id") or (meeting_id.rsplit("/", 1)[0] if meeting_id else None)
+    committee_id = row.get("committee_id") or (committee_of(meeting_id) if meeting_id else None)
     return committee_id, meeting_id
 
 
 def diff_versions(resource: str, before: CsvVersion, after: CsvVersion,
-                  commit: str, committed_at: str) -> tuple[list[dict], list[dict]]:
-    """(change rows, version rows) between two versions of a resource's table."""
+                  commit: str, committed_at: str, made_by: str = "scrape") -> tuple[list[dict], list[dict]]:
+    """(change rows, version rows) between two versions of a resource's table. ``made_by``: what
+    made the commit (scrape, reparse, manual), carried by every change row."""
     changes: list[dict] = []
     versions: list[dict] = []
 
@@ -112,7 +112,7 @@ def diff_versions(resource: str, before: CsvVersion, after: CsvVersion,
         changes.append({
             "change_id": f"{commit[:12]}:{resource}:{record_id}:{field_ or kind}",
             "resource": resource, "record_id": record_id, "kind": kind, "field": field_,
-            "old_value": old, "new_value": new, "commit": commit, "committed_at": committed_at,
+            "old_value": old, "new_value": new, "commit": commit, "committed_at": committed_at, "made_by": made_by,
             "committee_id": committee_id, "meeting_id": meeting_id,
         })
 
@@ -150,11 +150,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("""CREATE TABLE IF NOT EXISTS commits (
-        "commit" TEXT PRIMARY KEY, parent TEXT, committed_at TEXT, author TEXT, message TEXT, seq INTEGER)""")
+        "commit" TEXT PRIMARY KEY, parent TEXT, committed_at TEXT, author TEXT, message TEXT, made_by TEXT, seq INTEGER)""")
     conn.execute("""CREATE TABLE IF NOT EXISTS changes (
         change_id TEXT PRIMARY KEY, resource TEXT, record_id TEXT, kind TEXT, field TEXT, old_value TEXT,
-        new_value TEXT, "commit" TEXT REFERENCES commits("commit"), committed_at TEXT, committee_id TEXT, meeting_id TEXT)""")
-    for index in ("resource, record_id", "committed_at", "meeting_id", "committee_id", "kind"):
+        new_value TEXT, "commit" TEXT REFERENCES commits("commit"), committed_at TEXT, made_by TEXT, committee_id TEXT,
+        meeting_id TEXT)""")
+    for index in ("resource, record_id", "committed_at", "meeting_id", "committee_id", "kind", "made_by"):
         name = "idx_changes_" + index.replace(", ", "_")
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON changes ({index})")
     conn.execute("""CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value TEXT)""")
@@ -202,58 +203,98 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
                      [tuple(row.get(c) for c in columns) for row in rows])
 
 
-# ---------------------------------------------------------------- git walking
+# ---------------------------------------------------------------- reading the commits
 
 
-def _iso(commit: git.Commit) -> str:
-    return datetime.fromtimestamp(commit.committed_date, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _shallow_commits(repo: git.Repo) -> frozenset[str]:
-    """Commits whose parents a shallow clone does not have (listed in ``.git/shallow``)."""
-    try:
-        return frozenset((Path(repo.git_dir) / "shallow").read_text().split())
-    except OSError:
-        return frozenset()
-
-
-def _first_parent(commit: git.Commit, shallow: frozenset[str] = frozenset()) -> git.Commit | None:
-    if commit.hexsha in shallow:
+def _commits_to_read(repo, conn: sqlite3.Connection, saved: dict[str, str], report: HistoryReport):
+    """(commits not read yet, oldest first, and the sequence number of the first), or None when
+    the history was rewritten under what was read before."""
+    last_read = saved.get("head")
+    if last_read:
+        line, reached = vcs.first_parent_line(repo, stop=last_read)
+        if not reached:
+            report.problems.append("history was rewritten: the last commit read before is no longer on HEAD's line; "
+                                   "rebuilt from scratch")
+            return None
+        return line, int(saved.get("head_seq", "-1")) + 1
+    line, _ = vcs.first_parent_line(repo)
+    known = [r[0] for r in conn.execute('SELECT "commit" FROM commits ORDER BY seq')]
+    if known and not set(known) <= {c.hexsha for c in line}:
+        report.problems.append("history was rewritten: commits read before are no longer on HEAD's line; rebuilt from scratch")
         return None
+    position = {c.hexsha: i for i, c in enumerate(line)}
+    skip = max((position[c] for c in known), default=-1) + 1
+    line = line[skip:]
+    if line and skip == 0 and line[0].hexsha in vcs.shallow_commits(repo):
+        report.problems.append(f"shallow history: starting at {line[0].hexsha[:12]}, whose parent is not available")
+    return line, skip
+
+
+@dataclass
+class _Walk:
+    """What the walk carries from commit to commit."""
+
+    repo: object
+    conn: sqlite3.Connection
+    report: HistoryReport
+    state: dict[str, tuple[str | None, CsvVersion | None]]  # resource -> (blob of the last version read, its rows)
+    numbers: dict[str, dict[str, int]] = field(default_factory=dict)  # resource -> record id -> latest version
+    created: set[str] = field(default_factory=set)  # versions tables created in this build
+
+
+def _read_version(walk: _Walk, resource: str, sha: str, what: str) -> CsvVersion | None:
     try:
-        return commit.parents[0] if commit.parents else None
-    except (ValueError, git.BadName):  # an object missing from a damaged repository
+        return parse_csv(vcs.blob_bytes(walk.repo, sha), resource)
+    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+        walk.report.problems.append(f"{what} {resource}.csv does not parse ({exc}); skipped")
         return None
 
 
-def _first_parent_line(repo: git.Repo, stop: str | None = None) -> tuple[list[git.Commit], bool]:
-    """Commits on HEAD's first-parent line, oldest first, and whether the walk reached ``stop``.
-    With ``stop``, the walk ends there (``stop`` itself not included), so it costs only the
-    commits after it."""
-    try:
-        head = repo.head.commit
-    except ValueError:
-        return [], stop is None
-    shallow = _shallow_commits(repo)
-    line = []
-    commit: git.Commit | None = head
-    while commit is not None:
-        if commit.hexsha == stop:
-            line.reverse()
-            return line, True
-        line.append(commit)
-        commit = _first_parent(commit, shallow)
-    line.reverse()
-    return line, stop is None
+def _store_versions(walk: _Walk, resource: str, versions: list[dict]) -> None:
+    columns = [k for k in versions[0] if k not in ("record_id", "version_kind", "commit", "committed_at")]
+    if _ensure_versions_table(walk.conn, resource, columns):
+        walk.created.add(resource)
+    known = walk.numbers.setdefault(resource, {})
+    if resource not in walk.created:
+        missing = sorted({r["record_id"] for r in versions} - known.keys())
+        known.update(_latest_versions(walk.conn, resource, missing))
+    for row in versions:
+        number = known.get(row["record_id"], 0) + 1
+        known[row["record_id"]] = number
+        row["version"] = number
+        row["version_id"] = f"{row['record_id']}@{number}"
+    _insert(walk.conn, f"{resource}_versions", versions)
 
 
-def _csv_blobs(commit: git.Commit) -> dict[str, git.Blob]:
-    """The package's CSVs in a commit, by resource name."""
-    try:
-        tree = commit.tree / f"{PACKAGE_DIR}/data"
-    except KeyError:
-        return {}
-    return {blob.name[:-4]: blob for blob in tree.blobs if blob.name.endswith(".csv")}
+def _read_commit(walk: _Walk, commit, info: vcs.CommitInfo, seq: int) -> None:
+    _insert(walk.conn, "commits", [{"commit": info.sha, "parent": info.parent, "committed_at": info.committed_at,
+                                    "author": info.author, "message": info.message, "made_by": info.made_by, "seq": seq}])
+    blobs = vcs.package_blobs(commit)
+    for resource in resources():
+        sha = blobs.get(resource)
+        last_sha, before = walk.state[resource]
+        if sha == last_sha:
+            continue
+        if before is None:
+            before = _read_version(walk, resource, last_sha, f"blob {last_sha[:12]}") or EMPTY
+        after = EMPTY if sha is None else _read_version(walk, resource, sha, info.sha[:12])
+        if after is None:
+            continue
+        changes, versions = diff_versions(resource, before, after, info.sha, info.committed_at, info.made_by)
+        if versions:
+            _store_versions(walk, resource, versions)
+        _insert(walk.conn, "changes", changes)
+        walk.report.changes_added += len(changes)
+        walk.state[resource] = (sha, after)
+        walk.conn.execute("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)", (f"blob:{resource}", sha))
+    walk.conn.executemany("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)",
+                          [("head", info.sha), ("head_seq", str(seq))])
+
+
+def _outdated(conn: sqlite3.Connection) -> bool:
+    """Whether the history database was written before commits and changes said what made them."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(changes)")}
+    return bool(columns) and "made_by" not in columns
 
 
 def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = False) -> HistoryReport:
@@ -261,95 +302,31 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
 
     The database remembers the last commit it read; an incremental build walks back from HEAD
     only to that commit, so its cost follows the new commits, not the length of the history."""
-    repo = git.Repo(repo_path)
-    db_path = db_path or Path(repo.working_tree_dir) / HISTORY_DB
+    repo = vcs.existing_repo(repo_path)
+    db_path = db_path or RepoState(vcs.root(repo)).history_db
     report = HistoryReport()
     if full and db_path.exists():
         db_path.unlink()
     conn = _connect(db_path)
     try:
+        if _outdated(conn):
+            conn.close()
+            report.problems.append("the history database predates the made_by column; rebuilt from scratch")
+            return _rebuild(repo_path, db_path, report)
         saved = dict(conn.execute("SELECT key, value FROM history_state").fetchall())
-        last_read = saved.get("head")
-        if last_read:
-            line, reached = _first_parent_line(repo, stop=last_read)
-            if not reached:
-                conn.close()
-                report.problems.append("history was rewritten: the last commit read before is no longer on HEAD's line; "
-                                       "rebuilt from scratch")
-                return _rebuild(repo_path, db_path, report)
-            start = int(saved.get("head_seq", "-1")) + 1
-        else:
-            line, _ = _first_parent_line(repo)
-            known = [r[0] for r in conn.execute('SELECT "commit" FROM commits ORDER BY seq')]
-            on_line = {c.hexsha for c in line}
-            if known and not set(known) <= on_line:
-                conn.close()
-                report.problems.append("history was rewritten: commits read before are no longer on HEAD's line; rebuilt from scratch")
-                return _rebuild(repo_path, db_path, report)
-            position = {c.hexsha: i for i, c in enumerate(line)}
-            skip = max((position[c] for c in known), default=-1) + 1
-            line, start = line[skip:], skip
-            if line and start == 0 and line[0].hexsha in _shallow_commits(repo):
-                report.problems.append(f"shallow history: starting at {line[0].hexsha[:12]}, whose parent is not available")
+        found = _commits_to_read(repo, conn, saved, report)
+        if found is None:
+            conn.close()
+            return _rebuild(repo_path, db_path, report)
+        line, start = found
         report.commits_total = start + len(line)
-        # per resource: blob sha of the last version read, and its rows (parsed only when needed)
-        state: dict[str, tuple[str | None, CsvVersion | None]] = {}
-        for resource in resources():
-            last_good = saved.get(f"blob:{resource}") if start > 0 else None
-            state[resource] = (last_good, None) if last_good else (None, EMPTY)
-        numbers: dict[str, dict[str, int]] = {}  # resource -> record id -> latest version number
-        created: set[str] = set()  # versions tables created in this build (nothing to look up)
-        shallow = _shallow_commits(repo)
+        state = {resource: ((saved[f"blob:{resource}"], None) if start > 0 and saved.get(f"blob:{resource}") else (None, EMPTY))
+                 for resource in resources()}
+        walk = _Walk(repo, conn, report, state)
+        shallow = vcs.shallow_commits(repo)
         for seq, commit in enumerate(line, start):
-            committed_at = _iso(commit)
-            parent = _first_parent(commit, shallow)
-            blobs = _csv_blobs(commit)
             with conn:
-                _insert(conn, "commits", [{
-                    "commit": commit.hexsha, "parent": parent.hexsha if parent else None,
-                    "committed_at": committed_at, "author": commit.author.name, "message": commit.message.strip(), "seq": seq,
-                }])
-                for resource in resources():
-                    blob = blobs.get(resource)
-                    sha = blob.hexsha if blob is not None else None
-                    last_sha, before = state[resource]
-                    if sha == last_sha:
-                        continue
-                    if before is None:
-                        try:
-                            before = parse_csv(git.Blob(repo, bytes.fromhex(last_sha)).data_stream.read(), resource)
-                        except (ValueError, UnicodeDecodeError, csv.Error) as exc:
-                            report.problems.append(f"{resource}.csv at blob {last_sha[:12]}: {exc}")
-                            before = EMPTY
-                    if blob is None:
-                        after = EMPTY
-                    else:
-                        try:
-                            after = parse_csv(blob.data_stream.read(), resource)
-                        except (ValueError, UnicodeDecodeError, csv.Error) as exc:
-                            report.problems.append(f"{commit.hexsha[:12]} {resource}.csv does not parse ({exc}); skipped")
-                            continue
-                    changes, versions = diff_versions(resource, before, after, commit.hexsha, committed_at)
-                    if versions:
-                        columns = [k for k in versions[0] if k not in ("record_id", "version_kind", "commit", "committed_at")]
-                        if _ensure_versions_table(conn, resource, columns):
-                            created.add(resource)
-                        known_numbers = numbers.setdefault(resource, {})
-                        if resource not in created:
-                            missing = sorted({r["record_id"] for r in versions} - known_numbers.keys())
-                            known_numbers.update(_latest_versions(conn, resource, missing))
-                        for row in versions:
-                            number = known_numbers.get(row["record_id"], 0) + 1
-                            known_numbers[row["record_id"]] = number
-                            row["version"] = number
-                            row["version_id"] = f"{row['record_id']}@{number}"
-                        _insert(conn, f"{resource}_versions", versions)
-                    _insert(conn, "changes", changes)
-                    report.changes_added += len(changes)
-                    state[resource] = (sha, after)
-                    conn.execute("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)", (f"blob:{resource}", sha))
-                conn.executemany("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)",
-                                 [("head", commit.hexsha), ("head_seq", str(seq))])
+                _read_commit(walk, commit, vcs.commit_info(commit, shallow), seq)
             report.commits_read += 1
     finally:
         conn.close()
@@ -365,6 +342,7 @@ def _rebuild(repo_path: Path, db_path: Path, report: HistoryReport) -> HistoryRe
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     fresh.replace(db_path)
     report.commits_read, report.changes_added, report.full_rebuild = inner.commits_read, inner.changes_added, True
+    report.commits_total = inner.commits_total
     report.problems.extend(inner.problems)
     return report
 

@@ -12,22 +12,21 @@ import io
 import json
 import shutil
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from .rows import DERIVED, RESOURCES
+from .rows.portal import TEXT_DIR, text_path
 
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
-RESOURCE_ORDER = (
-    "organisations", "committees", "meetings", "agenda_items", "documents",
-    "paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items",
-)
-DERIVED = ("paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items")
 PACKAGE_DIR = "datapackage"
-TEXT_DIR = "text"
+# Any field the schemas accept (a paragraph's text, a long agenda description) must read back: the
+# csv module's default limit of 131,072 characters per field would make the package unreadable.
+FIELD_SIZE_LIMIT = 1 << 30
 
 Row = dict[str, str]
 Tables = dict[str, dict[str, Row]]  # resource -> primary key -> row (all values as CSV strings)
@@ -40,7 +39,7 @@ def load_schema(resource: str) -> dict:
 
 def resources() -> list[str]:
     """The resources of the package, in dependency order (parents before children)."""
-    return [r for r in RESOURCE_ORDER if (SCHEMAS_DIR / f"{r}.json").exists()]
+    return [r for r in RESOURCES if (SCHEMAS_DIR / f"{r}.json").exists()]
 
 
 def columns(resource: str) -> list[str]:
@@ -91,6 +90,24 @@ def empty_tables() -> Tables:
 # ---------------------------------------------------------------- reading
 
 
+def csv_reader(handle: Iterable[str]) -> Iterator[list[str]]:
+    """Rows of a CSV file of this package (the one way the project reads its CSVs)."""
+    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+    return csv.reader(handle)
+
+
+def csv_dicts(handle: Iterable[str]) -> Iterator[dict[str, str]]:
+    """Rows of a CSV file as dicts keyed by its header."""
+    reader = csv_reader(handle)
+    header = next(reader, None)
+    if header is None:
+        return
+    for cells in reader:
+        if cells:
+            yield dict(zip(header, cells))
+
+
 def read_table(package_dir: Path, resource: str) -> dict[str, Row]:
     """The rows of one resource of an existing package (a missing file gives an empty table)."""
     path = package_dir / "data" / f"{resource}.csv"
@@ -99,7 +116,7 @@ def read_table(package_dir: Path, resource: str) -> dict[str, Row]:
         return table
     names = columns(resource)
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+        for row in csv_dicts(handle):
             clean = {name: row.get(name) or "" for name in names}
             table[row_key(resource, clean)] = clean
     return table
@@ -109,7 +126,7 @@ def csv_header_matches(package_dir: Path, resource: str) -> bool:
     """Whether the resource's CSV has the schema's columns (False for a missing file)."""
     try:
         with (package_dir / "data" / f"{resource}.csv").open(encoding="utf-8", newline="") as handle:
-            return next(csv.reader(handle), None) == columns(resource)
+            return next(csv_reader(handle), None) == columns(resource)
     except OSError:
         return False
 
@@ -147,6 +164,21 @@ class LazyTables(Mapping[str, dict[str, Row]]):
     def view(self) -> Tables:
         """The tables used so far (the others are as they were on disk)."""
         return {r: self._tables[r] for r in self.loaded()}
+
+
+class KeyIndex:
+    """Keys of a table's rows grouped by the value of one field, built when first asked for."""
+
+    def __init__(self, tables: Mapping[str, dict[str, Row]], resource: str, by: str):
+        self._tables, self._resource, self._by = tables, resource, by
+        self._index: dict[str, set[str]] | None = None
+
+    def keys(self, value: str) -> set[str]:
+        if self._index is None:
+            self._index = {}
+            for key, row in self._tables[self._resource].items():
+                self._index.setdefault(row[self._by], set()).add(key)
+        return self._index.get(value, set())
 
 
 def open_tables(package_dir: Path) -> LazyTables:
@@ -213,6 +245,7 @@ class PackageInfo:
     )
     sources: list[dict] = field(default_factory=list)
     homepage: str = "https://github.com/meetings-open-data/meetings"
+    parser_version: int | None = None  # of the document parsers that read the package's records
 
 
 def descriptor(info: PackageInfo) -> dict:
@@ -246,7 +279,19 @@ def descriptor(info: PackageInfo) -> dict:
         "contributors": [{"title": "meetings-open-data contributors", "role": "author", "path": info.homepage}],
         "keywords": ["meetings", "protocols", "municipalities", "regions", "Sweden", "sammanträden", "protokoll", "Meetings Plus"],
         "resources": resources_,
+        **({"parser_version": info.parser_version} if info.parser_version is not None else {}),
     }
+
+
+def package_parser_version(package_dir: Path) -> int | None:
+    """The parser version a package records (1 for a package written before versions were
+    recorded), or None when there is no package."""
+    try:
+        found = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = found.get("parser_version", 1) if isinstance(found, dict) else None
+    return version if isinstance(version, int) else 1
 
 
 def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *,
@@ -299,9 +344,3 @@ def swap_into_place(new: Path, final: Path) -> None:
     new.rename(final)
     if backup.exists():
         shutil.rmtree(backup)
-
-
-def text_path(document_id: str) -> str:
-    """Where a document's extracted text lives inside the package."""
-    safe = document_id.replace("..", "_")
-    return f"{TEXT_DIR}/{safe}.txt"

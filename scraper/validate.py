@@ -82,6 +82,28 @@ def validate_rows(resource: str, rows: list[Row], urls: list[str | None] | None 
     return valid, problems
 
 
+def validate_changes(old: Mapping[str, dict[str, Row]], new: LazyTables,
+                     sources: Mapping[str, Mapping[str, str | None]]) -> list[Problem]:
+    """Validate the rows a run made (one Frictionless call per resource) and the references that can
+    have broken. An invalid row never enters the package: the version already published is kept, or
+    the row is left out, and so are rows that pointed to it."""
+    problems: list[Problem] = []
+    for resource, urls in sources.items():
+        table, before = new[resource], old[resource]
+        keys = [k for k in urls if k in table and table[k] is not before.get(k)]
+        _, found = validate_rows(resource, [table[k] for k in keys], [urls[k] for k in keys])
+        bad = {p.row for p in found}
+        problems.extend(found)
+        for key in keys:
+            if key.replace("\x1f", " ") in bad:
+                if key in before:
+                    table[key] = before[key]
+                else:
+                    del table[key]
+    problems.extend(drop_orphans(new, old))
+    return problems
+
+
 def _foreign_keys(resource: str) -> list[tuple[list[str], str, list[str]]]:
     out = []
     for fk in load_schema(resource).get("foreignKeys", []):

@@ -1,12 +1,20 @@
-"""The data repository: gitpython for init, restore, stage and commit.
+"""The data repository: the project's only user of git (through gitpython).
 
-Only ``datapackage/`` is ever staged. A run first restores ``datapackage/`` from the last commit
-(so leftovers of a crashed run never count), and commits only when the staged tree differs.
+Only ``datapackage/`` is ever staged. Every commit says what made it in a ``Made-by:`` trailer
+(``scrape``, ``reparse``); a commit without one was made by hand, unless it carries the
+``Records:`` summary that scrape commits have always had. Every git failure a user can cause
+(not a repository, a leftover ``index.lock``, a read-only directory) is a ``RepoError``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import git
@@ -15,31 +23,73 @@ from .errors import RepoError
 from .package import PACKAGE_DIR
 
 DEFAULT_AUTHOR = ("meetings-bot", "meetings-bot@users.noreply.github.com")
-IGNORED = ".meetings/\n"
+MADE_BY = "Made-by"
+_TRAILER = re.compile(rf"^{MADE_BY}:\s*(\S+)\s*$", re.MULTILINE)
+_SCRAPE_SUMMARY = re.compile(r"^Records: ", re.MULTILINE)
 
 
-def open_repo(path: Path, *, init: bool = True, force_init: bool = False) -> git.Repo:
-    """Open the data repo at ``path``; create it if the directory is missing or empty.
-    A non-empty directory that is not a git repo is refused unless ``force_init``."""
+@contextmanager
+def git_errors(path: Path | str) -> Iterator[None]:
+    """Turn what git raises into one ``RepoError`` naming the repository and what to do."""
+    try:
+        yield
+    except git.GitCommandError as exc:
+        detail = " ".join(str(exc.stderr or exc).split()).removeprefix("stderr:").strip(" '")
+        if "index.lock" in detail:
+            raise RepoError(f"{path}: .git/index.lock exists: another git process is running in this repository, "
+                            "or one was killed; remove the file if no git process runs") from None
+        raise RepoError(f"{path}: git {exc.command[1] if len(exc.command) > 1 else ''} failed: {detail}") from None
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise RepoError(f"{path} is not a git repository") from None
+    except PermissionError as exc:
+        raise RepoError(f"{path}: permission denied ({exc.filename}): the data repository must be writable") from None
+
+
+def check_target(path: Path, *, force_init: bool, ignore: tuple[str, ...] = ()) -> None:
+    """Refuse a path that cannot become or be a data repository: a file, or a non-empty directory
+    that is not a git repository (unless ``force_init``). Names in ``ignore`` do not count."""
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise RepoError(f"{path} is a file, not a directory")
-    try:
-        return git.Repo(path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        pass
-    if path.exists() and any(path.iterdir()) and not force_init:
+    if is_repo(path) or not path.exists() or force_init:
+        return
+    if any(p.name not in ignore for p in path.iterdir()):
         raise RepoError(
             f"{path} is not empty and not a git repository; refusing to take it over. "
             "Point --repo at an empty or new directory, or pass --init to make it a data repository."
         )
-    if not init:
-        raise RepoError(f"{path} is not a git repository")
-    path.mkdir(parents=True, exist_ok=True)
-    repo = git.Repo.init(path, initial_branch="main")
-    (path / ".gitignore").write_text(IGNORED, encoding="utf-8")
-    repo.index.add([".gitignore"])
+
+
+def is_repo(path: Path) -> bool:
+    try:
+        git.Repo(path)
+        return True
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+
+
+def open_repo(path: Path, *, ignore_line: str | None = None) -> git.Repo:
+    """The data repo at ``path``, created (with ``ignore_line`` in its .gitignore) if it is not one yet."""
+    path = Path(path)
+    if is_repo(path):
+        return git.Repo(path)
+    with git_errors(path):
+        path.mkdir(parents=True, exist_ok=True)
+        repo = git.Repo.init(path, initial_branch="main")
+        if ignore_line:
+            (path / ".gitignore").write_text(ignore_line, encoding="utf-8")
+            repo.index.add([".gitignore"])
     return repo
+
+
+def existing_repo(path: Path) -> git.Repo:
+    """An existing git repository, or a RepoError naming the path."""
+    with git_errors(path):
+        return git.Repo(path)
+
+
+def root(repo: git.Repo) -> Path:
+    return Path(repo.working_tree_dir)
 
 
 def has_commits(repo: git.Repo) -> bool:
@@ -50,25 +100,41 @@ def has_commits(repo: git.Repo) -> bool:
         return False
 
 
-def restore_package(repo: git.Repo) -> None:
-    """Put ``datapackage/`` back to the last commit: drop what an interrupted run left behind."""
-    root = Path(repo.working_tree_dir)
-    for leftover in (root / (PACKAGE_DIR + ".old"),):
-        if leftover.exists():
-            import shutil
+# ---------------------------------------------------------------- the package in the working tree
 
-            if not (root / PACKAGE_DIR).exists():
-                leftover.rename(root / PACKAGE_DIR)
-            else:
-                shutil.rmtree(leftover)
-    if not has_commits(repo):
-        return
-    # one `git status` answers the usual case (nothing left behind) without rewriting a file
-    if not repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
-        return
-    if repo.git.ls_tree("--name-only", "HEAD", "--", PACKAGE_DIR):
-        repo.git.checkout("HEAD", "--", PACKAGE_DIR)
-    repo.git.clean("-fdq", "--", PACKAGE_DIR)
+
+def package_changes(repo: git.Repo) -> list[str]:
+    """Paths under ``datapackage/`` that differ from the last commit (changed, deleted or untracked),
+    and a ``datapackage.old`` left by a swap."""
+    base = root(repo)
+    found = [f"{PACKAGE_DIR}.old"] if (base / f"{PACKAGE_DIR}.old").exists() else []
+    with git_errors(base):
+        if not has_commits(repo):
+            package = base / PACKAGE_DIR
+            return found + sorted(str(p.relative_to(base)) for p in package.rglob("*") if p.is_file()) if package.exists() else found
+        status = repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR)
+    return found + [line[3:] for line in status.splitlines() if line.strip()]
+
+
+def restore_package(repo: git.Repo) -> None:
+    """Put ``datapackage/`` back to the last commit, dropping what differs from it."""
+    base = root(repo)
+    leftover = base / f"{PACKAGE_DIR}.old"
+    if leftover.exists():
+        if not (base / PACKAGE_DIR).exists():
+            leftover.rename(base / PACKAGE_DIR)
+        else:
+            shutil.rmtree(leftover)
+    with git_errors(base):
+        if not has_commits(repo):
+            if (base / PACKAGE_DIR).exists():
+                shutil.rmtree(base / PACKAGE_DIR)
+            return
+        if not repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
+            return
+        if repo.git.ls_tree("--name-only", "HEAD", "--", PACKAGE_DIR):
+            repo.git.checkout("HEAD", "--", PACKAGE_DIR)
+        repo.git.clean("-fdq", "--", PACKAGE_DIR)
 
 
 def package_tree(repo: git.Repo) -> str | None:
@@ -82,19 +148,159 @@ def package_tree(repo: git.Repo) -> str | None:
         return None
 
 
-def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None = None) -> str | None:
+def with_trailer(message: str, made_by: str) -> str:
+    return message.rstrip("\n") + f"\n\n{MADE_BY}: {made_by}\n"
+
+
+def made_by(message: str) -> str:
+    """What made a commit: its ``Made-by:`` trailer, ``scrape`` for a commit with a scrape's record
+    summary, else ``manual``."""
+    found = _TRAILER.findall(message)
+    if found:
+        return found[-1]
+    return "scrape" if _SCRAPE_SUMMARY.search(message) else "manual"
+
+
+def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None = None, *, by: str = "scrape") -> str | None:
     """Stage ``datapackage/`` and commit if anything changed. Returns the new sha or None."""
-    repo.git.add("-A", "--", PACKAGE_DIR)
-    if (Path(repo.working_tree_dir) / ".gitignore").exists():
-        repo.git.add("--", ".gitignore")
-    if has_commits(repo):
-        if not repo.index.diff("HEAD"):
+    base = root(repo)
+    with git_errors(base):
+        repo.git.add("-A", "--", PACKAGE_DIR)
+        if (base / ".gitignore").exists():
+            repo.git.add("--", ".gitignore")
+        if has_commits(repo):
+            if not repo.index.diff("HEAD"):
+                return None
+        elif not repo.index.entries:
             return None
-    elif not repo.index.entries:
-        return None
-    name, email = author or DEFAULT_AUTHOR
-    actor = git.Actor(name, email)
-    env_date = os.environ.get("MEETINGS_COMMIT_DATE")
-    kwargs = {"author_date": env_date, "commit_date": env_date} if env_date else {}
-    commit = repo.index.commit(message, author=actor, committer=actor, **kwargs)
+        name, email = author or DEFAULT_AUTHOR
+        actor = git.Actor(name, email)
+        env_date = os.environ.get("MEETINGS_COMMIT_DATE")
+        kwargs = {"author_date": env_date, "commit_date": env_date} if env_date else {}
+        commit = repo.index.commit(with_trailer(message, by), author=actor, committer=actor, **kwargs)
     return commit.hexsha
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parent: str | None
+    committed_at: str  # UTC, ISO 8601
+    author: str
+    message: str
+
+    @property
+    def made_by(self) -> str:
+        return made_by(self.message)
+
+
+def _iso(commit: git.Commit) -> str:
+    return datetime.fromtimestamp(commit.committed_date, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def shallow_commits(repo: git.Repo) -> frozenset[str]:
+    """Commits whose parents a shallow clone does not have (listed in ``.git/shallow``)."""
+    try:
+        return frozenset((Path(repo.git_dir) / "shallow").read_text().split())
+    except OSError:
+        return frozenset()
+
+
+def first_parent(commit: git.Commit, shallow: frozenset[str] = frozenset()) -> git.Commit | None:
+    if commit.hexsha in shallow:
+        return None
+    try:
+        return commit.parents[0] if commit.parents else None
+    except (ValueError, git.BadName):  # an object missing from a damaged repository
+        return None
+
+
+def first_parent_line(repo: git.Repo, stop: str | None = None) -> tuple[list[git.Commit], bool]:
+    """Commits on HEAD's first-parent line, oldest first, and whether the walk reached ``stop``.
+    With ``stop``, the walk ends there (``stop`` itself not included), so it costs only the
+    commits after it."""
+    try:
+        head = repo.head.commit
+    except ValueError:
+        return [], stop is None
+    shallow = shallow_commits(repo)
+    line = []
+    commit: git.Commit | None = head
+    while commit is not None:
+        if commit.hexsha == stop:
+            line.reverse()
+            return line, True
+        line.append(commit)
+        commit = first_parent(commit, shallow)
+    line.reverse()
+    return line, stop is None
+
+
+def commit_info(commit: git.Commit, shallow: frozenset[str] = frozenset()) -> CommitInfo:
+    parent = first_parent(commit, shallow)
+    return CommitInfo(commit.hexsha, parent.hexsha if parent else None, _iso(commit), commit.author.name,
+                      commit.message.strip())
+
+
+def package_blobs(commit: git.Commit, folder: str = "data", suffix: str = ".csv") -> dict[str, str]:
+    """The package's files in a commit (``datapackage/<folder>/*<suffix>``): name without suffix -> blob sha."""
+    try:
+        tree = commit.tree / f"{PACKAGE_DIR}/{folder}"
+    except KeyError:
+        return {}
+    return {blob.name[:-len(suffix)]: blob.hexsha for blob in tree.blobs if blob.name.endswith(suffix)}
+
+
+def blob_bytes(repo: git.Repo, sha: str) -> bytes:
+    return git.Blob(repo, bytes.fromhex(sha)).data_stream.read()
+
+
+def history_dates(repo_path: Path | None) -> tuple[str | None, str | None]:
+    """Dates (YYYY-MM-DD, UTC) of the first and the last commit, or (None, None) when there are none."""
+    if repo_path is None or not is_repo(repo_path):
+        return None, None
+    repo = git.Repo(repo_path)
+    line, _ = first_parent_line(repo)
+    if not line:
+        return None, None
+    return _iso(line[0])[:10], _iso(line[-1])[:10]
+
+
+# ---------------------------------------------------------------- releases
+
+
+def release_tags(repo: git.Repo, pattern: re.Pattern) -> list[tuple[str, str]]:
+    """(tag name, commit sha) of the tags whose name matches ``pattern``, sorted by name."""
+    return sorted((tag.name, tag.commit.hexsha) for tag in repo.tags if pattern.match(tag.name))
+
+
+def head_sha(repo: git.Repo) -> str | None:
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:
+        return None
+
+
+def count_commits(repo: git.Repo, since: str | None, head: str) -> int:
+    return len(list(repo.iter_commits(f"{since}..{head}" if since else head)))
+
+
+def _tagger(repo: git.Repo) -> dict[str, str]:
+    """Tagger identity: the repository's git config, else the scraper's bot identity."""
+    reader = repo.config_reader()
+    name = reader.get_value("user", "name", "") if reader.has_section("user") else ""
+    email = reader.get_value("user", "email", "") if reader.has_section("user") else ""
+    env = {}
+    if not (name or os.environ.get("GIT_COMMITTER_NAME")):
+        env["GIT_COMMITTER_NAME"] = DEFAULT_AUTHOR[0]
+    if not (email or os.environ.get("GIT_COMMITTER_EMAIL")):
+        env["GIT_COMMITTER_EMAIL"] = DEFAULT_AUTHOR[1]
+    return env
+
+
+def tag(repo: git.Repo, name: str, message: str, sha: str) -> None:
+    with git_errors(root(repo)), repo.git.custom_environment(**_tagger(repo)):
+        repo.git.tag("-a", name, "-m", message, sha)

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.demo import run_demo
-from scraper.history import HISTORY_DB, build_history
+from scraper.history import build_history
+from scraper.state import RepoState
 
 from .conftest import TODAY
 
@@ -87,7 +88,7 @@ def test_incremental_reads_only_new_commits_and_equals_full(repo_copy):
     incremental = build_history(repo_copy)
     assert incremental.commits_read == 1
     assert incremental.changes_added == 1
-    incremental_tables = dump(repo_copy / HISTORY_DB)
+    incremental_tables = dump(RepoState(repo_copy).history_db)
     full_db = repo_copy.parent / "full.db"
     build_history(repo_copy, db_path=full_db, full=True)
     assert dump(full_db) == incremental_tables
@@ -110,7 +111,7 @@ def test_unrelated_and_broken_commits_are_reported_not_fatal(repo_copy):
     report = build_history(repo_copy)
     assert report.commits_read == 6
     assert any("agenda_items.csv" in p and "does not parse" in p for p in report.problems)
-    conn = sqlite3.connect(repo_copy / HISTORY_DB)
+    conn = sqlite3.connect(RepoState(repo_copy).history_db)
     last = repo.head.commit.hexsha
     removed = conn.execute("SELECT kind FROM changes WHERE \"commit\" = ? AND resource = 'agenda_items'", (last,)).fetchall()
     assert removed == [("removed",)]
@@ -127,7 +128,7 @@ def test_rewritten_history_rebuilds(repo_copy):
     assert report.full_rebuild and any("rewritten" in p for p in report.problems)
     full_db = repo_copy.parent / "full.db"
     build_history(repo_copy, db_path=full_db, full=True)
-    assert dump(full_db) == dump(repo_copy / HISTORY_DB)
+    assert dump(full_db) == dump(RepoState(repo_copy).history_db)
 
 
 def test_history_command(repo_copy):
@@ -173,14 +174,14 @@ def _commit_title_change(repo_copy: Path, suffix: str) -> None:
 
 
 def test_incremental_walk_stops_at_the_last_commit_read(repo_copy, monkeypatch):
-    import scraper.history as history
+    import scraper.vcs as vcs
 
     build_history(repo_copy)
     for n in range(3):
         _commit_title_change(repo_copy, f"v{n}")
     steps = []
-    real = history._first_parent
-    monkeypatch.setattr(history, "_first_parent", lambda commit, *rest: steps.append(commit.hexsha) or real(commit, *rest))
+    real = vcs.first_parent
+    monkeypatch.setattr(vcs, "first_parent", lambda commit, *rest: steps.append(commit.hexsha) or real(commit, *rest))
     report = build_history(repo_copy)
     assert report.commits_read == 3 and report.commits_total == 6
     # three steps back to the last commit read, one parent lookup per commit read: never further
@@ -190,7 +191,7 @@ def test_incremental_walk_stops_at_the_last_commit_read(repo_copy, monkeypatch):
 
 def test_database_without_a_remembered_head_is_still_incremental(repo_copy):
     build_history(repo_copy)
-    conn = sqlite3.connect(repo_copy / HISTORY_DB)
+    conn = sqlite3.connect(RepoState(repo_copy).history_db)
     with conn:
         conn.execute("DELETE FROM history_state WHERE key IN ('head', 'head_seq')")
     conn.close()
@@ -199,7 +200,7 @@ def test_database_without_a_remembered_head_is_still_incremental(repo_copy):
     assert report.commits_read == 1 and not report.full_rebuild
     full_db = repo_copy.parent / "full.db"
     build_history(repo_copy, db_path=full_db, full=True)
-    assert dump(full_db) == dump(repo_copy / HISTORY_DB)
+    assert dump(full_db) == dump(RepoState(repo_copy).history_db)
 
 
 def test_shallow_clone_starts_at_its_oldest_commit(repo_copy, tmp_path):

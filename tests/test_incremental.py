@@ -146,7 +146,7 @@ def _package_bytes(repo: Path) -> dict[str, bytes]:
 
 
 def test_an_unchanged_run_reads_no_meeting_page_into_records_and_no_row_of_a_meeting(tmp_path, config_file, monkeypatch):
-    import scraper.scrape as scrape_mod
+    import scraper.rows.portal as portal_rows
 
     repo = tmp_path / "data"
     scrape(repo, config_file)
@@ -154,8 +154,8 @@ def test_an_unchanged_run_reads_no_meeting_page_into_records_and_no_row_of_a_mee
     assert seen["meetings"] and all(set(p) == {"page", "date", "download", "docs", "row"} for p in seen["meetings"].values())
     read, parsed = [], []
     monkeypatch.setattr(package, "read_table", lambda d, r: read.append(r) or read_table(d, r))
-    records = scrape_mod.meeting_records
-    monkeypatch.setattr(scrape_mod, "meeting_records", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
+    records = portal_rows.page_rows
+    monkeypatch.setattr(portal_rows, "page_rows", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
     report = scrape(repo, config_file)
     assert report["ok"] and report["commit"] is None and report["documents_downloaded"] == 0
     assert report["meetings_fetched"] > 0, "due meetings are still asked for, conditionally"
@@ -204,14 +204,15 @@ def test_a_package_put_back_to_an_earlier_commit_is_read_again(tmp_path, config_
 
 
 def test_other_code_reads_every_due_meeting_again(tmp_path, config_file, monkeypatch):
-    import scraper.scrape as scrape_mod
+    import scraper.rows.portal as portal_rows
+    import scraper.run as run_mod
 
     repo = tmp_path / "data"
     scrape(repo, config_file)
-    monkeypatch.setattr(scrape_mod, "code_fingerprint", lambda: "another parser")
+    monkeypatch.setattr(run_mod, "code_fingerprint", lambda: "another parser")
     parsed = []
-    records = scrape_mod.meeting_records
-    monkeypatch.setattr(scrape_mod, "meeting_records", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
+    records = portal_rows.page_rows
+    monkeypatch.setattr(portal_rows, "page_rows", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
     report = scrape(repo, config_file)
     assert report["commit"] is None and len(parsed) == report["meetings_fetched"] > 0
     assert _state(repo)["unchanged"]["code"] == "another parser"
@@ -233,22 +234,22 @@ def test_a_run_with_problems_forgets_what_it_saw(tmp_path, config_file, replica)
 
 def test_runs_that_skip_unchanged_meetings_write_what_runs_that_read_everything_write(tmp_path, config_file, replica,
                                                                                       monkeypatch):
-    import scraper.scrape as scrape_mod
+    import scraper.crawl as crawl_mod
 
     skipping, reading = tmp_path / "skipping", tmp_path / "reading"
     for day in (1, 1, 2, 2, 3, 3):
         replica.set_day(day)
         scrape(skipping, config_file)
         with monkeypatch.context() as patched:
-            patched.setattr(scrape_mod.Run, "seen_unchanged", lambda *args: False)
+            patched.setattr(crawl_mod.Crawler, "unchanged", lambda *args: False)
             scrape(reading, config_file)
         assert _package_bytes(skipping) == _package_bytes(reading), f"day {day}"
 
 
 def test_a_csv_grown_too_large_for_github_is_named_in_the_warnings(tmp_path, config_file, monkeypatch):
-    import scraper.scrape as scrape_mod
+    import scraper.run as run_mod
 
-    monkeypatch.setattr(scrape_mod, "LARGE_FILE", 2_000)
+    monkeypatch.setattr(run_mod, "LARGE_FILE", 2_000)
     report = scrape(tmp_path / "data", config_file)
     large = {r for r in resources() if (tmp_path / "data" / "datapackage" / "data" / f"{r}.csv").stat().st_size > 2_000}
     assert large

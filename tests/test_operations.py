@@ -13,7 +13,9 @@ from scraper.backfill import progress_path, run_backfill
 from scraper.config import parse_config
 from scraper.package import read_tables
 from scraper.portal.http import HttpClient
-from scraper.scrape import ScrapeOptions, is_due, last_runs, recheck_day, run_scrape
+from scraper.crawl import is_due, recheck_day
+from scraper.run import ScrapeOptions, run_scrape
+from scraper.state import RepoState
 
 from .conftest import TODAY
 
@@ -125,7 +127,7 @@ def test_unparseable_page_is_quarantined_and_reported(tmp_path):
     assert [e["stage"] for e in report.errors] == ["parse"]
     assert "unrecognised meeting page" in report.errors[0]["message"]
     assert len(report.quarantined) == 1
-    body = tmp_path / "data" / ".meetings" / "quarantine"
+    body = RepoState(tmp_path / "data").quarantine_dir
     saved = json.loads(next(body.glob("*.json")).read_text())
     assert saved["url"] == "https://portal.test/committees/testnamnden/mote-2025-01-01"
     assert saved["headers"]["x-test"] == "1"
@@ -147,7 +149,7 @@ def test_run_log_and_warning_when_a_source_stops_yielding(tmp_path):
                                       client_factory=lambda c: HttpClient(cache_dir=c, delay=0, transport=httpx.MockTransport(empty))))
     assert not report.ok and report.commit is None
     assert "testkommun/testnamnden/mote-2025-01-01" in read_tables(repo / "datapackage")["meetings"]
-    runs = last_runs(repo / ".meetings", 5)
+    runs = RepoState(repo).last_runs(5)
     assert len(runs) == 2 and runs[0]["ok"] is True and runs[1]["ok"] is False
     assert runs[0]["sources"]["test/testnamnden"]["meetings_listed"] == 1
 

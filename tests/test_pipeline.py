@@ -174,17 +174,6 @@ def test_project_datapackage_is_valid_and_current():
     assert committed["resources"] == descriptor(PackageInfo())["resources"]
 
 
-@pytest.mark.parametrize("resource", [
-    "organisations", "committees", "meetings", "agenda_items", "documents",
-    "paragraphs", "attendance", "reservations", "proposals", "corrections", "summary_items",
-])
-def test_record_types_match_schemas(resource):
-    from scraper.package import columns
-    from scraper.records import column_names
-
-    assert column_names(resource) == columns(resource)
-
-
 def test_frictionless_cli_finds_demo_package_valid(tmp_path, config_file):
     repo = tmp_path / "data"
     scrape(repo, config_file)

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import scraper.cli as cli_mod
-import scraper.scrape as scrape_mod
+import scraper.run as run_mod
 from scraper.cli import cli
 from scraper.package import PACKAGE_DIR, read_tables
 from scraper.portal import http as http_mod
@@ -61,7 +61,7 @@ def fast_client_class(sleeps: Sleeps) -> type:
 def fast_http(monkeypatch) -> Sleeps:
     sleeps = Sleeps()
     client_class = fast_client_class(sleeps)
-    for module in (http_mod, scrape_mod, cli_mod):
+    for module in (http_mod, run_mod, cli_mod):
         monkeypatch.setattr(module, "HttpClient", client_class, raising=False)
     return sleeps
 
@@ -189,7 +189,7 @@ def baseline(tmp_path_factory):
     repo = root / "data"
     with pytest.MonkeyPatch.context() as patch:
         client_class = fast_client_class(Sleeps())
-        for module in (http_mod, scrape_mod, cli_mod):
+        for module in (http_mod, run_mod, cli_mod):
             patch.setattr(module, "HttpClient", client_class, raising=False)
         first = scrape(repo, config)
     assert first.code == 0, first.output

@@ -160,11 +160,13 @@ def future_tables_db(path: Path) -> Path:
     create table summary_items (summary_item_id text primary key, meeting_id text, document_id text, ordinal int,
       title text, decision text, decision_kind text, item_number int);
     create table changes (change_id text primary key, resource text, record_id text, kind text, field text,
-      old_value text, new_value text, "commit" text, committed_at text, committee_id text, meeting_id text);
-    create table commits ("commit" text primary key, parent text, committed_at text, author text, message text, seq int);
+      old_value text, new_value text, "commit" text, committed_at text, made_by text, committee_id text, meeting_id text);
+    create table commits ("commit" text primary key, parent text, committed_at text, author text, message text,
+      made_by text, seq int);
     create table corrections (correction_id text primary key, document_id text, meeting_id text, paragraph int,
       description text);
-    insert into commits values ('abc', null, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bot', 'rs 2026-01-10: protocol published', 0);
+    insert into commits values ('abc', null, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bot', 'rs 2026-01-10: protocol published',
+      'scrape', 0);
     insert into organisations values ('o', 'Region Ö', 'region', 'SE', 'https://p.example');
     insert into committees values ('o/rs', 'o', 'rs', 'Regionstyrelsen', 'https://p.example/committees/rs');
     insert into meetings values ('o/rs/m1', 'o/rs', 'm1', 'Möte', '2026-01-10', '09:00', 'held', 1, 1, 1, 1,
@@ -176,7 +178,7 @@ def future_tables_db(path: Path) -> Path:
     insert into reservations values ('o/rs/m1§1', 'o/rs/m1', 'Anna', 'V');
     insert into summary_items values ('s#1', 'o/rs/m1', 'o/rs/m1/protocol/p', 1, 'Budget', 'Beslut om budget', 'beslut', 3);
     insert into changes values ('c1', 'paragraphs', 'o/rs/m1§1', 'added', null, null, '{}', 'abc',
-      strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'o/rs', 'o/rs/m1');
+      strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'scrape', 'o/rs', 'o/rs/m1');
     """)
     conn.commit()
     conn.close()

@@ -120,6 +120,14 @@ class MeetingPage:
     side_meetings: list[MeetingRef]
     agenda_strategy: str
 
+    def document_links(self) -> list[DocumentLink]:
+        """Every document of the meeting once: the agenda items' attachments, then the page's other
+        documents; of two links to one file (same area and file slug) the first one counts."""
+        found: dict[tuple[str, str], DocumentLink] = {}
+        for link in [*(d for item in self.agenda_items for d in item.attachments), *self.documents]:
+            found.setdefault((link.area, link.file_slug), link)
+        return list(found.values())
+
 
 # ---------------------------------------------------------------- helpers
 

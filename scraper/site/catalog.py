@@ -15,13 +15,14 @@ always written, except the contact e-mail when none is given (``--contact-email`
 
 from __future__ import annotations
 
-import csv
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import vcs
 from ..errors import MeetingsError
+from ..package import csv_dicts
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -102,7 +103,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv_dicts(handle))
 
 
 def resolve_publisher(options: CatalogOptions, descriptor: dict, organisations: list[dict]) -> Publisher:
@@ -168,26 +169,6 @@ def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
 
-def _git_dates(repo_path: Path | None) -> tuple[str | None, str | None]:
-    """Dates (YYYY-MM-DD, UTC) of the first and the last commit of the data repository."""
-    if repo_path is None:
-        return None, None
-    try:
-        import git
-
-        repo = git.Repo(repo_path)
-        head = repo.head.commit
-        first = list(repo.iter_commits(head, max_parents=0))[-1]
-    except Exception:
-        return None, None
-    from datetime import datetime, timezone
-
-    def day(commit) -> str:
-        return datetime.fromtimestamp(commit.committed_date, tz=timezone.utc).date().isoformat()
-
-    return day(first), day(head)
-
-
 def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path | None = None,
                   releases: list[str] | None = None, sizes: dict[str, int] | None = None) -> bytes:
     """The DCAT-AP-SE record of the package in ``package_dir`` as RDF/XML."""
@@ -203,7 +184,7 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     service_uri = f"{site}/downloads/catalog.rdf#api"
     publisher = resolve_publisher(options, descriptor, organisations)
     licence = _licence_uri(descriptor)
-    issued, modified = _git_dates(repo_path)
+    issued, modified = vcs.history_dates(repo_path)
     names = sorted({o.get("name", "") for o in organisations if o.get("name")})
     w = _Writer()
 

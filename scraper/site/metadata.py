@@ -56,6 +56,8 @@ EXTRA_TABLES = {
             "new_value": "Value after the change (for added: the whole record as JSON).",
             "commit": "The git commit (sha) in the data repository that made the change.",
             "committed_at": "Time of the commit, UTC (ISO 8601).",
+            "made_by": "What made the commit: scrape (the portal changed), reparse (the parser improved and the "
+                       "stored texts were read again) or manual (an edit by hand).",
             "committee_id": "The committee the record belongs to, where known.",
             "meeting_id": "The meeting the record belongs to, where known.",
         },
@@ -69,6 +71,7 @@ EXTRA_TABLES = {
             "committed_at": "Time of the commit, UTC (ISO 8601).",
             "author": "Who committed (the scheduled job is meetings-bot).",
             "message": "The commit message: what changed, per meeting.",
+            "made_by": "What made the commit: scrape, reparse or manual.",
             "seq": "Position on the history line, from 0.",
         },
     },

@@ -10,7 +10,6 @@ plus a copy of the zip named after it.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -20,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .. import vcs
 from ..errors import MeetingsError
-from ..package import PACKAGE_DIR, typed
+from ..package import PACKAGE_DIR, csv_dicts, typed
 
 ZIP_NAME = "meetings-datapackage.zip"
 JSON_NAME = "meetings.json"
@@ -78,7 +78,7 @@ def json_export(package_dir: Path) -> dict:
         rows = []
         if path.is_file():
             with path.open(encoding="utf-8", newline="") as handle:
-                for row in csv.DictReader(handle):
+                for row in csv_dicts(handle):
                     rows.append({k: typed(v or "", types.get(k, "string")) for k, v in row.items() if k in types})
         data[resource["name"]] = rows
     texts = {}
@@ -106,52 +106,19 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 # ---------------------------------------------------------------- releases
 
 
-def _repo(repo_path: Path):
-    import git
-
-    try:
-        return git.Repo(repo_path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise PublishError(f"{repo_path} is not a git repository: a release is a tag in the data repository") from None
-
-
-def release_tags(repo) -> list[tuple[str, str]]:
-    """(tag name, commit sha) of the data-YYYY-MM-DD tags, oldest first."""
-    out = []
-    for tag in repo.tags:
-        if TAG_RE.match(tag.name):
-            out.append((tag.name, tag.commit.hexsha))
-    return sorted(out)
-
-
-def _identity(repo) -> dict[str, str]:
-    """Tagger identity: the repository's git config, else the scraper's bot identity."""
-    from ..vcs import DEFAULT_AUTHOR
-
-    reader = repo.config_reader()
-    name = reader.get_value("user", "name", "") if reader.has_section("user") else ""
-    email = reader.get_value("user", "email", "") if reader.has_section("user") else ""
-    env = {}
-    if not (name or os.environ.get("GIT_COMMITTER_NAME")):
-        env["GIT_COMMITTER_NAME"] = DEFAULT_AUTHOR[0]
-    if not (email or os.environ.get("GIT_COMMITTER_EMAIL")):
-        env["GIT_COMMITTER_EMAIL"] = DEFAULT_AUTHOR[1]
-    return env
-
-
 def make_release(repo_path: Path, today: date) -> tuple[str | None, bool, str]:
     """Tag HEAD as data-<today> when it changed since the last release tag.
 
     Returns (the tag that HEAD carries or None, whether it was created now, a sentence on what happened)."""
-    repo = _repo(repo_path)
-    try:
-        head = repo.head.commit.hexsha
-    except ValueError:
-        raise PublishError(f"{repo_path} has no commits yet: nothing to release") from None
-    dirty = repo.git.status("--porcelain", "--", PACKAGE_DIR)
-    if dirty:
+    if not vcs.is_repo(repo_path):
+        raise PublishError(f"{repo_path} is not a git repository: a release is a tag in the data repository")
+    repo = vcs.existing_repo(repo_path)
+    head = vcs.head_sha(repo)
+    if head is None:
+        raise PublishError(f"{repo_path} has no commits yet: nothing to release")
+    if vcs.package_changes(repo):
         raise PublishError(f"{repo_path / PACKAGE_DIR} has uncommitted changes: commit them (meetings scrape does) before a release")
-    tags = release_tags(repo)
+    tags = vcs.release_tags(repo, TAG_RE)
     name = f"{TAG_PREFIX}{today.isoformat()}"
     existing = dict(tags)
     if tags and tags[-1][1] == head:
@@ -162,12 +129,11 @@ def make_release(repo_path: Path, today: date) -> tuple[str | None, bool, str]:
     if tags and sorted([tags[-1][0], name])[-1] != name:
         return None, False, f"the latest release {tags[-1][0]} is newer than {today.isoformat()}"
     previous = tags[-1][0] if tags else None
-    count = len(list(repo.iter_commits(f"{existing[previous]}..{head}" if previous else head)))
+    count = vcs.count_commits(repo, existing[previous] if previous else None, head)
+    plural = "s" if count != 1 else ""
     message = (f"Data release {today.isoformat()}\n\n"
-               + (f"{count} commit{'s' if count != 1 else ''} since {previous}." if previous
-                  else f"First release ({count} commit{'s' if count != 1 else ''})."))
-    with repo.git.custom_environment(**_identity(repo)):
-        repo.git.tag("-a", name, "-m", message, head)
+               + (f"{count} commit{plural} since {previous}." if previous else f"First release ({count} commit{plural})."))
+    vcs.tag(repo, name, message, head)
     return name, True, f"tagged {head[:10]} as {name}" + (f" ({count} commits since {previous})" if previous else "")
 
 

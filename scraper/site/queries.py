@@ -74,7 +74,9 @@ COMMITTEES = ("committee_id", "organisation_id", "name")
 ORGANISATIONS = ("organisation_id", "name")
 BASE = {"meetings": MEETINGS, "committees": COMMITTEES, "organisations": ORGANISATIONS}
 CHANGES = ("change_id", "resource", "record_id", "kind", "field", "old_value", "new_value", "commit",
-           "committed_at", "committee_id", "meeting_id")
+           "committed_at", "made_by", "committee_id", "meeting_id")
+# Changes the portal made (or a person), not the parser reading stored texts again.
+FROM_PORTAL = "ch.made_by != 'reparse'"
 PARAGRAPHS = ("paragraph_id", "meeting_id", "number", "title", "case_number", "decision", "decision_kind")
 
 
@@ -128,7 +130,7 @@ def _last_change(tables: Tables, resource: str, id_expr: str, fallback: str) -> 
     if "changes" not in tables:
         return fallback
     return (f"coalesce((select max(ch.committed_at) from changes ch where ch.resource = '{resource}' "
-            f"and ch.record_id = {id_expr} and ch.kind in ('added', 'changed')), {fallback})")
+            f"and ch.record_id = {id_expr} and ch.kind in ('added', 'changed') and {FROM_PORTAL}), {fallback})")
 
 
 def _decisions_feed_sql(tables: Tables) -> str:
@@ -268,17 +270,17 @@ order by m.date""",
     ),
     Query(
         "changes_this_week", "What changed this week",
-        "Every change to the data in the last 7 days (or since the date :since, YYYY-MM-DD): records added "
-        "and removed, and each changed field with its old and new value, newest first.",
-        {"changes": ("change_id", "resource", "record_id", "kind", "field", "old_value", "new_value", "commit",
-                     "committed_at", "committee_id", "meeting_id"),
-         "committees": COMMITTEES},
-        """select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id,
-  c.name as committee, ch.committee_id, ch.meeting_id, ch."commit"
+        "Every change the portal made to the data in the last 7 days (or since the date :since, YYYY-MM-DD): "
+        "records added and removed, and each changed field with its old and new value, newest first. Records "
+        "the parser read again from stored texts (made_by reparse) are left out.",
+        {"changes": CHANGES, "committees": COMMITTEES},
+        f"""select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id,
+  c.name as committee, ch.committee_id, ch.meeting_id, ch."commit", ch.made_by
 from changes ch
 left join committees c on c.committee_id = ch.committee_id
 where julianday(ch.committed_at) >= coalesce(julianday(nullif(trim(coalesce(:since, '')), '')),
                                              julianday('now', '-7 days'))
+  and {FROM_PORTAL}
 order by ch.committed_at desc, ch.resource, ch.record_id, ch.field
 limit 1000""",
     ),
@@ -323,24 +325,25 @@ order by m.date desc""",
         "Every change to one meeting (:meeting_id) and to its agenda items, documents, paragraphs and other "
         "records, oldest first: when the agenda and the protocol appeared, corrections, cancellation, removals.",
         {"changes": CHANGES},
-        """select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id, ch."commit"
+        """select ch.committed_at, ch.resource, ch.kind, ch.field, ch.old_value, ch.new_value, ch.record_id, ch."commit",
+  ch.made_by
 from changes ch
 where ch.meeting_id = :meeting_id or ch.record_id = :meeting_id
 order by ch.committed_at, ch.resource, ch.record_id, ch.field""",
     ),
     Query(
         "changes_feed", "Feed of changes",
-        "Atom feed of the changes to the data, one entry per commit and committee, newest first; add "
-        "?committee_id=… for one committee. Subscribe to /{database}/changes_feed.atom.",
+        "Atom feed of the changes the portal made to the data, one entry per commit and committee, newest "
+        "first; add ?committee_id=… for one committee. Subscribe to /{database}/changes_feed.atom.",
         {"changes": CHANGES, "commits": ("commit", "committed_at", "message"), "committees": COMMITTEES},
-        """select 'tag:meetings-open-data,2025:change:' || ch."commit" || ':' || coalesce(ch.committee_id, '-') as atom_id,
+        f"""select 'tag:meetings-open-data,2025:change:' || ch."commit" || ':' || coalesce(ch.committee_id, '-') as atom_id,
   coalesce(c.name, 'Data') || ': ' || substr(cm.message, 1, instr(cm.message || char(10), char(10)) - 1) as atom_title,
   max(ch.committed_at) as atom_updated,
   cm.message || char(10) || char(10) || count(*) || ' changed values and records' as atom_content
 from changes ch
 join commits cm on cm."commit" = ch."commit"
 left join committees c on c.committee_id = ch.committee_id
-where (coalesce(:committee_id, '') = '' or ch.committee_id = :committee_id)
+where (coalesce(:committee_id, '') = '' or ch.committee_id = :committee_id) and {FROM_PORTAL}
 group by ch."commit", ch.committee_id
 order by atom_updated desc
 limit 100""",

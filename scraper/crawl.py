@@ -1,0 +1,317 @@
+"""Crawl: the portal's pages and documents, through the one HTTP client, as values.
+
+``crawl`` walks each portal (its committee list when committees are ``"all"``), each committee's
+listing, and each listed meeting that is due, and yields what it fetched:
+
+- a ``Listing`` per committee (the meetings it lists, or ``refs=None`` when the listing could not
+  be fetched or recognised: then nothing of that committee may be removed);
+- a ``FetchedMeeting`` per meeting page fetched, with its parsed page and the bytes of each
+  document of a kind the portal's config downloads (or the fetch error); a meeting whose page
+  and documents are byte for byte what was last read into the package comes back ``unchanged``
+  and unparsed;
+- a ``Failure`` for every fetch that failed, and an ``Unparsed`` for every page that did not parse
+  (with the response, to be kept for a maintainer);
+- a ``Deferred`` for each due meeting left for a later run by ``max_meetings``.
+
+It reads the committed meetings (which are due, which URLs to try when a listing is empty) but
+builds no rows. Which meetings are due is decided here: upcoming, recent and protocol-less
+meetings every run, older meetings with a protocol a slice a day (``is_due``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from .config import Portal
+from .errors import FetchError, MeetingsError, ParseError
+from .portal import api, pages
+from .portal.http import HttpClient, Response
+from .report import Failure
+from .rows.portal import committee_id, meeting_id, meeting_status
+from .state import Memory, Seen, digest, unchanged_since_seen
+
+SEED_PAGES = 3  # meeting pages whose side menus are tried when a listing is empty
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    today: date
+    since: date | None = None  # only meetings on or after this date (backfill)
+    until: date | None = None  # only meetings on or before this date (backfill)
+    skip: frozenset[str] = frozenset()  # meeting ids already done (backfill resume)
+    max_meetings: int | None = None  # fetch at most this many meeting pages
+    recent_days: int = 45  # meetings younger than this (or upcoming) are re-checked every run
+    recheck_days: int = 7  # older meetings with a published protocol: re-checked this often
+
+
+@dataclass
+class Listing:
+    portal: Portal
+    slug: str
+    committee_id: str
+    url: str
+    name: str | None = None
+    refs: list[pages.MeetingRef] | None = None  # None: not fetched or not recognised
+    api_dates: dict[int, date] = field(default_factory=dict)
+    portal_committee_id: int | None = None
+    strategy: str | None = None
+
+
+@dataclass
+class FetchedDocument:
+    url: str
+    response: Response | None = None
+    error: FetchError | None = None
+
+
+@dataclass
+class FetchedMeeting:
+    listing: Listing
+    ref: pages.MeetingRef
+    meeting_id: str
+    response: Response
+    page_sha: str
+    page: pages.MeetingPage | None = None  # None when unchanged
+    unchanged: bool = False
+    documents: dict[str, FetchedDocument] = field(default_factory=dict)  # by URL
+
+    @property
+    def source(self) -> str:
+        return f"{self.listing.portal.id}/{self.listing.slug}"
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    failure: Failure
+    response: Response
+
+
+@dataclass(frozen=True)
+class Deferred:
+    meeting_id: str
+
+
+Crawled = Listing | FetchedMeeting | Failure | Unparsed | Deferred
+
+
+# ---------------------------------------------------------------- which meetings are due
+
+
+def recheck_day(meeting_id_: str, recheck_days: int) -> int:
+    """The meeting's day in a cycle of ``recheck_days`` days (the same on every machine and run)."""
+    return int.from_bytes(hashlib.sha256(meeting_id_.encode("utf-8")).digest()[:4], "big") % max(recheck_days, 1)
+
+
+def is_due(old: Mapping[str, str], when: date, today: date, last_checked: str | None, recent_days: int,
+           recheck_days: int) -> bool:
+    """Re-check cadence: upcoming, recent and protocol-less meetings every run; older meetings with
+    a protocol every ``recheck_days`` days. Each such meeting has its own day in that cycle (from a
+    digest of its id), so the archive is re-checked a slice a day instead of all at once, and a
+    run's cost does not grow with the archive."""
+    if old["status"] == "upcoming" or (today - when).days <= recent_days or old["protocol_published"] != "true":
+        return True
+    if last_checked is None:
+        return True
+    age = (today - date.fromisoformat(last_checked)).days
+    if age >= recheck_days:
+        return True
+    return age >= 1 and recheck_day(old.get("meeting_id", ""), recheck_days) == today.toordinal() % recheck_days
+
+
+def wanted(meeting_id_: str, ref: pages.MeetingRef, old: Mapping[str, str] | None, options: CrawlOptions,
+           memory: Memory) -> bool:
+    """Whether to fetch a listed meeting in this run: in the date range, not done yet, and due."""
+    when = ref.date or (date.fromisoformat(old["date"]) if old else None)
+    if when is not None and ((options.since and when < options.since) or (options.until and when > options.until)):
+        return False
+    if meeting_id_ in options.skip:
+        return False
+    if options.since or options.until or old is None or when is None or meeting_id_ in memory.refetch:
+        return True
+    return is_due(old, when, options.today, memory.checked.get(meeting_id_), options.recent_days, options.recheck_days)
+
+
+# ---------------------------------------------------------------- the crawler
+
+
+class Crawler:
+    """One crawl over several portals: the client, the committed meetings and what earlier runs
+    remember, read only."""
+
+    def __init__(self, client: HttpClient, meetings: Mapping[str, Mapping[str, str]], memory: Memory,
+                 seen: dict[str, Seen], options: CrawlOptions):
+        self.client = client
+        self.meetings = meetings
+        self.memory = memory
+        self.seen = seen
+        self.options = options
+        self.fetched = 0
+
+    def get(self, url: str, source: str) -> Response | Failure:
+        try:
+            return self.client.get(url)
+        except FetchError as exc:
+            return Failure(url, "fetch", exc.reason, source)
+
+    def portal(self, portal: Portal) -> Iterator[Crawled]:
+        self.client.set_host_delay(portal.base_url, portal.delay)
+        if portal.committees is None:
+            url = f"{portal.base_url}/committees"
+            response = self.get(url, portal.id)
+            if isinstance(response, Failure):
+                yield response
+                return
+            try:
+                listed = [(c.slug, c.name) for c in pages.parse_committee_list(response.text, url)]
+            except ParseError as exc:
+                yield Unparsed(Failure(exc.url, "parse", exc.reason, portal.id), response)
+                return
+        else:
+            listed = [(slug, None) for slug in portal.committees]
+        for slug, name in listed:
+            yield from self.committee(portal, slug, name)
+
+    def committee(self, portal: Portal, slug: str, name: str | None) -> Iterator[Crawled]:
+        listing = Listing(portal, slug, committee_id(portal.organisation_id, slug), f"{portal.base_url}/committees/{slug}", name)
+        yield from self.listing(listing)
+        yield listing
+        if listing.refs is None:
+            return
+        for ref in sorted(listing.refs, key=lambda r: (r.date or date.min, r.url)):
+            meeting = meeting_id(listing.committee_id, ref.slug)
+            if not wanted(meeting, ref, self.meetings.get(meeting), self.options, self.memory):
+                continue
+            if self.options.max_meetings is not None and self.fetched >= self.options.max_meetings:
+                yield Deferred(meeting)
+                continue
+            yield from self.meeting(listing, ref, meeting)
+
+    # ------------------------------------------------------------ listings
+
+    def listing(self, listing: Listing) -> Iterator[Failure | Unparsed]:
+        """Fill ``listing``: the committee page's rows, else the side menu of a meeting page found
+        on it, among the committee's known meetings, or through the JSON list."""
+        source = f"{listing.portal.id}/{listing.slug}"
+        response = self.get(listing.url, source)
+        if isinstance(response, Failure):
+            yield response
+            return
+        try:
+            page = pages.parse_committee_page(response.text, listing.url)
+        except ParseError as exc:
+            yield Unparsed(Failure(exc.url, "parse", exc.reason, source), response)
+            return
+        listing.name = page.name or listing.name
+        listing.strategy = page.strategy
+        listing.portal_committee_id = listing.portal.committee_ids.get(listing.slug) or page.portal_committee_id
+        if page.meetings:
+            listing.refs = list(page.meetings)
+            return
+        seeds = pages.parse_meeting_links(response.text, listing.url, listing.slug)
+        known = sorted((r for r in self.meetings.values() if r["committee_id"] == listing.committee_id),
+                       key=lambda r: r["date"], reverse=True)
+        seeds.extend(r["url"] for r in known)
+        if listing.portal_committee_id:
+            yield from self.api_list(listing, seeds, source)
+        refs = self.side_menu(listing, seeds)
+        if refs:
+            listing.refs = refs
+            return
+        yield Failure(listing.url, "parse", "no meetings found: no a.accessible-table-cell rows, no side menu on a known "
+                                            "meeting page, no usable JSON list; keeping the meetings already known", source)
+
+    def api_list(self, listing: Listing, seeds: list[str], source: str) -> Iterator[Failure]:
+        """Dates and ids from the JSON list, and guessed meeting URLs to try as seeds."""
+        url = api.committee_meetings_url(listing.portal.base_url, listing.portal_committee_id)
+        response = self.get(url, source)
+        if isinstance(response, Failure):
+            yield response
+            return
+        try:
+            listed = api.parse_committee_meetings(response.text, url)
+        except ParseError as exc:
+            yield Failure(exc.url, "parse", exc.reason, source)
+            return
+        for entry in listed:
+            if entry.date:
+                listing.api_dates[entry.portal_meeting_id] = entry.date
+                seeds.append(f"{listing.portal.base_url}/committees/{listing.slug}/mote-{entry.date.isoformat()}")
+
+    def side_menu(self, listing: Listing, seeds: list[str]) -> list[pages.MeetingRef]:
+        tried: set[str] = set()
+        for seed in seeds:
+            if seed in tried or len(tried) >= SEED_PAGES:
+                continue
+            tried.add(seed)
+            try:
+                seed_page = pages.parse_meeting_page(self.client.get(seed).text, seed)
+            except (FetchError, ParseError):
+                continue
+            side = [r for r in seed_page.side_meetings if r.committee_slug == listing.slug]
+            if side:
+                listing.strategy = "side menu of " + seed
+                return side
+        return []
+
+    # ------------------------------------------------------------ meetings
+
+    def meeting(self, listing: Listing, ref: pages.MeetingRef, meeting: str) -> Iterator[Crawled]:
+        source = f"{listing.portal.id}/{listing.slug}"
+        response = self.get(ref.url, source)
+        if isinstance(response, Failure):
+            yield response
+            return
+        fetched = FetchedMeeting(listing, ref, meeting, response, digest(response.content))
+        if self.unchanged(fetched):
+            fetched.unchanged = True
+            self.fetched += 1
+            yield fetched
+            return
+        try:
+            fetched.page = pages.parse_meeting_page(response.text, ref.url)
+        except ParseError as exc:
+            yield Unparsed(Failure(exc.url, "parse", exc.reason, source), response)
+            return
+        prefetched, fetched.documents = fetched.documents, {}
+        for link in fetched.page.document_links():
+            if link.kind in listing.portal.download and link.url not in fetched.documents:
+                document = fetched.documents[link.url] = prefetched.get(link.url) or self.document(link.url)
+                if document.error:
+                    yield Failure(link.url, "fetch", document.error.reason, source)
+        self.fetched += 1
+        yield fetched
+
+    def document(self, url: str) -> FetchedDocument:
+        try:
+            return FetchedDocument(url, response=self.client.get(url))
+        except FetchError as exc:
+            return FetchedDocument(url, error=exc)
+
+    def unchanged(self, fetched: FetchedMeeting) -> bool:
+        """Whether a due meeting is exactly as it was when it was last read into the committed
+        package: the same page bytes, listing date, document bytes (each asked for conditionally),
+        meeting row and status. Documents fetched to find out are kept for the meeting's reading."""
+        seen = self.seen.get(fetched.meeting_id)
+        old = self.meetings.get(fetched.meeting_id)
+        if fetched.meeting_id in self.memory.refetch or fetched.ref.date is None:
+            return False
+        status = meeting_status(False, fetched.ref.date, self.options.today)
+        if not unchanged_since_seen(seen, fetched.page_sha, fetched.ref.date, sorted(fetched.listing.portal.download), old, status):
+            return False
+        for url, sha in seen.docs.items():
+            document = fetched.documents[url] = self.document(url)
+            if document.response is None or digest(document.response.content) != sha:
+                return False
+        return True
+
+
+def crawl(portals: list[Portal], crawler: Crawler) -> Iterator[Crawled]:
+    """Everything fetched from the portals, one value at a time, in the order it was fetched."""
+    for portal in portals:
+        try:
+            yield from crawler.portal(portal)
+        except MeetingsError as exc:
+            yield Failure(portal.base_url, "portal", str(exc), portal.id)

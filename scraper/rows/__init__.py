@@ -1,0 +1,24 @@
+"""Rows of the data package and their ids: one module per family of resources.
+
+- ``portal``: organisations, committees, meetings, agenda items and documents, read from the
+  portal's pages;
+- ``protocol``: paragraphs, attendance, reservations, proposals and corrections, read from a
+  protocol's text;
+- ``summary``: summary items, read from a plain-language summary's text.
+
+A builder returns a dict with exactly the fields of its resource's Table Schema (a test checks
+that), in plain Python values; ``package.to_table_row`` turns it into CSV cells. Every id is
+built by one function here, and the few ids that are read back into their parts are split by
+the function next to the one that built them.
+"""
+
+from __future__ import annotations
+
+PORTAL = ("organisations", "committees", "meetings", "agenda_items", "documents")
+PROTOCOL = ("paragraphs", "attendance", "reservations", "proposals", "corrections")
+SUMMARY = ("summary_items",)
+
+# Resources read from document texts: ``meetings reparse`` derives them again from datapackage/text/.
+DERIVED = PROTOCOL + SUMMARY
+# Every resource, parents before children (the order of datapackage.json and of a database build).
+RESOURCES = PORTAL + DERIVED

@@ -1,0 +1,415 @@
+"""The orchestrator: crawl -> derive -> reconcile -> validate -> write -> commit, and reparse.
+
+``run_scrape`` reads top to bottom: the portals are crawled (``crawl``), each fetched meeting is
+turned into rows (``derive``; document texts are read in worker processes while the crawl goes
+on), the rows are merged into the committed tables (``reconcile``), new and changed rows are
+validated (``validate``), the package is written aside, validated and swapped into place
+(``package``), and committed (``vcs``). ``run_reparse`` derives the document records again from
+the texts in the package, with no request. Everything under ``.meetings/`` goes through ``state``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from . import changes as changes_mod
+from . import derive, vcs
+from .config import Portal
+from .crawl import Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Listing, Unparsed, crawl
+from .documents import PARSER_VERSION
+from .errors import ParseError, RepoError
+from .package import (
+    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, csv_header_matches, open_tables,
+    package_parser_version, read_text, resources, swap_into_place, write_package,
+)
+from .portal.http import HttpClient
+from .reconcile import Derived, Outcome, reconcile, reparse
+from .report import Failure, RunReport, write_report
+from .state import IGNORE_LINE, STATE_DIR, Memory, RepoState, Seen, row_digest
+from .validate import validate_changes, validate_package
+
+LARGE_FILE = 50_000_000  # bytes: GitHub warns about a file over 50 MB and refuses one over 100 MB
+
+
+@dataclass
+class ScrapeOptions:
+    repo: Path
+    portals: list[Portal]
+    today: date
+    author: tuple[str, str] | None = None
+    force_init: bool = False
+    discard_local_changes: bool = False
+    cache_dir: Path | None = None
+    client_factory: Callable[[Path | None], HttpClient] | None = None
+    pool_factory: Callable[[], object] | None = None
+    progress: Callable[[str], None] = lambda message: None
+    since: date | None = None
+    until: date | None = None
+    skip: frozenset[str] = frozenset()
+    max_meetings: int | None = None
+    recent_days: int = 45
+    recheck_days: int = 7
+
+    def crawl_options(self) -> CrawlOptions:
+        return CrawlOptions(self.today, self.since, self.until, self.skip, self.max_meetings, self.recent_days,
+                            self.recheck_days)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code and schemas that turn pages into records: a meeting seen unchanged
+    under other code is read again, so a fix to the page parsers reaches every meeting checked."""
+    import hashlib
+
+    base = Path(__file__).resolve().parent
+    files = [*base.glob("portal/*.py"), *base.glob("rows/*.py"), base / "crawl.py", base / "derive.py",
+             base / "reconcile.py", base / "package.py", *SCHEMAS_DIR.glob("*.json")]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+# ---------------------------------------------------------------- the repository around a run
+
+
+@dataclass
+class Workspace:
+    repo: object
+    state: RepoState
+    package_dir: Path
+
+
+@contextmanager
+def workspace(path: Path, *, force_init: bool = False, discard_local_changes: bool = False) -> Iterator[Workspace]:
+    """The data repository, locked (and created when new), with ``datapackage/`` as the last commit
+    has it: leftovers of an interrupted run of ours are dropped, a person's edits are refused."""
+    vcs.check_target(path, force_init=force_init, ignore=(STATE_DIR,))
+    state = RepoState(path)
+    with state.lock():
+        repo = vcs.open_repo(path, ignore_line=IGNORE_LINE)
+        changed = vcs.package_changes(repo)
+        if changed and not (state.interrupted() or discard_local_changes):
+            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            raise RepoError(f"{path}: {PACKAGE_DIR}/ has changes that are not committed ({shown}); commit them, "
+                            "or pass --discard-local-changes to throw them away")
+        if changed:
+            vcs.restore_package(repo)
+        state.end_changes()
+        yield Workspace(repo, state, vcs.root(repo) / PACKAGE_DIR)
+
+
+# ---------------------------------------------------------------- scrape
+
+
+def run_scrape(options: ScrapeOptions) -> RunReport:
+    """Scrape the portals into the data repo. Returns the report; raises only for unusable repos."""
+    with workspace(options.repo, force_init=options.force_init, discard_local_changes=options.discard_local_changes) as ws:
+        report = RunReport()
+        version = package_parser_version(ws.package_dir)
+        if version not in (None, PARSER_VERSION):
+            reparsed = reparse_workspace(ws, options.author, options.pool_factory)
+            report.reparse_commit = reparsed.commit
+            version = package_parser_version(ws.package_dir)
+        old = open_tables(ws.package_dir)
+        memory = ws.state.load()
+        seen = memory.seen_for(vcs.package_tree(ws.repo), code_fingerprint())
+        factory = options.client_factory or default_client
+        with factory(options.cache_dir or ws.state.http_cache) as client, make_pool(options.pool_factory) as pool:
+            crawler = Crawler(client, old["meetings"], memory, seen, options.crawl_options())
+            gathered = gather(crawl(options.portals, crawler), old, memory, options, pool, ws.state, report)
+            outcome = reconcile(old, gathered.derived, options.today, memory.confirm)
+            for url in outcome.forget:
+                client.forget(url)
+            account(report, client.stats, outcome)
+        report.invalid.extend(p.as_dict() for p in validate_changes(old, outcome.tables, outcome.sources))
+        info = package_info(options.portals, outcome.tables, version or PARSER_VERSION)
+        commit_outcome(ws, report, old, outcome, info, options.author, "scrape")
+        ws.state.save(remember(memory, seen, gathered, outcome, options.today, report.ok, vcs.package_tree(ws.repo)))
+        log_run(ws.state, report, options.today)
+        return report
+
+
+@dataclass
+class Gathered:
+    derived: Derived
+    unchanged: dict[str, Seen] = field(default_factory=dict)  # meetings seen unchanged -> what was seen
+    seen: dict[str, Seen] = field(default_factory=dict)  # meetings read -> their page and documents
+    checked: set[str] = field(default_factory=set)
+
+
+def gather(events: Iterable[Crawled], old: LazyTables, memory: Memory, options: ScrapeOptions, pool,
+           state: RepoState, report: RunReport) -> Gathered:
+    """Crawled values -> derived meetings; document texts are read by the pool while the crawl goes on."""
+    gathered = Gathered(Derived(options.portals))
+    documents = KeyIndex(old, "documents", "meeting_id")
+    reading: list[tuple[str, Future]] = []
+    for event in events:
+        if isinstance(event, Listing):
+            options.progress(f"{event.portal.id}/{event.slug}")
+            report.source(f"{event.portal.id}/{event.slug}")["strategy"] = event.strategy
+            gathered.derived.listings.append(event)
+        elif isinstance(event, Failure):
+            report.fail(event)
+        elif isinstance(event, Unparsed):
+            quarantine(state, report, event.failure, event.response)
+        elif isinstance(event, Deferred):
+            report.pending_meetings += 1
+        else:
+            reading.extend(read_meeting(event, old, documents, memory, options, pool, state, report, gathered))
+    for document_id, future in reading:
+        gathered.derived.reads[document_id] = collect(document_id, future)
+    return gathered
+
+
+def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, memory: Memory, options: ScrapeOptions, pool,
+                 state: RepoState, report: RunReport, gathered: Gathered) -> list[tuple[str, Future]]:
+    report.documents_downloaded += sum(1 for d in fetched.documents.values() if d.response and not d.response.not_modified)
+    if fetched.unchanged:
+        gathered.unchanged[fetched.meeting_id] = memory.seen[fetched.meeting_id]
+        gathered.checked.add(fetched.meeting_id)
+        report.source(fetched.source)["meetings_fetched"] += 1
+        report.fetched_meetings.append(fetched.meeting_id)
+        return []
+    old_documents = {k: old["documents"][k] for k in documents.keys(fetched.meeting_id)}
+    try:
+        meeting = derive.meeting(fetched, old["meetings"].get(fetched.meeting_id), old_documents, options.today,
+                                 memory.agenda_strategy.get(fetched.listing.committee_id))
+    except ParseError as exc:
+        quarantine(state, report, Failure(exc.url, "parse", exc.reason, fetched.source), fetched.response)
+        return []
+    gathered.derived.meetings.append(meeting)
+    gathered.checked.add(meeting.meeting_id)
+    gathered.seen[meeting.meeting_id] = Seen(fetched.page_sha, fetched.ref.date.isoformat() if fetched.ref.date else "",
+                                             sorted(fetched.listing.portal.download), dict(meeting.seen_docs))
+    report.source(fetched.source)["meetings_fetched"] += 1
+    report.fetched_meetings.append(meeting.meeting_id)
+    return [(task.document_id, pool.submit(derive.read_document, task)) for task in meeting.to_read]
+
+
+def collect(document_id: str, future: Future) -> derive.DocumentRead:
+    """The result of a document read; a read the worker could not finish is an unusable document."""
+    try:
+        return future.result()
+    except Exception as exc:  # over a budget, or the worker died: reported with the document's URL
+        return derive.DocumentRead(document_id, error=str(exc))
+
+
+def quarantine(state: RepoState, report: RunReport, failure: Failure, response) -> None:
+    """Report a page that did not parse and keep a copy of it for a maintainer to turn into a fixture."""
+    report.fail(failure)
+    report.quarantined.append(state.quarantine(failure.url, failure.message, response.status, response.headers,
+                                               response.content))
+
+
+def account(report: RunReport, stats, outcome: Outcome) -> None:
+    report.requests, report.bytes, report.not_modified = stats.requests, stats.bytes, stats.not_modified
+    for host, figures in stats.as_dict()["by_host"].items():
+        report.sources.setdefault(host, {}).update(figures)
+    for source, listed in outcome.listed.items():
+        report.source(source)["meetings_listed"] = listed
+    for failure in outcome.failures:
+        report.fail(failure)
+    report.warnings.extend(outcome.warnings)
+    report.documents_extracted += outcome.extracted
+
+
+def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, outcome: Outcome, today: date, ok: bool,
+             tree: str | None) -> Memory:
+    """What the next run needs to know (see ``state.Memory``). After a run with problems, what each
+    meeting looked like is forgotten: the next run reads every due meeting again."""
+    live = outcome.tables["meetings"]
+    read = {m for m in gathered.checked if m in outcome.applied or m in gathered.unchanged}
+    checked = {**memory.checked, **{m: today.isoformat() for m in read}}
+    after = Memory(
+        checked={k: v for k, v in checked.items() if k in live},
+        refetch=((memory.refetch - read) | outcome.refetch) & set(live),
+        agenda_strategy={**memory.agenda_strategy, **outcome.strategies}, confirm=outcome.confirm,
+    )
+    if tree is None or not ok:
+        return after
+    seen = {**seen_before, **gathered.unchanged}
+    for meeting in outcome.applied:
+        seen.pop(meeting, None)
+        if meeting in outcome.clean and meeting in gathered.seen and meeting in live:
+            seen[meeting] = replace(gathered.seen[meeting], row=row_digest(live[meeting]))
+    after.seen_package, after.seen_code = tree, code_fingerprint()
+    after.seen = {k: v for k, v in seen.items() if k in live}
+    return after
+
+
+def log_run(state: RepoState, report: RunReport, today: date) -> None:
+    """Append the run's figures to the run log; warn when a source stopped listing meetings."""
+    previous = state.last_runs(1)
+    if previous:
+        for source, figures in report.sources.items():
+            before = previous[-1].get("sources", {}).get(source, {})
+            if before.get("meetings_listed") and not figures.get("meetings_listed") and "meetings_listed" in figures:
+                report.warnings.append(f"{source} listed {before['meetings_listed']} meetings last run and none now")
+    state.log_run(report.log_entry(today.isoformat()))
+
+
+# ---------------------------------------------------------------- write and commit
+
+
+def commit_outcome(ws: Workspace, report: RunReport, old: LazyTables, outcome: Outcome, info: PackageInfo,
+                   author: tuple[str, str] | None, by: str) -> None:
+    """Write the changed parts of the package aside, validate them, swap them into place and commit."""
+    new_view = outcome.tables.view()
+    old_view = {resource: old[resource] for resource in new_view}
+    diffs = changes_mod.diff_tables(old_view, new_view)
+    report.records = {resource: diff.counts() for resource, diff in sorted(diffs.items())}
+    version_changed = package_parser_version(ws.package_dir) != info.parser_version
+    if (all(d.empty for d in diffs.values()) and not texts_changed(ws.package_dir, old, outcome)
+            and ws.package_dir.exists() and not version_changed):
+        return
+    changed = {resource: table for resource, table in new_view.items() if not diffs[resource].empty}
+    if not write_checked(ws, report, outcome, changed, info):
+        return
+    if by == "reparse":
+        report.changes = changes_mod.describe_reparse(old_view, new_view, diffs, info.parser_version)
+    else:
+        report.changes = changes_mod.describe(old_view, new_view, diffs)
+    message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
+    report.commit = vcs.commit_package(ws.repo, message, author, by=by)
+    ws.state.end_changes()
+
+
+def write_checked(ws: Workspace, report: RunReport, outcome: Outcome, changed: dict, info: PackageInfo) -> bool:
+    """Write the package into a temporary tree, validate what changed, and move it into place."""
+    state, package_dir = ws.state, ws.package_dir
+    base = package_dir if package_dir.exists() else None
+    for resource in resources():  # a CSV written under an older schema is rewritten with the current columns
+        if base and resource not in changed and not csv_header_matches(base, resource):
+            changed[resource] = outcome.tables[resource]
+    tmp_package = state.tmp_dir / PACKAGE_DIR
+    shutil.rmtree(state.tmp_dir, ignore_errors=True)
+    write_package(tmp_package, changed if base else dict(outcome.tables), final_texts(outcome), info, base=base)
+    validation = validate_package(tmp_package, only=sorted(changed) if base else None)
+    if not validation.valid:
+        report.invalid.extend(problem.as_dict() for problem in validation.problems)
+        report.fail(Failure(None, "validate", "the new package is not valid; nothing was written or committed"))
+        return False
+    for resource in sorted(changed if base else resources()):
+        size = (tmp_package / "data" / f"{resource}.csv").stat().st_size
+        if size > LARGE_FILE:
+            report.warnings.append(f"{PACKAGE_DIR}/data/{resource}.csv is {size / 1e6:.0f} MB: GitHub warns about files "
+                                   "over 50 MB and refuses to take a push of a file over 100 MB")
+    state.begin_changes()
+    swap_into_place(tmp_package, package_dir)
+    shutil.rmtree(state.tmp_dir, ignore_errors=True)
+    return True
+
+
+def final_texts(outcome: Outcome) -> dict[str, str | None]:
+    """Every text of the new package: read in this run, or None for the file already there."""
+    referenced = sorted({r["text_path"] for r in outcome.tables["documents"].values() if r["text_path"]})
+    return {rel: outcome.texts.get(rel) for rel in referenced}
+
+
+def texts_changed(package_dir: Path, old: LazyTables, outcome: Outcome) -> bool:
+    if not outcome.texts and "documents" not in outcome.tables.loaded():
+        return False  # no document row was touched, so no text can have come or gone
+    before = {r["text_path"] for r in old["documents"].values() if r["text_path"]}
+    after = {r["text_path"] for r in outcome.tables["documents"].values() if r["text_path"]}
+    return before != after or any(read_text(package_dir, rel) != text for rel, text in outcome.texts.items())
+
+
+def package_info(portals: list[Portal], tables, parser_version: int) -> PackageInfo:
+    urls = sorted({r["portal_url"] for r in tables["organisations"].values()} | {p.base_url for p in portals})
+    names = {r["portal_url"]: r["name"] for r in tables["organisations"].values()}
+    names.update({p.base_url: p.organisation for p in portals})
+    return PackageInfo(sources=[{"title": f"{names.get(u, u)}: Meetings Plus", "path": u} for u in urls],
+                       parser_version=parser_version)
+
+
+# ---------------------------------------------------------------- reparse
+
+
+@dataclass
+class ReparseReport:
+    documents: int = 0
+    commit: str | None = None
+    changes: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    invalid: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.invalid
+
+
+def run_reparse(repo: Path, *, author: tuple[str, str] | None = None, pool_factory=None) -> ReparseReport:
+    """Derive every document-based record again from the texts in the package and commit what changed."""
+    if not vcs.is_repo(repo):
+        raise RepoError(f"{repo} is not a git repository")
+    with workspace(repo) as ws:
+        return reparse_workspace(ws, author, pool_factory)
+
+
+def reparse_workspace(ws: Workspace, author: tuple[str, str] | None, pool_factory) -> ReparseReport:
+    if not (ws.package_dir / "datapackage.json").exists():
+        raise RepoError(f"{ws.package_dir} holds no data package: run `meetings scrape` first")
+    old = open_tables(ws.package_dir)
+    documents = [row for row in old["documents"].values() if row["text_path"] and row["kind"] in derive.READ_KINDS]
+    with make_pool(pool_factory) as pool:
+        reading = [(row["document_id"], pool.submit(derive.reread, row, read_text(ws.package_dir, row["text_path"]) or ""))
+                   for row in documents]
+        reads = {document_id: collect(document_id, future) for document_id, future in reading}
+    outcome = reparse(old, documents, reads)
+    report = RunReport()
+    report.invalid.extend(p.as_dict() for p in validate_changes(old, outcome.tables, outcome.sources))
+    before = vcs.package_tree(ws.repo)
+    commit_outcome(ws, report, old, outcome, package_info([], outcome.tables, PARSER_VERSION), author, "reparse")
+    rebind_seen(ws, before)
+    return ReparseReport(len(documents), report.commit, report.changes, report.records,
+                         [f.as_dict() for f in outcome.failures] + report.errors, report.invalid)
+
+
+def rebind_seen(ws: Workspace, before: str | None) -> None:
+    """A reparse changes no meeting or document row: meetings seen unchanged stay seen in the new package."""
+    memory = ws.state.load()
+    after = vcs.package_tree(ws.repo)
+    if memory.seen_package == before and after != before:
+        memory.seen_package = after
+        ws.state.save(memory)
+
+
+# ---------------------------------------------------------------- workers
+
+
+def default_client(cache_dir: Path | None) -> HttpClient:
+    return HttpClient(cache_dir=cache_dir)
+
+
+class InlinePool:
+    """Runs document reads in this process (for tests and one-off commands)."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def __enter__(self) -> "InlinePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def make_pool(factory):
+    return factory() if factory else InlinePool()
+
+
+__all__ = ["ScrapeOptions", "run_scrape", "run_reparse", "write_report", "RunReport"]
