@@ -27,14 +27,12 @@ from datetime import date
 
 from .config import Portal
 from .errors import FetchError, MeetingsError, ParseError
-from .portal import api, pages
+from .portal import pages
 from .portal.http import HttpClient, Response
+from .portal.listing import read_listing
 from .report import Failure
 from .rows.portal import committee_id, meeting_id, meeting_status
 from .state import Memory, Seen, digest, unchanged_since_seen
-
-SEED_PAGES = 3  # meeting pages whose side menus are tried when a listing is empty
-
 
 @dataclass(frozen=True)
 class CrawlOptions:
@@ -192,69 +190,26 @@ class Crawler:
     # ------------------------------------------------------------ listings
 
     def listing(self, listing: Listing) -> Iterator[Failure | Unparsed]:
-        """Fill ``listing``: the committee page's rows, else the side menu of a meeting page found
-        on it, among the committee's known meetings, or through the JSON list."""
+        """Fill ``listing`` by the strategies of ``portal.listing``; report what failed."""
         source = f"{listing.portal.id}/{listing.slug}"
-        response = self.get(listing.url, source)
-        if isinstance(response, Failure):
-            yield response
-            return
-        try:
-            page = pages.parse_committee_page(response.text, listing.url)
-        except ParseError as exc:
-            yield Unparsed(Failure(exc.url, "parse", exc.reason, source), response)
-            return
-        listing.name = page.name or listing.name
-        listing.strategy = page.strategy
-        listing.portal_committee_id = listing.portal.committee_ids.get(listing.slug) or page.portal_committee_id
-        if page.meetings:
-            listing.refs = list(page.meetings)
-            return
-        seeds = pages.parse_meeting_links(response.text, listing.url, listing.slug)
         known = sorted((r for r in self.meetings.values() if r["committee_id"] == listing.committee_id),
                        key=lambda r: r["date"], reverse=True)
-        seeds.extend(r["url"] for r in known)
-        if listing.portal_committee_id:
-            yield from self.api_list(listing, seeds, source)
-        refs = self.side_menu(listing, seeds)
-        if refs:
-            listing.refs = refs
+        read = read_listing(self.client.get, listing.portal, listing.slug, [r["url"] for r in known])
+        for attempt in read.attempts:
+            if attempt.problem and attempt.strategy != "side menu":
+                failure = Failure(attempt.url, attempt.stage, attempt.problem, source)
+                yield Unparsed(failure, read.response) if read.unparsed and attempt.url == read.url else failure
+        if read.page is None:
             return
-        yield Failure(listing.url, "parse", "no meetings found: no a.accessible-table-cell rows, no side menu on a known "
-                                            "meeting page, no usable JSON list; keeping the meetings already known", source)
-
-    def api_list(self, listing: Listing, seeds: list[str], source: str) -> Iterator[Failure]:
-        """Dates and ids from the JSON list, and guessed meeting URLs to try as seeds."""
-        url = api.committee_meetings_url(listing.portal.base_url, listing.portal_committee_id)
-        response = self.get(url, source)
-        if isinstance(response, Failure):
-            yield response
+        listing.name = read.page.name or listing.name
+        listing.strategy = read.strategy or read.page.strategy
+        listing.portal_committee_id = read.portal_committee_id
+        listing.api_dates = read.api_dates
+        if read.refs is None:
+            yield Failure(listing.url, "parse", "no meetings found: no a.accessible-table-cell rows, no side menu on a known "
+                                                "meeting page, no usable JSON list; keeping the meetings already known", source)
             return
-        try:
-            listed = api.parse_committee_meetings(response.text, url)
-        except ParseError as exc:
-            yield Failure(exc.url, "parse", exc.reason, source)
-            return
-        for entry in listed:
-            if entry.date:
-                listing.api_dates[entry.portal_meeting_id] = entry.date
-                seeds.append(f"{listing.portal.base_url}/committees/{listing.slug}/mote-{entry.date.isoformat()}")
-
-    def side_menu(self, listing: Listing, seeds: list[str]) -> list[pages.MeetingRef]:
-        tried: set[str] = set()
-        for seed in seeds:
-            if seed in tried or len(tried) >= SEED_PAGES:
-                continue
-            tried.add(seed)
-            try:
-                seed_page = pages.parse_meeting_page(self.client.get(seed).text, seed)
-            except (FetchError, ParseError):
-                continue
-            side = [r for r in seed_page.side_meetings if r.committee_slug == listing.slug]
-            if side:
-                listing.strategy = "side menu of " + seed
-                return side
-        return []
+        listing.refs = read.refs
 
     # ------------------------------------------------------------ meetings
 

@@ -33,8 +33,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .config import Portal
 from .errors import FetchError, ParseError
-from .portal import api, pages
+from .portal import pages
 from .portal.http import HttpClient
+from .portal.listing import ListingRead, read_listing
 
 OK, WARN, FAIL, SKIP, ERROR = "ok", "warn", "fail", "skip", "error"
 MAX_ALL_COMMITTEES = 3
@@ -92,8 +93,7 @@ def _fetch(client: HttpClient, report: DoctorReport, portal: Portal, committee: 
         return None
 
 
-def _list_containers(html: str) -> list[str]:
-    tree = LexborHTMLParser(html)
+def _list_containers(tree: LexborHTMLParser) -> list[str]:
     return [f"#{ident}" for ident in ("committeesRecentContent", "committeesUpcomingContent") if tree.css_first(f"#{ident}") is not None]
 
 
@@ -109,31 +109,21 @@ def _samples(refs: list[pages.MeetingRef], today: date, count: int) -> list[page
     return chosen
 
 
-def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
-    url = f"{portal.base_url}/committees/{slug}"
-    html = _fetch(client, report, portal, slug, "committee page", url)
-    if html is None:
-        return
-    try:
-        page = pages.parse_committee_page(html, url)
-    except ParseError as exc:
-        report.add(portal.id, slug, "committee page", FAIL, None, exc.reason, url, True)
-        return
-
-    # --- HTML list
-    refs = [r for r in page.meetings]
-    containers = _list_containers(html)
-    script_rendered = not refs and bool(containers) and not any(
-        LexborHTMLParser(html).css_first(c).css_first("a[href]") is not None for c in containers)
-    if page.strategy == "accessible-table-cell" and refs:
-        dated = sum(1 for r in refs if r.date)
-        status = OK if dated == len(refs) else WARN
+def _html_list(report: DoctorReport, portal: Portal, slug: str, read: ListingRead) -> bool:
+    """The committee page's rows; returns whether the list is rendered by script (empty containers)."""
+    page, url = read.page, read.url
+    tree = LexborHTMLParser(read.response.text)
+    containers = _list_containers(tree)
+    script_rendered = not page.meetings and bool(containers) and not any(
+        tree.css_first(c).css_first("a[href]") is not None for c in containers)
+    if page.strategy == "accessible-table-cell" and page.meetings:
+        dated = sum(1 for r in page.meetings if r.date)
         detail = f"a.accessible-table-cell rows, {dated} with a date"
-        if status == WARN:
-            detail += f"; {len(refs) - dated} without a date in aria-label or text"
-        report.add(portal.id, slug, "html list", status, len(refs), detail, url, True)
-    elif refs:
-        report.add(portal.id, slug, "html list", WARN, len(refs),
+        if dated < len(page.meetings):
+            detail += f"; {len(page.meetings) - dated} without a date in aria-label or text"
+        report.add(portal.id, slug, "html list", OK if dated == len(page.meetings) else WARN, len(page.meetings), detail, url, True)
+    elif page.meetings:
+        report.add(portal.id, slug, "html list", WARN, len(page.meetings),
                    f"no a.accessible-table-cell rows; matched by the fallback '{page.strategy}'", url, True)
     elif script_rendered:
         report.add(portal.id, slug, "html list", WARN, 0,
@@ -144,89 +134,101 @@ def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, sl
         missing += f", {', '.join(containers)} without meeting links" if containers else \
             ", no #committeesRecentContent or #committeesUpcomingContent container"
         report.add(portal.id, slug, "html list", FAIL, 0, missing + ": the list markup has changed", url, True)
+    return script_rendered
 
-    # --- JSON API
-    committee_id = portal.committee_ids.get(slug) or page.portal_committee_id
-    api_refs: list[pages.MeetingRef] = []
-    api_required = not refs
-    if committee_id is None:
-        report.add(portal.id, slug, "json api", FAIL if api_required and script_rendered else SKIP, None,
-                   "no committee id in the config (committee_ids) or on the committee page", None, api_required and script_rendered)
+
+def _json_api(report: DoctorReport, portal: Portal, slug: str, read: ListingRead, script_rendered: bool) -> None:
+    required = not read.page.meetings
+    attempt = next((a for a in read.attempts if a.strategy == "json api"), None)
+    if attempt is None:
+        report.add(portal.id, slug, "json api", FAIL if required and script_rendered else SKIP, None,
+                   "no committee id in the config (committee_ids) or on the committee page", None, required and script_rendered)
+    elif attempt.stage == "fetch":
+        report.add(portal.id, slug, "json api", ERROR, None, f"could not fetch: {attempt.problem}", attempt.url, True)
+    elif attempt.problem:
+        report.add(portal.id, slug, "json api", FAIL if required else WARN, 0, attempt.problem, attempt.url, required)
     else:
-        api_url = api.committee_meetings_url(portal.base_url, committee_id)
-        text = _fetch(client, report, portal, slug, "json api", api_url)
-        if text is not None:
-            try:
-                listed = api.parse_committee_meetings(text, api_url)
-            except ParseError as exc:
-                report.add(portal.id, slug, "json api", FAIL if api_required else WARN, 0, exc.reason, api_url, api_required)
-            else:
-                dated = [m for m in listed if m.date]
-                source = "config" if portal.committee_ids.get(slug) else "committee page"
-                status = OK if dated else (FAIL if api_required else WARN)
-                report.add(portal.id, slug, "json api", status, len(listed),
-                           f"meetings for committee id {committee_id} (id from the {source}), {len(dated)} with a date", api_url, api_required)
-                api_refs = [pages.MeetingRef(url=f"{portal.base_url}/committees/{slug}/mote-{m.date.isoformat()}", committee_slug=slug,
-                                             slug=f"mote-{m.date.isoformat()}", date=m.date, label=m.label,
-                                             portal_meeting_id=m.portal_meeting_id) for m in dated]
+        source = "config" if portal.committee_ids.get(slug) else "committee page"
+        report.add(portal.id, slug, "json api", OK if read.api_refs else (FAIL if required else WARN), attempt.found,
+                   f"meetings for committee id {read.portal_committee_id} (id from the {source}), {len(read.api_refs)} with a date",
+                   attempt.url, required)
 
-    # --- meeting pages
-    candidates = refs or api_refs
+
+def _sample_pages(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, read: ListingRead, today: date,
+                  meetings: int) -> list[tuple[pages.MeetingPage, str]]:
+    candidates = read.page.meetings or read.api_refs or read.refs or []
     if not candidates:
-        seeds = pages.parse_meeting_links(html, url, slug)
-        candidates = [pages.MeetingRef(url=s, committee_slug=slug, slug=s.rstrip("/").rsplit("/", 1)[-1], date=None, label="") for s in seeds]
+        candidates = [pages.MeetingRef(url=s, committee_slug=slug, slug=s.rstrip("/").rsplit("/", 1)[-1], date=None, label="")
+                      for s in pages.parse_meeting_links(read.response.text, read.url, slug)]
     sampled = _samples(candidates, today, meetings)
     if not sampled:
-        report.add(portal.id, slug, "meeting page", FAIL, 0, "no meeting page to sample: no list, no API, no meeting link on the committee page", url, True)
-        return
-    parsed: list[tuple[pages.MeetingRef, pages.MeetingPage, str]] = []
+        report.add(portal.id, slug, "meeting page", FAIL, 0, "no meeting page to sample: no list, no API, no meeting link on the committee page", read.url, True)
+        return []
+    parsed = []
     for ref in sampled:
-        meeting_html = _fetch(client, report, portal, slug, "meeting page", ref.url)
-        if meeting_html is None:
+        html = _fetch(client, report, portal, slug, "meeting page", ref.url)
+        if html is None:
             continue
         try:
-            parsed.append((ref, pages.parse_meeting_page(meeting_html, ref.url), meeting_html))
+            parsed.append((pages.parse_meeting_page(html, ref.url), html))
         except ParseError as exc:
             report.add(portal.id, slug, "meeting page", FAIL, None, exc.reason, ref.url, True)
-    if not parsed:
-        return
-    names = ", ".join(p.slug for _, p, _ in parsed)
-    report.add(portal.id, slug, "meeting page", OK, len(parsed), f"recognised: {names}", parsed[0][1].url, True)
+    if parsed:
+        names = ", ".join(p.slug for p, _ in parsed)
+        report.add(portal.id, slug, "meeting page", OK, len(parsed), f"recognised: {names}", parsed[0][0].url, True)
+    return parsed
 
-    # --- side menu
-    side = max(len([r for r in p.side_meetings if r.committee_slug == slug]) for _, p, _ in parsed)
+
+def _page_checks(report: DoctorReport, portal: Portal, slug: str, parsed: list[tuple[pages.MeetingPage, str]]) -> None:
+    first = parsed[0][0].url
+    side = max(len([r for r in p.side_meetings if r.committee_slug == slug]) for p, _ in parsed)
     if side:
-        report.add(portal.id, slug, "side menu", OK, side, "links to the committee's meetings on a meeting page", parsed[0][1].url, True)
+        report.add(portal.id, slug, "side menu", OK, side, "links to the committee's meetings on a meeting page", first, True)
     else:
-        report.add(portal.id, slug, "side menu", FAIL, 0, f"no links to /committees/{slug}/... on the sampled meeting pages", parsed[0][1].url, True)
-
-    # --- protocols
-    protocol_links = sum(1 for _, p, _ in parsed for d in p.documents if d.kind == "protokoll")
-    protocol_links += sum(1 for _, p, _ in parsed for it in p.agenda_items for d in it.attachments if d.area == "protocol")
-    with_protocol = sum(1 for _, p, _ in parsed if any(d.kind == "protokoll" for d in p.documents))
+        report.add(portal.id, slug, "side menu", FAIL, 0, f"no links to /committees/{slug}/... on the sampled meeting pages", first, True)
+    protocol_links = sum(1 for p, _ in parsed for d in p.document_links() if d.area == "protocol")
+    with_protocol = sum(1 for p, _ in parsed if any(d.kind == "protokoll" for d in p.documents))
     report.add(portal.id, slug, "protocol links", OK if protocol_links else WARN, protocol_links,
                f"/protocol/ links on {with_protocol} of {len(parsed)} pages" + ("" if protocol_links else " (no protocol published yet?)"),
-               parsed[0][1].url, False)
-    buttons = sum(1 for _, _, h in parsed if LexborHTMLParser(h).css_first("#openProtocol") is not None)
+               first, False)
+    buttons = sum(1 for _, h in parsed if LexborHTMLParser(h).css_first("#openProtocol") is not None)
     report.add(portal.id, slug, "protocol button", OK if buttons else FAIL, buttons,
                f"#openProtocol on {buttons} of {len(parsed)} pages" + ("" if buttons else ": the protocol tab markup has changed"),
-               parsed[0][1].url, True)
+               first, True)
+    _agenda_check(report, portal, slug, [p for p, _ in parsed])
 
-    # --- agenda items
-    with_agenda = [(r, p) for r, p, _ in parsed if not p.agenda_missing and not (p.cancelled and not p.agenda_items)]
-    structured = sum(len(p.agenda_items) for _, p in with_agenda if p.agenda_strategy == "structured")
-    text = sum(len(p.agenda_items) for _, p in with_agenda if p.agenda_strategy == "text")
-    per_page = "; ".join(f"{p.slug}: {len(p.agenda_items)} ({p.agenda_strategy})" for _, p in with_agenda)
+
+def _agenda_check(report: DoctorReport, portal: Portal, slug: str, parsed: list[pages.MeetingPage]) -> None:
+    with_agenda = [p for p in parsed if not p.agenda_missing and not (p.cancelled and not p.agenda_items)]
+    structured = sum(len(p.agenda_items) for p in with_agenda if p.agenda_strategy == "structured")
+    text = sum(len(p.agenda_items) for p in with_agenda if p.agenda_strategy == "text")
+    per_page = "; ".join(f"{p.slug}: {len(p.agenda_items)} ({p.agenda_strategy})" for p in with_agenda)
     if not with_agenda:
         report.add(portal.id, slug, "agenda items", SKIP, None, "no sampled page has an agenda published", None, False)
     elif structured:
-        report.add(portal.id, slug, "agenda items", OK, structured + text, f"structured markup (.agenda-item); {per_page}", with_agenda[0][1].url, True)
+        report.add(portal.id, slug, "agenda items", OK, structured + text, f"structured markup (.agenda-item); {per_page}", with_agenda[0].url, True)
     elif text:
         report.add(portal.id, slug, "agenda items", WARN, text,
-                   f"no structured agenda items (.agenda-item); the text strategy found them: {per_page}", with_agenda[0][1].url, True)
+                   f"no structured agenda items (.agenda-item); the text strategy found them: {per_page}", with_agenda[0].url, True)
     else:
         report.add(portal.id, slug, "agenda items", FAIL, 0,
-                   f"neither structured markup (.agenda-item) nor the text strategy found agenda items: {per_page}", with_agenda[0][1].url, True)
+                   f"neither structured markup (.agenda-item) nor the text strategy found agenda items: {per_page}", with_agenda[0].url, True)
+
+
+def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
+    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, every_strategy=True)
+    first = read.attempts[0]
+    if first.stage == "fetch":
+        report.add(portal.id, slug, "committee page", ERROR, None, f"could not fetch: {first.problem}", read.url, True)
+        return
+    if first.stage == "parse":
+        report.add(portal.id, slug, "committee page", FAIL, None, first.problem, read.url, True)
+        return
+    script_rendered = _html_list(report, portal, slug, read)
+    _json_api(report, portal, slug, read, script_rendered)
+    parsed = _sample_pages(client, report, portal, slug, read, today, meetings)
+    if parsed:
+        _page_checks(report, portal, slug, parsed)
 
 
 def check_portal(client: HttpClient, portal: Portal, *, today: date | None = None, meetings: int = 2,

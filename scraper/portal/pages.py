@@ -520,6 +520,56 @@ def _start_time(description: str | None) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+def _meeting_title(tree: LexborHTMLParser, url: str) -> str:
+    title = _text(tree.css_first("h1"))
+    if not title:
+        title_tag = _text(tree.css_first("title"))
+        title = title_tag.split("|")[0].strip() if title_tag else ""
+    if not title:
+        raise ParseError(url, "no meeting title: neither <h1> nor <title> has text")
+    return title
+
+
+def _first(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> LexborNode | None:
+    return next((tree.css_first(sel) for sel in selectors if tree.css_first(sel) is not None), None)
+
+
+def _agenda(tree: LexborHTMLParser, agenda_scope: LexborNode | None, url: str) -> tuple[list[AgendaEntry], str]:
+    """Agenda items and the strategy that found them: structured markup, else the Kallelse tab's text."""
+    scope = agenda_scope if agenda_scope is not None else tree.body
+    if scope is None:
+        return [], "none"
+    items = parse_agenda_structured(scope, url)
+    if items:
+        return items, "structured"
+    if agenda_scope is not None:
+        items = parse_agenda_text(agenda_scope.text(separator="\n", strip=True))
+        if items:
+            return items, "text"
+    return [], "none"
+
+
+def _page_documents(tree: LexborHTMLParser, url: str, items: list[AgendaEntry]) -> list[DocumentLink]:
+    """Document links of the page that are not an agenda item's attachments."""
+    seen = {canonical_url(d.url) for it in items for d in it.attachments}
+    documents: list[DocumentLink] = []
+    for link in _document_links(tree.body, url) if tree.body else []:
+        key = canonical_url(link.url)
+        if key not in seen:
+            seen.add(key)
+            documents.append(link)
+    return documents
+
+
+def _portal_meeting_id(tree: LexborHTMLParser) -> int | None:
+    """The numeric meeting id of a "Ladda ner allt" link to the JSON API."""
+    for node in tree.css("a[href]"):
+        match = API_MEETING.search(node.attributes.get("href") or "")
+        if match:
+            return int(match[1])
+    return None
+
+
 def parse_meeting_page(html: str, url: str) -> MeetingPage:
     """A meeting page: title, status, description, agenda items, documents and the side menu.
 
@@ -530,86 +580,30 @@ def parse_meeting_page(html: str, url: str) -> MeetingPage:
         raise ParseError(url, "not a meeting URL (expected /committees/{committee}/{meeting})")
     committee_slug, slug = path_match[1], path_match[2]
     own_url = canonical_url(url)
-
-    heading = tree.css_first("h1")
-    title = _text(heading)
-    if not title:
-        title_tag = _text(tree.css_first("title"))
-        title = title_tag.split("|")[0].strip() if title_tag else ""
-    if not title:
-        raise ParseError(url, "no meeting title: neither <h1> nor <title> has text")
-
+    title = _meeting_title(tree, url)
     page_text = tree.body.text(separator="\n", strip=True) if tree.body else ""
     cancelled = bool(CANCELLED.match(title)) or "installt" in slug.lower()
     description = _description(tree)
-
-    protocol_scope = next(
-        (tree.css_first(sel) for sel in ("#protocol", "#protokoll", "[id*=protocol]", "[id*=Protocol]") if tree.css_first(sel) is not None),
-        None,
-    )
-    agenda_scope = next(
-        (tree.css_first(sel) for sel in ("#agenda", "#kallelse", "[id*=agenda]", "[id*=Agenda]") if tree.css_first(sel) is not None),
-        None,
-    )
-    items: list[AgendaEntry] = []
-    strategy = "none"
-    scope = agenda_scope if agenda_scope is not None else tree.body
-    if scope is not None:
-        items = parse_agenda_structured(scope, url)
-        if items:
-            strategy = "structured"
-        elif agenda_scope is not None:
-            items = parse_agenda_text(agenda_scope.text(separator="\n", strip=True))
-            if items:
-                strategy = "text"
-
-    item_doc_urls = {canonical_url(d.url) for it in items for d in it.attachments}
-    documents: list[DocumentLink] = []
-    seen: set[str] = set(item_doc_urls)
-    for link in _document_links(tree.body, url) if tree.body else []:
-        key = canonical_url(link.url)
-        if key in seen:
-            continue
-        seen.add(key)
-        documents.append(link)
-
-    open_protocol = tree.css_first("#openProtocol")
-    protocol_pending = not any(d.kind == "protokoll" for d in documents) and (
-        open_protocol is not None or NO_PROTOCOL in page_text or protocol_scope is not None
-    )
-    if open_protocol is None and protocol_scope is None and not any(d.kind == "protokoll" for d in documents):
-        protocol_pending = NO_PROTOCOL in page_text
-
-    portal_meeting_id = None
-    for node in tree.css("a[href]"):
-        match = API_MEETING.search(node.attributes.get("href") or "")
-        if match:
-            portal_meeting_id = int(match[1])
-            break
-
+    protocol_scope = _first(tree, ("#protocol", "#protokoll", "[id*=protocol]", "[id*=Protocol]"))
+    agenda_scope = _first(tree, ("#agenda", "#kallelse", "[id*=agenda]", "[id*=Agenda]"))
+    items, strategy = _agenda(tree, agenda_scope, url)
+    documents = _page_documents(tree, url, items)
+    has_protocol = any(d.kind == "protokoll" for d in documents)
+    if tree.css_first("#openProtocol") is None and protocol_scope is None:
+        protocol_pending = not has_protocol and NO_PROTOCOL in page_text
+    else:
+        protocol_pending = not has_protocol
     if not items and not documents and not cancelled and NO_AGENDA not in page_text and protocol_scope is None and agenda_scope is None:
         raise ParseError(
             url,
             "unrecognised meeting page: no agenda items, no /agenda/ or /protocol/ links, "
             f"no Kallelse/Protokoll areas and no '{NO_AGENDA}' notice",
         )
-
     return MeetingPage(
-        url=own_url,
-        committee_slug=committee_slug,
-        slug=slug,
-        title=title,
-        date=find_date(title),
-        cancelled=cancelled,
-        description=description,
-        start_time=_start_time(description),
-        agenda_items=items,
-        documents=documents,
-        protocol_pending=protocol_pending,
-        agenda_missing=NO_AGENDA in page_text,
-        portal_meeting_id=portal_meeting_id,
-        side_meetings=_side_meetings(tree, url, committee_slug, own_url),
-        agenda_strategy=strategy,
+        url=own_url, committee_slug=committee_slug, slug=slug, title=title, date=find_date(title), cancelled=cancelled,
+        description=description, start_time=_start_time(description), agenda_items=items, documents=documents,
+        protocol_pending=protocol_pending, agenda_missing=NO_AGENDA in page_text, portal_meeting_id=_portal_meeting_id(tree),
+        side_meetings=_side_meetings(tree, url, committee_slug, own_url), agenda_strategy=strategy,
     )
 
 

@@ -242,11 +242,11 @@ def _sample_items(name: str) -> list[Item]:
     return items
 
 
-def _vasterbotten(day: int) -> PortalContent:
-    rf, rs = "regionfullmaktige", "regionstyrelsen"
-    welcome = "/welcome-sv/namnder-styrelser"
+WELCOME = "/welcome-sv/namnder-styrelser"
 
-    # regionfullmäktige -------------------------------------------------------
+
+def _regionfullmaktige() -> list[MeetingContent]:
+    rf, welcome = "regionfullmaktige", WELCOME
     m2020 = MeetingContent("mote-2020-04-21", date(2020, 4, 21), "Möte 2020-04-21", items=_sample_items("vll_regionfullmaktige_mote-2020-04-21.txt"))
     motions = next((it for it in m2020.items if it.case_numbers), None)
     if motions:
@@ -284,9 +284,11 @@ def _vasterbotten(day: int) -> PortalContent:
         description=["08.30 Sammanträdet startar"],
         items=[Item("1", "Sammanträdets öppnande"), Item("2", "Upprop"), Item("3", "Exempelärende: årsredovisning 2026", [EXAMPLE], ["RS 201-2027"])],
     )
-    rf_meetings = [m2020, m2024, m2026, extra, cancelled_slug, upcoming_rf]
+    return [m2020, m2024, m2026, extra, cancelled_slug, upcoming_rf]
 
-    # regionstyrelsen ---------------------------------------------------------
+
+def _regionstyrelsen(day: int) -> list[MeetingContent]:
+    rs, welcome = "regionstyrelsen", WELCOME
     rs2025 = MeetingContent(
         "mote-2025-04-08", date(2025, 4, 8), "Möte 2025-04-08",
         agenda_docs=[Doc(f"/committees/{rs}/mote-2025-04-08/agenda/sammanfattning-regionstyrelsen-2025-04-08pdf",
@@ -339,13 +341,14 @@ def _vasterbotten(day: int) -> PortalContent:
         upcoming_rs.items[1].attachments = upcoming_rs.items[1].attachments[:1]
         upcoming_cancel.title = "INSTÄLLT Möte 2027-02-09"
         upcoming_cancel.items = []
-    rs_meetings = [rs2025, held, moved, upcoming_rs, upcoming_cancel]
+    return [rs2025, held, moved, upcoming_rs, upcoming_cancel]
 
-    return PortalContent(
-        "vasterbotten",
-        "Region Västerbotten",
-        [CommitteeContent(rf, "Regionfullmäktige", 101, rf_meetings), CommitteeContent(rs, "Regionstyrelsen", 102, rs_meetings)],
-    )
+
+def _vasterbotten(day: int) -> PortalContent:
+    return PortalContent("vasterbotten", "Region Västerbotten", [
+        CommitteeContent("regionfullmaktige", "Regionfullmäktige", 101, _regionfullmaktige()),
+        CommitteeContent("regionstyrelsen", "Regionstyrelsen", 102, _regionstyrelsen(day)),
+    ])
 
 
 def build(day: int) -> dict[str, PortalContent]:

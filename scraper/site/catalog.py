@@ -169,6 +169,23 @@ def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
 
+@dataclass
+class _Record:
+    """What every part of the catalogue record refers to."""
+
+    w: "_Writer"
+    site: str
+    descriptor: dict
+    publisher: "Publisher"
+    licence: str
+    names: list[str]
+    issued: str | None
+    modified: str | None
+
+    def uri(self, fragment: str) -> str:
+        return f"{self.site}/downloads/catalog.rdf#{fragment}"
+
+
 def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path | None = None,
                   releases: list[str] | None = None, sizes: dict[str, int] | None = None) -> bytes:
     """The DCAT-AP-SE record of the package in ``package_dir`` as RDF/XML."""
@@ -177,18 +194,23 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     organisations = _read_csv(package_dir / "data" / "organisations.csv")
     meetings = _read_csv(package_dir / "data" / "meetings.csv")
-    site = options.site_url.rstrip("/")
-    catalog_uri = f"{site}/downloads/catalog.rdf#catalog"
-    dataset_uri = f"{site}/downloads/catalog.rdf#dataset"
-    contact_uri = f"{site}/downloads/catalog.rdf#contact"
-    service_uri = f"{site}/downloads/catalog.rdf#api"
-    publisher = resolve_publisher(options, descriptor, organisations)
-    licence = _licence_uri(descriptor)
     issued, modified = vcs.history_dates(repo_path)
-    names = sorted({o.get("name", "") for o in organisations if o.get("name")})
-    w = _Writer()
+    record = _Record(_Writer(), options.site_url.rstrip("/"), descriptor, resolve_publisher(options, descriptor, organisations),
+                     _licence_uri(descriptor), sorted({o.get("name", "") for o in organisations if o.get("name")}),
+                     issued, modified)
+    _catalog(record)
+    dataset = _dataset(record, meetings)
+    _file_distributions(record, dataset, sizes)
+    _api_distribution(record, dataset, options)
+    if releases:
+        _release_distribution(record, dataset, releases)
+    _service_and_agents(record, options)
+    return record.w.tostring()
 
-    catalog = w.node(_q(DCAT, "Catalog"), catalog_uri)
+
+def _catalog(r: _Record) -> None:
+    w, publisher, descriptor, site, modified = r.w, r.publisher, r.descriptor, r.site, r.modified
+    catalog = w.node(_q(DCAT, "Catalog"), r.uri("catalog"))
     w.lit(catalog, _q(DCTERMS, "title"), "Katalog: " + TITLE_SV, lang="sv")
     w.lit(catalog, _q(DCTERMS, "title"), "Catalogue: " + (descriptor.get("title") or "meeting records"), lang="en")
     w.lit(catalog, _q(DCTERMS, "description"),
@@ -202,9 +224,12 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     w.ref(catalog, _q(DCAT, "themeTaxonomy"), THEME_TAXONOMY)
     if modified:
         w.lit(catalog, _q(DCTERMS, "modified"), modified, datatype=XSD + "date")
-    w.ref(catalog, _q(DCAT, "dataset"), dataset_uri)
+    w.ref(catalog, _q(DCAT, "dataset"), r.uri("dataset"))
 
-    dataset = w.node(_q(DCAT, "Dataset"), dataset_uri)
+
+def _dataset(r: _Record, meetings: list[dict]):
+    w, publisher, descriptor, site, names, licence = r.w, r.publisher, r.descriptor, r.site, r.names, r.licence
+    dataset = w.node(_q(DCAT, "Dataset"), r.uri("dataset"))
     w.lit(dataset, _q(DCTERMS, "title"), TITLE_SV, lang="sv")
     w.lit(dataset, _q(DCTERMS, "title"), descriptor.get("title") or "Meeting records", lang="en")
     organisations_sv = f" Organisationer: {', '.join(names)}." if names else ""
@@ -212,7 +237,7 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     w.lit(dataset, _q(DCTERMS, "description"), DESCRIPTION_SV + organisations_sv, lang="sv")
     w.lit(dataset, _q(DCTERMS, "description"), (descriptor.get("description") or "") + organisations_en, lang="en")
     w.ref(dataset, _q(DCTERMS, "publisher"), publisher.uri)
-    w.ref(dataset, _q(DCAT, "contactPoint"), contact_uri)
+    w.ref(dataset, _q(DCAT, "contactPoint"), r.uri("contact"))
     w.ref(dataset, _q(DCAT, "theme"), THEME_GOVE)
     w.ref(dataset, _q(DCTERMS, "accessRights"), ACCESS_PUBLIC)
     w.ref(dataset, _q(DCTERMS, "license"), licence)
@@ -226,17 +251,21 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     w.ref(dataset, _q(DCAT, "landingPage"), site + "/")
     if descriptor.get("homepage"):
         w.ref(dataset, _q(FOAF, "page"), descriptor["homepage"])
-    if issued:
-        w.lit(dataset, _q(DCTERMS, "issued"), issued, datatype=XSD + "date")
-    if modified:
-        w.lit(dataset, _q(DCTERMS, "modified"), modified, datatype=XSD + "date")
+    if r.issued:
+        w.lit(dataset, _q(DCTERMS, "issued"), r.issued, datatype=XSD + "date")
+    if r.modified:
+        w.lit(dataset, _q(DCTERMS, "modified"), r.modified, datatype=XSD + "date")
     dates = sorted(m["date"] for m in meetings if m.get("date"))
     if dates:
         temporal = ET.SubElement(dataset, _q(DCTERMS, "temporal"))
         period = ET.SubElement(temporal, _q(DCTERMS, "PeriodOfTime"))
         w.lit(period, _q(DCAT, "startDate"), dates[0], datatype=XSD + "date")
         w.lit(period, _q(DCAT, "endDate"), dates[-1], datatype=XSD + "date")
+    return dataset
 
+
+def _file_distributions(r: _Record, dataset, sizes: dict[str, int] | None) -> None:
+    w, site, licence = r.w, r.site, r.licence
     distributions = [
         ("zip", f"{site}/downloads/meetings-datapackage.zip", "text/csv+zip", "application/zip",
          ("Datapaket (zip)", "Data package (zip)"),
@@ -250,7 +279,7 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
          AVAILABILITY_STABLE),
     ]
     for key, url, fmt, media, titles, descriptions, availability in distributions:
-        uri = f"{site}/downloads/catalog.rdf#distribution-{key}"
+        uri = r.uri(f"distribution-{key}")
         w.ref(dataset, _q(DCAT, "distribution"), uri)
         dist = w.node(_q(DCAT, "Distribution"), uri)
         w.lit(dist, _q(DCTERMS, "title"), titles[0], lang="sv")
@@ -268,8 +297,11 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
         if sizes and key in sizes:
             w.lit(dist, _q(DCAT, "byteSize"), sizes[key], datatype=XSD + "nonNegativeInteger")
 
+
+def _api_distribution(r: _Record, dataset, options: CatalogOptions) -> None:
+    w, site, licence = r.w, r.site, r.licence
     api_url = f"{site}/{options.database}"
-    uri = f"{site}/downloads/catalog.rdf#distribution-api"
+    uri = r.uri("distribution-api")
     w.ref(dataset, _q(DCAT, "distribution"), uri)
     dist = w.node(_q(DCAT, "Distribution"), uri)
     w.lit(dist, _q(DCTERMS, "title"), "SQL- och JSON-gränssnitt (Datasette)", lang="sv")
@@ -279,38 +311,44 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     w.lit(dist, _q(DCTERMS, "description"),
           "Search, filter and query with SQL; every table and query can be downloaded as JSON or CSV.", lang="en")
     w.ref(dist, _q(DCAT, "accessURL"), api_url)
-    w.ref(dist, _q(DCAT, "accessService"), service_uri)
+    w.ref(dist, _q(DCAT, "accessService"), r.uri("api"))
     w.lit(dist, _q(DCTERMS, "format"), "application/json")
     w.ref(dist, _q(DCAT, "mediaType"), IANA + "application/json")
     w.ref(dist, _q(DCTERMS, "license"), licence)
     w.ref(dist, _q(DCATAP, "availability"), AVAILABILITY_AVAILABLE)
 
-    if releases:
-        uri = f"{site}/downloads/catalog.rdf#distribution-releases"
-        w.ref(dataset, _q(DCAT, "distribution"), uri)
-        dist = w.node(_q(DCAT, "Distribution"), uri)
-        w.lit(dist, _q(DCTERMS, "title"), "Daterade versioner (zip)", lang="sv")
-        w.lit(dist, _q(DCTERMS, "title"), "Dated releases (zip)", lang="en")
-        w.lit(dist, _q(DCTERMS, "description"),
-              "Datapaketet som det var vid varje version (git-taggen data-ÅÅÅÅ-MM-DD), för citering.", lang="sv")
-        w.lit(dist, _q(DCTERMS, "description"),
-              "The data package as it was at each release (git tag data-YYYY-MM-DD), for citation.", lang="en")
-        w.ref(dist, _q(DCAT, "accessURL"), f"{site}/#downloads")
-        for name in releases:
-            w.ref(dist, _q(DCAT, "downloadURL"), f"{site}/downloads/{name}")
-        w.lit(dist, _q(DCTERMS, "format"), "text/csv+zip")
-        w.ref(dist, _q(DCAT, "mediaType"), IANA + "application/zip")
-        w.ref(dist, _q(DCTERMS, "license"), licence)
-        w.ref(dist, _q(DCATAP, "availability"), AVAILABILITY_STABLE)
 
-    service = w.node(_q(DCAT, "DataService"), service_uri)
+def _release_distribution(r: _Record, dataset, releases: list[str]) -> None:
+    w, site, licence = r.w, r.site, r.licence
+    uri = r.uri("distribution-releases")
+    w.ref(dataset, _q(DCAT, "distribution"), uri)
+    dist = w.node(_q(DCAT, "Distribution"), uri)
+    w.lit(dist, _q(DCTERMS, "title"), "Daterade versioner (zip)", lang="sv")
+    w.lit(dist, _q(DCTERMS, "title"), "Dated releases (zip)", lang="en")
+    w.lit(dist, _q(DCTERMS, "description"),
+          "Datapaketet som det var vid varje version (git-taggen data-ÅÅÅÅ-MM-DD), för citering.", lang="sv")
+    w.lit(dist, _q(DCTERMS, "description"),
+          "The data package as it was at each release (git tag data-YYYY-MM-DD), for citation.", lang="en")
+    w.ref(dist, _q(DCAT, "accessURL"), f"{site}/#downloads")
+    for name in releases:
+        w.ref(dist, _q(DCAT, "downloadURL"), f"{site}/downloads/{name}")
+    w.lit(dist, _q(DCTERMS, "format"), "text/csv+zip")
+    w.ref(dist, _q(DCAT, "mediaType"), IANA + "application/zip")
+    w.ref(dist, _q(DCTERMS, "license"), licence)
+    w.ref(dist, _q(DCATAP, "availability"), AVAILABILITY_STABLE)
+
+
+def _service_and_agents(r: _Record, options: CatalogOptions) -> None:
+    w, publisher, descriptor, licence = r.w, r.publisher, r.descriptor, r.licence
+    api_url = f"{r.site}/{options.database}"
+    service = w.node(_q(DCAT, "DataService"), r.uri("api"))
     w.lit(service, _q(DCTERMS, "title"), "Datasette för sammanträdesdata", lang="sv")
     w.lit(service, _q(DCTERMS, "title"), "Datasette for the meeting records", lang="en")
     w.ref(service, _q(DCAT, "endpointURL"), api_url)
     w.ref(service, _q(DCAT, "endpointDescription"), DATASETTE_API_DOCS)
-    w.ref(service, _q(DCAT, "servesDataset"), dataset_uri)
+    w.ref(service, _q(DCAT, "servesDataset"), r.uri("dataset"))
     w.ref(service, _q(DCTERMS, "publisher"), publisher.uri)
-    w.ref(service, _q(DCAT, "contactPoint"), contact_uri)
+    w.ref(service, _q(DCAT, "contactPoint"), r.uri("contact"))
     w.ref(service, _q(DCTERMS, "license"), licence)
     w.ref(service, _q(DCTERMS, "accessRights"), ACCESS_PUBLIC)
 
@@ -320,11 +358,10 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     if publisher.identifier:
         w.lit(agent, _q(DCTERMS, "identifier"), publisher.identifier)
 
-    contact = w.node(_q(VCARD, "Organization"), contact_uri)
+    contact = w.node(_q(VCARD, "Organization"), r.uri("contact"))
     w.lit(contact, _q(VCARD, "fn"), options.contact_name or f"{publisher.name}: öppna data / open data")
     if options.contact_email:
         email = options.contact_email.strip().removeprefix("mailto:")
         w.ref(contact, _q(VCARD, "hasEmail"), f"mailto:{email}")
     if descriptor.get("homepage"):
         w.ref(contact, _q(VCARD, "hasURL"), descriptor["homepage"])
-    return w.tostring()
