@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+import tracemalloc
+import zlib
 from email.utils import format_datetime
 from datetime import datetime, timezone
 
@@ -43,6 +45,7 @@ class Portal:
 
     def __init__(self, robots: str | int = "User-agent: *\nDisallow: /private\n"):
         self.robots = robots
+        self.robots_answer: httpx.Response | None = None
         self.routes: dict[str, list] = {}
         self.log: list[httpx.Request] = []
 
@@ -55,6 +58,8 @@ class Portal:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.log.append(request)
+        if request.url.path == "/robots.txt" and self.robots_answer is not None:
+            return self.robots_answer
         if request.url.path == "/robots.txt":
             if isinstance(self.robots, int):
                 return httpx.Response(self.robots)
@@ -368,6 +373,89 @@ def test_budget_failures_do_not_stop_the_host():
             with pytest.raises(FetchError, match="budget"):
                 client.get(f"{HOST}/page")
     assert client.stats.by_host["portal.test"]["stopped"] is False
+
+
+# ---------------------------------------------------------------- compressed bodies
+
+
+def compressed(data: bytes, coding: str) -> bytes:
+    wbits = {"gzip": 31, "deflate": 15, "raw-deflate": -15}[coding]
+    packer = zlib.compressobj(wbits=wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "raw-deflate"])
+def test_compressed_body_with_content_length_is_decoded(coding):
+    text = "User-agent: *\nDisallow: /private\n" * 3
+    wire = compressed(text.encode(), coding)
+    encoding = "deflate" if coding == "raw-deflate" else coding
+    answer = httpx.Response(200, content=wire, headers={
+        "Content-Type": "text/plain", "Content-Encoding": encoding, "Content-Length": str(len(wire))})
+    portal = Portal().on("/notes.txt", answer)
+    with make_client(portal, FakeTime(), respect_robots=False) as client:
+        assert client.get(f"{HOST}/notes.txt").text == text
+    assert len(wire) < len(text)
+    assert client.stats.bytes == len(wire) and client.stats.retries == 0  # bytes as received
+    assert portal.log[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_gzip_robots_txt_is_read():
+    wire = compressed(b"User-agent: *\nDisallow: /private\n", "gzip")
+    portal = Portal().on("/public", ok())
+    portal.robots_answer = httpx.Response(200, content=wire, headers={"Content-Encoding": "gzip", "Content-Length": str(len(wire))})
+    with make_client(portal, FakeTime()) as client:
+        assert client.get(f"{HOST}/public").status == 200
+        with pytest.raises(FetchError, match="disallowed by robots.txt"):
+            client.get(f"{HOST}/private/x")
+
+
+@pytest.mark.parametrize("damage", ["cut-with-length", "cut-without-length", "garbage"])
+def test_damaged_gzip_body_is_retried(damage):
+    wire = compressed(b"<html>" + b"meeting " * 500 + b"</html>", "gzip")
+    headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    if damage == "cut-with-length":
+        headers["Content-Length"] = str(len(wire))
+    sent = wire[:10] + b"\xff" * 40 if damage == "garbage" else wire[: len(wire) // 2]
+    # a stream, not bytes: httpx.Response would decode bytes itself (and fail) before the client sees them
+    portal = Portal().on("/page", lambda r: httpx.Response(200, content=iter([sent]), headers=headers))
+    with make_client(portal, FakeTime(), retries=1, respect_robots=False) as client:
+        with pytest.raises(FetchError) as error:
+            client.get(f"{HOST}/page")
+    expected = {
+        "cut-with-length": f"truncated body: {len(wire) // 2} of {len(wire)} bytes",
+        "cut-without-length": "incomplete gzip body",
+        "garbage": "damaged gzip body: Error -3 while decompressing data",
+    }[damage]
+    assert expected in error.value.reason and "(gave up after 2 attempts)" in error.value.reason
+    assert len(portal.requests_for("/page")) == 2
+
+
+def test_gzip_bomb_is_refused_without_decoding_it_all():
+    packer = zlib.compressobj(wbits=31)
+    wire = b"".join(packer.compress(bytes(1_000_000)) for _ in range(20)) + packer.flush()  # 20 MB of zeros
+    assert len(wire) < 25_000
+    bomb = httpx.Response(200, content=wire, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    portal = Portal().on("/bomb", bomb)
+    with make_client(portal, FakeTime(), max_bytes=100_000, respect_robots=False) as client:
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchError) as error:
+                client.get(f"{HOST}/bomb")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert error.value.reason == "response is over the limit of 100000 bytes once decoded"
+    assert peak < 1_000_000  # a few times the limit, not the 20 MB it would decode to
+    assert len(portal.requests_for("/bomb")) == 1 and client.stats.by_host["portal.test"]["stopped"] is False
+
+
+def test_unsupported_content_encoding_is_refused():
+    portal = Portal().on("/page", httpx.Response(200, content=b"\x1b\x00\x00", headers={"Content-Encoding": "br"}))
+    with make_client(portal, FakeTime(), respect_robots=False) as client:
+        with pytest.raises(FetchError) as error:
+            client.get(f"{HOST}/page")
+    assert error.value.reason == "content encoding 'br' is not supported (asked for gzip, deflate)"
+    assert len(portal.log) == 1
 
 
 # ---------------------------------------------------------------- circuit breaker

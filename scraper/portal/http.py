@@ -6,8 +6,11 @@
 - robots.txt honoured: fetched once per host and run, conditionally; an unreadable robots.txt
   (5xx, timeouts) stops the host for the run, a missing one (4xx) means no rules;
 - retries with exponential backoff and jitter on timeouts, connection errors, truncated bodies
-  (fewer bytes than ``Content-Length``), 408, 429 and 5xx, honouring ``Retry-After`` (seconds or
+  (fewer bytes received than ``Content-Length``, which counts the bytes as sent, compressed or
+  not), damaged compressed bodies, 408, 429 and 5xx, honouring ``Retry-After`` (seconds or
   HTTP-date) up to ``max_retry_after``;
+- compressed bodies (gzip, deflate: all it asks for) decoded by the client itself as they arrive,
+  never more than ``max_bytes`` decoded, so a small compressed body cannot unpack into a huge one;
 - conditional requests (``If-None-Match`` / ``If-Modified-Since``) backed by a persistent
   cache on disk, outside the data package: a 304 answer reuses the cached body; a damaged
   cache entry is ignored;
@@ -29,6 +32,7 @@ import random
 import threading
 import time
 import urllib.robotparser
+import zlib
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -44,6 +48,8 @@ PROJECT_URL = "https://github.com/meetings-open-data/meetings"
 USER_AGENT = f"meetings-open-data/{__version__} (+{PROJECT_URL}; open data from public meeting records)"
 ROBOTS_AGENT = "meetings-open-data"
 RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
+DECODED_ENCODINGS = ("gzip", "x-gzip", "deflate")
+ACCEPT_ENCODING = "gzip, deflate"  # only what the client decodes itself, within max_bytes
 COUNTERS = ("requests", "bytes", "not_modified", "retries", "failures", "skipped")
 
 
@@ -195,7 +201,6 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-
 class _Retry(Exception):
     """One attempt failed in a way worth retrying."""
 
@@ -211,6 +216,82 @@ class _Final(FetchError):
 
 class _Skipped(_Final):
     """Refused without a request for the URL: stopped host, robots.txt, budget used up."""
+
+
+class _TooLarge(Exception):
+    """More bytes than the limit, received or decoded."""
+
+
+class _Inflate:
+    """One zlib stream (``gzip``, or ``deflate`` with or without its zlib header), decoded with
+    its output capped: never more than ``limit`` + 1 bytes are produced, however small the input."""
+
+    def __init__(self, coding: str, limit: int):
+        self.coding = coding
+        self.limit = limit
+        self.size = 0
+        self.fresh = True  # a deflate stream may lack its zlib header: known after the first bytes
+        self.stream = zlib.decompressobj(16 + zlib.MAX_WBITS if coding in ("gzip", "x-gzip") else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> bytes:
+        out = []
+        while data and not self.stream.eof:
+            room = self.limit - self.size + 1
+            try:
+                chunk = self.stream.decompress(data, room)
+            except zlib.error as exc:
+                if not (self.fresh and self.coding == "deflate"):
+                    raise _Retry(f"damaged {self.coding} body: {exc}") from None
+                self.stream, self.fresh = zlib.decompressobj(-zlib.MAX_WBITS), False
+                continue
+            self.fresh = False
+            self.size += len(chunk)
+            if self.size > self.limit:
+                raise _TooLarge
+            out.append(chunk)
+            data = self.stream.unconsumed_tail
+        return b"".join(out)
+
+    def finish(self) -> None:
+        if not self.stream.eof:
+            raise _Retry(f"incomplete {self.coding} body")
+
+
+class _Body:
+    """A body as it arrives: raw bytes counted, decoded from its ``Content-Encoding`` (gzip,
+    deflate) while they arrive, with both the raw and the decoded size capped at ``limit``."""
+
+    def __init__(self, content_encoding: str, limit: int):
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        unknown = [c for c in codings if c not in DECODED_ENCODINGS]
+        if unknown:
+            raise ValueError(f"content encoding {unknown[0]!r} is not supported (asked for {ACCEPT_ENCODING})")
+        self.stages = [_Inflate(coding, limit) for coding in reversed(codings)]
+        self.limit = limit
+        self.received = 0
+        self.size = 0
+        self.chunks: list[bytes] = []
+
+    @property
+    def encoded(self) -> bool:
+        return bool(self.stages)
+
+    def feed(self, raw: bytes) -> None:
+        self.received += len(raw)
+        if self.received > self.limit:
+            raise _TooLarge
+        for stage in self.stages:
+            raw = stage.feed(raw)
+        self.size += len(raw)
+        if self.size > self.limit:
+            raise _TooLarge
+        self.chunks.append(raw)
+
+    def finish(self) -> bytes:
+        for stage in self.stages:
+            stage.finish()
+        return b"".join(self.chunks)
 
 
 @dataclass
@@ -280,7 +361,7 @@ class HttpClient:
         self._robots_lock = threading.Lock()
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": user_agent, "Accept-Language": "sv-SE,sv;q=0.9,en;q=0.8"},
+            headers={"User-Agent": user_agent, "Accept-Language": "sv-SE,sv;q=0.9,en;q=0.8", "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=True,
             transport=transport,
         )
@@ -384,29 +465,36 @@ class HttpClient:
                 self.stats.count(host, "requests")
             self._wait_turn(host, state)
             started = self.clock()
-            size = 0
-            try:
-                with self._client.stream("GET", url, headers=headers) as response:
-                    chunks = []
-                    declared = response.headers.get("content-length", "").strip()
-                    expected = int(declared) if declared.isdigit() else None
-                    if expected is not None and expected > self.max_bytes:
-                        raise _Final(url, f"response of {expected} bytes is over the limit of {self.max_bytes}", response.status_code)
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > self.max_bytes:
-                            raise _Final(url, f"response is over the limit of {self.max_bytes} bytes", response.status_code)
-                        if self.max_total_bytes is not None and self.stats.bytes + size > self.max_total_bytes:
-                            raise _Final(url, f"byte budget of {self.max_total_bytes} bytes for this run is used up")
-                        if self.clock() - started > 5 * self.timeout:
-                            raise httpx.ReadTimeout(f"body still arriving after {5 * self.timeout:g} s")
-                        chunks.append(chunk)
-                    body = b"".join(chunks)
-                    if expected is not None and response.status_code != 304 and expected != size:
-                        raise httpx.RemoteProtocolError(f"truncated body: {size} of {expected} bytes")
-            finally:
-                self.stats.count(host, "bytes", size)
-        return response, body
+            with self._client.stream("GET", url, headers=headers) as response:
+                return response, self._read_body(url, response, host, started)
+
+    def _read_body(self, url: str, response: httpx.Response, host: str, started: float) -> bytes:
+        """The body: bytes as received counted against ``Content-Length``, the byte budget and
+        ``max_bytes``, decoded within ``max_bytes``."""
+        status = response.status_code
+        declared = response.headers.get("content-length", "").strip()
+        expected = int(declared) if declared.isdigit() else None
+        if expected is not None and expected > self.max_bytes:
+            raise _Final(url, f"response of {expected} bytes is over the limit of {self.max_bytes}", status)
+        try:
+            body = _Body(response.headers.get("content-encoding", ""), self.max_bytes)
+        except ValueError as exc:
+            raise _Final(url, str(exc), status) from None
+        try:
+            for chunk in response.stream:  # the transport's bytes, before any decoding
+                body.feed(chunk)
+                if self.max_total_bytes is not None and self.stats.bytes + body.received > self.max_total_bytes:
+                    raise _Final(url, f"byte budget of {self.max_total_bytes} bytes for this run is used up")
+                if self.clock() - started > 5 * self.timeout:
+                    raise httpx.ReadTimeout(f"body still arriving after {5 * self.timeout:g} s")
+        except _TooLarge:
+            decoded = " once decoded" if body.encoded and body.received <= self.max_bytes else ""
+            raise _Final(url, f"response is over the limit of {self.max_bytes} bytes{decoded}", status) from None
+        finally:
+            self.stats.count(host, "bytes", body.received)
+        if expected is not None and status != 304 and expected != body.received:
+            raise httpx.RemoteProtocolError(f"truncated body: {body.received} of {expected} bytes")
+        return body.finish()
 
     def _succeeded(self, state: _Host) -> None:
         state.consecutive_failures = 0
