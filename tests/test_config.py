@@ -63,54 +63,47 @@ def test_defaults_of_the_optional_keys():
     assert isinstance(portal.delay, float)
 
 
+DELAY = "delay must be a number of seconds, 0 or more"
+COMMITTEES = 'committees must be "all" or a non-empty list of slugs'
+IDS = "committee_ids must be a table of committee slug = numeric id, such as { regionstyrelsen = 412 }"
+ALIASES = 'aliases must be a list of host names such as ["meetingspublic.example.se"] (no scheme, port or path)'
+SEEDS = f"seed_meetings must be meeting pages on meetingsplus.vll.se, shaped {ROOT}/committees/{{committee}}/{{meeting}}"
+NOT_HTTP = "portals.toml, portal 'vasterbotten': base_url {!r} is not an http(s) URL (line 6)"
+
+
 @pytest.mark.parametrize("key, value, message", [
-    ("delay", '"fast"', f"{AT} 8: delay must be a number of seconds, 0 or more, not 'fast'"),
-    ("delay", "-1", f"{AT} 8: delay must be a number of seconds, 0 or more, not -1"),
-    ("delay", "inf", f"{AT} 8: delay must be a number of seconds, 0 or more, not inf"),
-    ("delay", "true", f"{AT} 8: delay must be a number of seconds, 0 or more, not True"),
-    ("committees", "3", f'{AT} 7: committees must be "all" or a non-empty list of slugs, not 3'),
-    ("committees", "[]", f'{AT} 7: committees must be "all" or a non-empty list of slugs, not []'),
-    ("committees", '["regionstyrelsen", 4]', f'{AT} 7: committees must be "all" or a non-empty list of slugs, not [\'regionstyrelsen\', 4]'),
-    ("committee_ids", '{ x = "abc" }', f"{AT} 8: committee_ids must be a table of committee slug = numeric id, such as "
-                                       "{ regionstyrelsen = 412 }, not {'x': 'abc'}"),
-    ("committee_ids", "{ x = 0 }", f"{AT} 8: committee_ids must be a table of committee slug = numeric id, such as "
-                                   "{ regionstyrelsen = 412 }, not {'x': 0}"),
-    ("committee_ids", "[412]", f"{AT} 8: committee_ids must be a table of committee slug = numeric id, such as "
-                               "{ regionstyrelsen = 412 }, not [412]"),
+    ("delay", '"fast"', f"{AT} 8: {DELAY}, not 'fast'"),
+    ("delay", "-1", f"{AT} 8: {DELAY}, not -1"),
+    ("delay", "inf", f"{AT} 8: {DELAY}, not inf"),
+    ("delay", "true", f"{AT} 8: {DELAY}, not True"),
+    ("committees", "3", f"{AT} 7: {COMMITTEES}, not 3"),
+    ("committees", "[]", f"{AT} 7: {COMMITTEES}, not []"),
+    ("committees", '["regionstyrelsen", 4]', f"{AT} 7: {COMMITTEES}, not ['regionstyrelsen', 4]"),
+    ("committee_ids", '{ x = "abc" }', f"{AT} 8: {IDS}, not {{'x': 'abc'}}"),
+    ("committee_ids", "{ x = 0 }", f"{AT} 8: {IDS}, not {{'x': 0}}"),
+    ("committee_ids", "[412]", f"{AT} 8: {IDS}, not [412]"),
     ("download", '"protokoll"', f"{AT} 8: download must be a list of document kinds from {DOCUMENT_KINDS}, not 'protokoll'"),
     ("download", '["protokol"]', f"{AT} 8: download must be a list of document kinds from {DOCUMENT_KINDS}, not ['protokol']"),
     ("kind", "5", f"{AT} 5: kind must be one of ('region', 'kommun'), not 5"),
     ("kind", '"stad"', f"{AT} 5: kind must be one of ('region', 'kommun'), not 'stad'"),
     ("country", "1", f'{AT} 8: country must be a two-letter ISO 3166-1 code such as "SE", not 1'),
-    ("country", '"Sverige"', f'{AT} 8: country must be a two-letter ISO 3166-1 code such as "SE", not \'Sverige\''),
+    ("country", '"Sverige"', f"{AT} 8: country must be a two-letter ISO 3166-1 code such as \"SE\", not 'Sverige'"),
     ("id", "7", "portals.toml, portal 7, line 2: id must be a non-empty string, not 7"),
     ("organisation_id", "[1]", f"{AT} 3: organisation_id must be a non-empty string, not [1]"),
     ("organisation", '"  "', f"{AT} 4: organisation must be a non-empty string, not '  '"),
     ("note", "12", f"{AT} 8: note must be a non-empty string, not 12"),
-    ("aliases", '"files.example.se"', f'{AT} 8: aliases must be a list of host names such as ["meetingspublic.example.se"] '
-                                      "(no scheme, port or path), not 'files.example.se'"),
-    ("aliases", '["https://files.example.se"]', f'{AT} 8: aliases must be a list of host names such as '
-                                                '["meetingspublic.example.se"] (no scheme, port or path), not [\'https://files.example.se\']'),
-    ("aliases", '["files.example.se:8443"]', f'{AT} 8: aliases must be a list of host names such as '
-                                             '["meetingspublic.example.se"] (no scheme, port or path), not [\'files.example.se:8443\']'),
+    ("aliases", '"files.example.se"', f"{AT} 8: {ALIASES}, not 'files.example.se'"),
+    ("aliases", '["https://files.example.se"]', f"{AT} 8: {ALIASES}, not ['https://files.example.se']"),
+    ("aliases", '["files.example.se:8443"]', f"{AT} 8: {ALIASES}, not ['files.example.se:8443']"),
     ("seed_meetings", f'"{MEETING}"', f"{AT} 8: seed_meetings must be a list of meeting page URLs, not '{MEETING}'"),
     ("seed_meetings", "[5]", f"{AT} 8: seed_meetings must be a list of meeting page URLs, not 5"),
-    ("seed_meetings", '["https://other.example.se/committees/regionstyrelsen/mote-2024-01-01"]',
-     f"{AT} 8: seed_meetings must be meeting pages on meetingsplus.vll.se, shaped {ROOT}/committees/{{committee}}/{{meeting}}, "
-     "not 'https://other.example.se/committees/regionstyrelsen/mote-2024-01-01'"),
-    ("seed_meetings", f'["{ROOT}/committees/regionstyrelsen"]',
-     f"{AT} 8: seed_meetings must be meeting pages on meetingsplus.vll.se, shaped {ROOT}/committees/{{committee}}/{{meeting}}, "
-     f"not '{ROOT}/committees/regionstyrelsen'"),
-    ("seed_meetings", '["/committees/regionstyrelsen/mote-2024-01-01"]',
-     f"{AT} 8: seed_meetings must be meeting pages on meetingsplus.vll.se, shaped {ROOT}/committees/{{committee}}/{{meeting}}, "
-     "not '/committees/regionstyrelsen/mote-2024-01-01'"),
-    ("seed_meetings", '["ftp://meetingsplus.vll.se/committees/regionstyrelsen/mote-2024-01-01"]',
-     f"{AT} 8: seed_meetings must be meeting pages on meetingsplus.vll.se, shaped {ROOT}/committees/{{committee}}/{{meeting}}, "
-     "not 'ftp://meetingsplus.vll.se/committees/regionstyrelsen/mote-2024-01-01'"),
-    ("base_url", '"ftp://meetingsplus.vll.se"', "portals.toml, portal 'vasterbotten': base_url 'ftp://meetingsplus.vll.se' "
-                                                "is not an http(s) URL (line 6)"),
-    ("base_url", '"meetingsplus.vll.se"', "portals.toml, portal 'vasterbotten': base_url 'meetingsplus.vll.se' "
-                                          "is not an http(s) URL (line 6)"),
+    ("seed_meetings", '["https://other.example.se/committees/rs/mote-2024-01-01"]',
+     f"{AT} 8: {SEEDS}, not 'https://other.example.se/committees/rs/mote-2024-01-01'"),
+    ("seed_meetings", f'["{ROOT}/committees/regionstyrelsen"]', f"{AT} 8: {SEEDS}, not '{ROOT}/committees/regionstyrelsen'"),
+    ("seed_meetings", '["/committees/rs/mote-2024-01-01"]', f"{AT} 8: {SEEDS}, not '/committees/rs/mote-2024-01-01'"),
+    ("seed_meetings", '["ftp://meetingsplus.vll.se/committees/rs/m"]', f"{AT} 8: {SEEDS}, not 'ftp://meetingsplus.vll.se/committees/rs/m'"),
+    ("base_url", '"ftp://meetingsplus.vll.se"', NOT_HTTP.format("ftp://meetingsplus.vll.se")),
+    ("base_url", '"meetingsplus.vll.se"', NOT_HTTP.format("meetingsplus.vll.se")),
     ("comittees", '["regionstyrelsen"]', f"{AT} 8: unknown key 'comittees'; allowed: aliases, base_url, committee_ids, "
                                          "committees, country, delay, download, id, kind, note, organisation, organisation_id, "
                                          "seed_meetings"),

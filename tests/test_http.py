@@ -584,6 +584,7 @@ def test_redirect_to_an_alias_of_the_host_is_followed_both_ways():
 @pytest.mark.parametrize("location, reason", [
     ("https://evil.test/x", "redirected to another host: https://evil.test/x (followed only within portal.test)"),
     ("https://portal.test.evil.test/x", "redirected to another host: https://portal.test.evil.test/x (followed only within portal.test)"),
+    ("http://portal.test:8080/x", "redirected to another host: http://portal.test:8080/x (followed only within portal.test)"),
     ("javascript:alert(1)", "redirected to javascript:alert(1): not an http(s) URL (javascript:)"),
     ("http://user:pw@portal.test/x", "redirected to http://user:pw@portal.test/x: a URL with credentials (user:pass@host) is never fetched"),
     ("http://[::1/x", "redirected to an unusable location 'http://[::1/x'"),

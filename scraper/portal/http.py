@@ -570,9 +570,10 @@ class HttpClient:
             for host in group:
                 self._aliases[host] = frozenset(group)
 
-    def _hosts_with(self, url: str) -> frozenset[str]:
-        host = urlsplit(url).hostname or ""
-        return self._aliases.get(host, frozenset({host}))
+    def _hosts_with(self, url: str) -> tuple[str, frozenset[str]]:
+        """Where redirects from a URL may lead: its own host and port, and its host's aliases."""
+        parts = urlsplit(url)
+        return parts.netloc.lower(), self._aliases.get(parts.hostname or "", frozenset())
 
     def host_limit(self, url: str) -> int:
         return self.host_limits.get(self._netloc(url), self.max_per_host)
@@ -627,14 +628,12 @@ class HttpClient:
         try:
             response = self._fetch(origin + "/robots.txt", conditional=True)
         except _NotFollowed:
-            return None  # as for a missing robots.txt (RFC 9309: rules behind too many redirects are unavailable)
+            return None  # as for a missing robots.txt (RFC 9309: one it cannot reach by redirects is unavailable)
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and not isinstance(exc, (_Final, Blocked)):
                 return None
             reason = f"robots.txt of {origin} could not be read: {exc.reason}"
-            if isinstance(exc, Blocked):
-                return Blocked(url, reason, exc.status, exc.headers, exc.body)
-            return FetchError(url, reason, exc.status)
+            return _rebuilt(exc, url, reason) if isinstance(exc, Blocked) else FetchError(url, reason, exc.status)
         rules = urllib.robotparser.RobotFileParser()
         rules.parse(response.text.splitlines())
         return rules
@@ -827,7 +826,7 @@ class HttpClient:
                 raise _NotFollowed(url, problem)
             seen.append(target)
 
-    def _redirect(self, hop: str, location: str, hosts: frozenset[str], seen: list[str]) -> tuple[str, str | None]:
+    def _redirect(self, hop: str, location: str, hosts: tuple[str, frozenset[str]], seen: list[str]) -> tuple[str, str | None]:
         """Where a redirect leads, and why it is not followed (None when it is)."""
         try:
             target = urldefrag(urljoin(hop, location)).url
@@ -836,8 +835,10 @@ class HttpClient:
         problem = unfetchable(target)
         if problem:
             return target, f"redirected to {target}: {problem}"
-        if urlsplit(target).hostname not in hosts:
-            return target, f"redirected to another host: {target} (followed only within {', '.join(sorted(hosts))})"
+        netloc, aliases = hosts
+        if urlsplit(target).netloc.lower() != netloc and urlsplit(target).hostname not in aliases:
+            within = ", ".join(sorted({netloc} | aliases))
+            return target, f"redirected to another host: {target} (followed only within {within})"
         if target in seen:
             return target, f"redirect loop: {target} again after {len(seen)} redirects"
         if len(seen) > self.max_redirects:
