@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import http.server
 import json
 import threading
 import time
@@ -437,6 +439,46 @@ def test_damaged_gzip_body_is_retried(damage):
     }[damage]
     assert expected in error.value.reason and "(gave up after 2 attempts)" in error.value.reason
     assert len(portal.requests_for("/page")) == 2
+
+
+class GzipHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every path with gzip and a Content-Length, as a CDN does; /old redirects to /page."""
+
+    def do_GET(self) -> None:
+        if self.path == "/old":
+            self.send_response(301)
+            self.send_header("Location", "/page")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        text = b"User-agent: *\nDisallow: /private\n" if self.path == "/robots.txt" else b"<html>" + b"meeting " * 200 + b"</html>"
+        wire = gzip.compress(text)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(wire)))
+        self.end_headers()
+        self.wfile.write(wire)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_gzip_over_a_real_socket():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), GzipHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with HttpClient(delay=0, retries=0) as client:
+            response = client.get(f"{base}/old")
+            with pytest.raises(FetchError, match="disallowed by robots.txt"):
+                client.get(f"{base}/private/x")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.text == "<html>" + "meeting " * 200 + "</html>" and response.final_url == f"{base}/page"
+    assert client.stats.retries == client.stats.failures == 0
 
 
 def test_gzip_bomb_is_refused_without_decoding_it_all():
