@@ -7,21 +7,36 @@ Each ``[[portal]]`` table has:
 - ``organisation``: the owner's name (``Region Västerbotten``)
 - ``kind``: ``region`` or ``kommun``
 - ``country``: ISO 3166-1 alpha-2 code, default ``SE``
-- ``base_url``: the portal's root URL
+- ``base_url``: the portal's root URL; never with credentials (``user:pass@host``): it is
+  published in the data, and a portal that needs a login belongs in a secret or an environment
+  variable, not in this file
 - ``committees``: list of committee slugs to follow, or ``"all"``
 - optional ``committee_ids``: table slug -> numeric id for the JSON API
 - optional ``delay``: seconds between requests to the host (default 1.0)
 - optional ``download``: document kinds to download (default protokoll, kallelse, sammanfattning)
+- optional ``aliases``: other host names of the portal (``["meetingspublic.example.se"]``);
+  redirects are followed only within the portal's host and these
+- optional ``seed_meetings``: meeting page URLs known beforehand, on the portal's host or an
+  alias, shaped ``{base_url}/committees/{committee}/{meeting}``; merged into their committee's
+  listing
+- optional ``note``: a remark for maintainers
+
+Every value is checked: a missing, unknown or wrong one is a ConfigError that names the file, the
+line and the key.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .portal.http import unfetchable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
@@ -29,10 +44,12 @@ DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
 KINDS = ("region", "kommun")
 DOCUMENT_KINDS = ("kallelse", "protokoll", "bilaga", "sammanfattning", "other")
 DEFAULT_DOWNLOAD = ("protokoll", "kallelse", "sammanfattning")
-_KEYS = {
-    "id", "organisation_id", "organisation", "kind", "country", "base_url",
-    "committees", "committee_ids", "delay", "download", "note",
-}
+_REQUIRED = ("id", "organisation_id", "organisation", "kind", "base_url", "committees")
+_KEYS = {*_REQUIRED, "country", "committee_ids", "delay", "download", "note", "aliases", "seed_meetings"}
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
+_CREDENTIALS = ("holds credentials (user:pass@host); it is published in the data: keep credentials out of it, "
+               "in a secret or an environment variable")
 
 
 @dataclass(frozen=True)
@@ -48,16 +65,35 @@ class Portal:
     delay: float = 1.0
     download: tuple[str, ...] = DEFAULT_DOWNLOAD
     note: str | None = None
+    aliases: tuple[str, ...] = ()  # other host names of the portal: redirects may lead there
+    seed_meetings: tuple[str, ...] = ()  # meeting page URLs merged into their committee's listing
 
     def with_base_url(self, base_url: str) -> "Portal":
-        return replace(self, base_url=_check_url(base_url.rstrip("/"), f"portal {self.id}"))
+        """The portal at another root URL (the replica, a mirror); seed meetings on the old root move along."""
+        base_url = _check_url(base_url.rstrip("/"), f"portal {self.id}")
+        seeds = tuple(base_url + seed[len(self.base_url):] if seed.startswith(self.base_url + "/") else seed
+                      for seed in self.seed_meetings)
+        return replace(self, base_url=base_url, seed_meetings=seeds)
 
 
-def _check_url(url: str, where: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where}: base_url {url!r} is not an http(s) URL")
+def _has_credentials(url: str) -> bool:
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return False
+
+
+def _check_url(url: str, where: str, line: int | None = None) -> str:
+    """An http(s) root URL, or ConfigError (one that shows no credentials it may hold)."""
+    if _has_credentials(url):
+        raise ConfigError(f"{_at(where, line)}: base_url {_CREDENTIALS}")
+    if unfetchable(url):
+        raise ConfigError(f"{where}: base_url {url!r} is not an http(s) URL" + (f" (line {line})" if line else ""))
     return url
+
+
+def _at(where: str, line: int | None) -> str:
+    return f"{where}, line {line}" if line else where
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -67,64 +103,165 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _key_line(text: str, index: int, key: str) -> int | None:
+    """The line of ``key`` in the ``index``-th ``[[portal]]`` table (the first line that mentions it
+    when the tables cannot be told apart)."""
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines) if re.match(r"\s*\[\[\s*portal\s*\]\]", line)]
+    if index >= len(starts):
+        return _line_of(text, key)
+    end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+    assignment = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*[.=]")
+    for matches in (assignment.match, lambda line: key in line):
+        for number in range(starts[index], end):
+            if matches(lines[number]):
+                return number + 1
+    return None
+
+
+# ------------------------------------------------------------ values
+
+
+_WHOLE = object()
+
+
+class _Bad(Exception):
+    """A value that is not what it must be: ``expected`` says what it must be, ``wrong`` is the part
+    to show (the whole value by default; nothing when None)."""
+
+    def __init__(self, expected: str, wrong: object = _WHOLE):
+        super().__init__(expected)
+        self.expected, self.wrong = expected, wrong
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad("must be a non-empty string")
+    return value
+
+
+def _kind(value: object) -> str:
+    if value not in KINDS:
+        raise _Bad(f"must be one of {KINDS}")
+    return str(value)
+
+
+def _country(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+        raise _Bad('must be a two-letter ISO 3166-1 code such as "SE"')
+    return value
+
+
+def _committees(value: object) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(c, str) and c.strip() for c in value):
+        raise _Bad('must be "all" or a non-empty list of slugs')
+    return tuple(value)
+
+
+def _committee_ids(value: object) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(type(v) is int and v > 0 for v in value.values()):
+        raise _Bad("must be a table of committee slug = numeric id, such as { regionstyrelsen = 412 }")
+    return {str(k): v for k, v in value.items()}
+
+
+def _delay(value: object) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
+        raise _Bad("must be a number of seconds, 0 or more")
+    return float(value)
+
+
+def _download(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(kind in DOCUMENT_KINDS for kind in value):
+        raise _Bad(f"must be a list of document kinds from {DOCUMENT_KINDS}")
+    return tuple(value)
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(host, str) and _HOSTNAME.fullmatch(host.lower()) for host in value):
+        raise _Bad('must be a list of host names such as ["meetingspublic.example.se"] (no scheme, port or path)')
+    return tuple(dict.fromkeys(host.lower() for host in value))
+
+
+_CHECKS: dict[str, Callable[[object], object]] = {
+    "id": _text, "organisation_id": _text, "organisation": _text, "note": _text, "kind": _kind,
+    "country": _country, "committees": _committees, "committee_ids": _committee_ids, "delay": _delay,
+    "download": _download, "aliases": _aliases,
+}
+
+
+def _seed_meetings(value: object, base_url: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """Meeting page URLs on the portal's host or an alias, under the root's path."""
+    parts = urlsplit(base_url)
+    hosts = (parts.hostname, *aliases)
+    shape = re.compile(rf"{re.escape(parts.path.rstrip('/'))}/committees/[^/]+/[^/]+/?")
+    if not isinstance(value, list):
+        raise _Bad("must be a list of meeting page URLs")
+    for url in value:
+        if not isinstance(url, str):
+            raise _Bad("must be a list of meeting page URLs", url)
+        if _has_credentials(url):
+            raise _Bad(_CREDENTIALS.replace("holds", "holds a URL with", 1), None)
+        if unfetchable(url) or urlsplit(url).hostname not in hosts or not shape.fullmatch(urlsplit(url).path):
+            raise _Bad(f"must be meeting pages on {' or '.join(hosts)}, shaped {base_url}/committees/{{committee}}/{{meeting}}", url)
+    return tuple(dict.fromkeys(value))
+
+
+# ------------------------------------------------------------ the file
+
+
+def _portal_tables(data: dict, text: str, source: str) -> list[dict]:
+    unknown_top = set(data) - {"portal"}
+    if unknown_top:
+        key = sorted(unknown_top)[0]
+        raise ConfigError(f"{source}, line {_line_of(text, key)}: unknown key {key!r} (expected [[portal]] tables)")
+    tables = data.get("portal", [])
+    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
+        raise ConfigError(f"{_at(source, _line_of(text, 'portal'))}: portal must be [[portal]] tables")
+    if not tables:
+        raise ConfigError(f"{source}: no [[portal]] tables")
+    return tables
+
+
+def _portal(raw: dict, index: int, text: str, source: str) -> Portal:
+    """One [[portal]] table as a Portal; ConfigError naming the file, line and key of what is wrong."""
+    where = f"{source}, portal {raw.get('id', '?')!r}"
+    unknown = set(raw) - _KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(f"{where}, line {_key_line(text, index, key)}: unknown key {key!r}; allowed: {', '.join(sorted(_KEYS))}")
+    for required in _REQUIRED:
+        if required not in raw:
+            raise ConfigError(f"{where}: missing required key {required!r}")
+    values = {key: _checked(key, value, _CHECKS[key], where, text, index) for key, value in raw.items() if key in _CHECKS}
+    base_url = _check_url(str(raw["base_url"]).rstrip("/"), where, _key_line(text, index, "base_url"))
+    aliases = values.get("aliases", ())
+    seeds = _checked("seed_meetings", raw.get("seed_meetings", []),
+                     lambda value: _seed_meetings(value, base_url, aliases), where, text, index)
+    return Portal(base_url=base_url, seed_meetings=seeds, **values)
+
+
+def _checked(key: str, value: object, check: Callable[[object], object], where: str, text: str, index: int):
+    """``check(value)``, or ConfigError naming the file, the line and the key."""
+    try:
+        return check(value)
+    except _Bad as bad:
+        wrong = value if bad.wrong is _WHOLE else bad.wrong
+        shown = "" if wrong is None else f", not {wrong!r}"
+        raise ConfigError(f"{_at(where, _key_line(text, index, key))}: {key} {bad.expected}{shown}") from None
+
+
 def parse_config(text: str, source: str = "portals.toml") -> list[Portal]:
     """Parse the text of a portals.toml; raise ConfigError naming the line and the reason."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    unknown_top = set(data) - {"portal"}
-    if unknown_top:
-        key = sorted(unknown_top)[0]
-        raise ConfigError(f"{source}, line {_line_of(text, key)}: unknown key {key!r} (expected [[portal]] tables)")
-    portals: list[Portal] = []
-    for raw in data.get("portal", []):
-        pid = raw.get("id", "?")
-        where = f"{source}, portal {pid!r}"
-        unknown = set(raw) - _KEYS
-        if unknown:
-            key = sorted(unknown)[0]
-            raise ConfigError(f"{where}, line {_line_of(text, key)}: unknown key {key!r}; allowed: {', '.join(sorted(_KEYS))}")
-        for required in ("id", "organisation_id", "organisation", "kind", "base_url", "committees"):
-            if required not in raw:
-                raise ConfigError(f"{where}: missing required key {required!r}")
-        if raw["kind"] not in KINDS:
-            raise ConfigError(f"{where}, line {_line_of(text, 'kind')}: kind must be one of {KINDS}, not {raw['kind']!r}")
-        try:
-            base_url = _check_url(str(raw["base_url"]).rstrip("/"), where)
-        except ConfigError as exc:
-            raise ConfigError(f"{exc} (line {_line_of(text, str(raw['base_url']))})") from None
-        committees = raw["committees"]
-        if committees == "all":
-            committees_t = None
-        elif isinstance(committees, list) and committees and all(isinstance(c, str) for c in committees):
-            committees_t = tuple(committees)
-        else:
-            raise ConfigError(f"{where}: committees must be \"all\" or a non-empty list of slugs")
-        download = tuple(raw.get("download", DEFAULT_DOWNLOAD))
-        bad = [k for k in download if k not in DOCUMENT_KINDS]
-        if bad:
-            raise ConfigError(f"{where}: unknown document kind(s) in download: {bad}; allowed: {DOCUMENT_KINDS}")
-        portals.append(
-            Portal(
-                id=raw["id"],
-                organisation_id=raw["organisation_id"],
-                organisation=raw["organisation"],
-                kind=raw["kind"],
-                base_url=base_url,
-                committees=committees_t,
-                country=raw.get("country", "SE"),
-                committee_ids={str(k): int(v) for k, v in raw.get("committee_ids", {}).items()},
-                delay=float(raw.get("delay", 1.0)),
-                download=download,
-                note=raw.get("note"),
-            )
-        )
+    portals = [_portal(raw, index, text, source) for index, raw in enumerate(_portal_tables(data, text, source))]
     ids = [p.id for p in portals]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"{source}: portal ids must be unique, got {ids}")
-    if not portals:
-        raise ConfigError(f"{source}: no [[portal]] tables")
     return portals
 
 

@@ -21,6 +21,21 @@ class FetchError(MeetingsError):
         super().__init__(f"{url}: {reason}")
 
 
+class Absent(FetchError):
+    """The URL answered with a status the caller said means "there is nothing here" (the JSON
+    API's protocol download answers 500 for a meeting without a protocol)."""
+
+
+class Blocked(FetchError):
+    """The portal answered with a block page (captcha, consent wall, refusal) instead of content.
+    ``headers`` and ``body`` are that answer, so it can be saved and looked at."""
+
+    def __init__(self, url: str, reason: str, status: int | None, headers: dict[str, str], body: bytes):
+        super().__init__(url, reason, status)
+        self.headers = headers
+        self.body = body
+
+
 class ParseError(MeetingsError):
     """A page did not have the markup the parser expects."""
 
