@@ -297,7 +297,8 @@ def serve(db_path, host, port, get_path, downloads):
 @click.option("--day", type=int, default=1, show_default=True, help="State of the portals over time: 1 agendas, 2 protocol published, 3 protocol corrected and a meeting cancelled.")
 @click.option("--no-conditional", is_flag=True, help="Do not answer conditional requests (no ETag/Last-Modified, never 304).")
 @click.option("--faults", metavar="RATE|SPEC", help="Misbehave on purpose: a share of responses (0.3), or kinds and shares "
-              "(500:0.1,503:0.05,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05). "
+              "(500:0.1,503:0.05,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05); "
+              "by name only: gzip (compressed answers), redirect_loop, long_link (a 5,000-character meeting slug). "
               "robots.txt and /__replica__/stats never misbehave.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault decisions: the same seed and requests give the same faults.")
 @click.option("--slow-seconds", type=float, default=3.0, show_default=True, help="How long a 'slow' fault keeps the client waiting.")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .config import Portal
-from .errors import FetchError, MeetingsError, ParseError
+from .errors import Blocked, FetchError, MeetingsError, ParseError
 from .portal import pages
 from .portal.http import HttpClient, Response
 from .portal.listing import read_listing
@@ -147,20 +147,37 @@ class Crawler:
         self.seen = seen
         self.options = options
         self.fetched = 0
+        self.blocked: list[Blocked] = []  # block pages met since they were last reported
+
+    def fetch(self, url: str) -> Response:
+        """GET through the client; a block page is kept to be reported and saved."""
+        try:
+            return self.client.get(url)
+        except Blocked as exc:
+            self.blocked.append(exc)
+            raise
 
     def get(self, url: str, source: str) -> Response | Failure:
         try:
-            return self.client.get(url)
+            return self.fetch(url)
         except FetchError as exc:
             return Failure(url, "fetch", exc.reason, source)
 
+    def blocked_pages(self, source: str) -> Iterator[Unparsed]:
+        """The block pages met so far, as pages to report and keep (the client has stopped their host)."""
+        for exc in self.blocked:
+            response = Response(exc.url, exc.status or 200, exc.body, exc.headers.get("content-type", ""), exc.headers)
+            yield Unparsed(Failure(exc.url, "blocked", exc.reason, source), response)
+        self.blocked = []
+
     def portal(self, portal: Portal) -> Iterator[Crawled]:
         self.client.set_host_delay(portal.base_url, portal.delay)
+        self.client.set_host_aliases(portal.base_url, portal.aliases)
         if portal.committees is None:
             url = f"{portal.base_url}/committees"
             response = self.get(url, portal.id)
             if isinstance(response, Failure):
-                yield response
+                yield from self.blocked_pages(portal.id) if self.blocked else iter([response])
                 return
             try:
                 listed = [(c.slug, c.name) for c in pages.parse_committee_list(response.text, url)]
@@ -194,9 +211,11 @@ class Crawler:
         source = f"{listing.portal.id}/{listing.slug}"
         known = sorted((r for r in self.meetings.values() if r["committee_id"] == listing.committee_id),
                        key=lambda r: r["date"], reverse=True)
-        read = read_listing(self.client.get, listing.portal, listing.slug, [r["url"] for r in known])
+        read = read_listing(self.fetch, listing.portal, listing.slug, [r["url"] for r in known])
+        blocked = {exc.url for exc in self.blocked}
+        yield from self.blocked_pages(source)
         for attempt in read.attempts:
-            if attempt.problem and attempt.strategy != "side menu":
+            if attempt.problem and attempt.strategy != "side menu" and attempt.url not in blocked:
                 failure = Failure(attempt.url, attempt.stage, attempt.problem, source)
                 yield Unparsed(failure, read.response) if read.unparsed and attempt.url == read.url else failure
         if read.page is None:
@@ -217,7 +236,7 @@ class Crawler:
         source = f"{listing.portal.id}/{listing.slug}"
         response = self.get(ref.url, source)
         if isinstance(response, Failure):
-            yield response
+            yield from self.blocked_pages(source) if self.blocked else iter([response])
             return
         fetched = FetchedMeeting(listing, ref, meeting, response, digest(response.content))
         if self.unchanged(fetched):
@@ -234,14 +253,16 @@ class Crawler:
         for link in fetched.page.document_links():
             if link.kind in listing.portal.download and link.url not in fetched.documents:
                 document = fetched.documents[link.url] = prefetched.get(link.url) or self.document(link.url)
-                if document.error:
+                if isinstance(document.error, Blocked):
+                    yield from self.blocked_pages(source)
+                elif document.error:
                     yield Failure(link.url, "fetch", document.error.reason, source)
         self.fetched += 1
         yield fetched
 
     def document(self, url: str) -> FetchedDocument:
         try:
-            return FetchedDocument(url, response=self.client.get(url))
+            return FetchedDocument(url, response=self.fetch(url))
         except FetchError as exc:
             return FetchedDocument(url, error=exc)
 

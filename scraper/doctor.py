@@ -236,6 +236,7 @@ def check_portal(client: HttpClient, portal: Portal, *, today: date | None = Non
     report = report or DoctorReport()
     today = today or date.today()
     client.set_host_delay(portal.base_url, portal.delay)
+    client.set_host_aliases(portal.base_url, portal.aliases)
     slugs = list(portal.committees or ())
     if portal.committees is None:
         url = f"{portal.base_url}/committees"

@@ -1,7 +1,7 @@
 """Reproducible misbehaviour for the replica portals: errors, slowness, resets, damaged bodies.
 
 A fault plan is either a rate, ``"0.3"`` (30 % of responses misbehave, spread evenly over the
-kinds that fit each response), or a spec of kinds and shares,
+kinds from ``500`` to ``markup`` that fit each response), or a spec of kinds and shares,
 ``"500:0.1,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05"``, where
 each share is the probability that a response the kind fits gets that fault.
 
@@ -17,7 +17,12 @@ Kinds:
   block in the middle overwritten;
 - ``markup`` (HTML answers only): 200 with the known ids and classes renamed
   (``accessible-table-cell`` -> ``meeting-row``, ``openProtocol`` -> ``protocolButton``, agenda item
-  classes, the meeting list containers), as after a portal upgrade.
+  classes, the meeting list containers), as after a portal upgrade;
+- ``gzip`` (200 answers): the same content, gzip-compressed, with ``Content-Encoding: gzip`` and the
+  compressed length in ``Content-Length``, as servers and CDNs commonly answer;
+- ``redirect_loop`` (HTML answers only): a 302 back to the very URL asked for;
+- ``long_link`` (HTML answers only): 200 with one more meeting row whose slug is 5,000 characters
+  long, linked before the page's own content.
 
 ``robots.txt`` and ``/__replica__/stats`` never misbehave. A faulty answer carries no ``ETag`` or
 ``Last-Modified``, so a client never caches a damaged body under a good validator.
@@ -37,7 +42,9 @@ import threading
 from dataclasses import dataclass
 
 STATUS_KINDS = ("500", "503", "429")
-KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")
+RATE_KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")  # what a bare rate spreads over
+KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link")
+LONG_SLUG = "m" * 5000
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
 MARKUP_RENAMES: tuple[tuple[str, str], ...] = (
@@ -111,12 +118,12 @@ class FaultPlan:
         return cls(rate=rate)
 
     def kinds(self) -> tuple[str, ...]:
-        return KINDS if self.rate is not None else tuple(kind for kind, _ in self.shares)
+        return RATE_KINDS if self.rate is not None else tuple(kind for kind, _ in self.shares)
 
     def choose(self, draw: float, applicable: tuple[str, ...]) -> str | None:
         """The fault for one response, from a uniform draw in [0, 1) and the kinds that fit it."""
         if self.rate is not None:
-            fitting = [kind for kind in KINDS if kind in applicable]
+            fitting = [kind for kind in RATE_KINDS if kind in applicable]
             options = [(kind, self.rate / len(fitting)) for kind in fitting] if fitting else []
         else:
             options = [(kind, share) for kind, share in self.shares if kind in applicable]
@@ -145,8 +152,10 @@ def applicable_kinds(status: int, content_type: str, body: bytes) -> tuple[str, 
         kinds.append("truncate")
     if status == 200 and content_type.startswith("application/pdf") and len(body) >= 64:
         kinds.append("corrupt_pdf")
+    if status == 200 and body:
+        kinds.append("gzip")
     if status == 200 and content_type.startswith("text/html"):
-        kinds.append("markup")
+        kinds.extend(("markup", "redirect_loop", "long_link"))
     return tuple(kinds)
 
 
@@ -198,6 +207,14 @@ def corrupt_pdf(body: bytes, rng: random.Random) -> bytes:
     return body[:start] + block + body[end:]
 
 
+def with_long_link(html: str, path: str) -> str:
+    """The page with one more meeting row whose slug is 5,000 characters long."""
+    committee = path.strip("/").split("/")[1] if path.startswith("/committees/") and path.count("/") >= 2 else "x"
+    link = (f'<a class="accessible-table-cell" href="/committees/{committee}/{LONG_SLUG}" '
+            f'aria-label="Möte 2026-01-05">Möte 2026-01-05</a>')
+    return html.replace("<body>", "<body>" + link, 1) if "<body>" in html else link + html
+
+
 def change_markup(html: str) -> str:
     """The page as after a markup change: the ids and classes the parsers look for renamed."""
     return _MARKUP.sub(lambda m: _RENAMED[m.group(0)], html)
@@ -205,5 +222,5 @@ def change_markup(html: str) -> str:
 
 __all__ = [
     "KINDS", "EXEMPT", "MARKUP_RENAMES", "FaultPlan", "FaultSpecError", "Fault", "FaultInjector",
-    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length",
+    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length", "with_long_link", "LONG_SLUG",
 ]

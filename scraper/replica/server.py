@@ -14,6 +14,7 @@ resource (``committees``, ``committee``, ``meeting``, ``document``, ``api``, ``r
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -30,7 +31,8 @@ from urllib.parse import unquote, urlsplit
 
 from . import content as content_mod
 from . import render
-from .faults import EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length
+from .faults import (EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length,
+                     with_long_link)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -215,7 +217,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
                     return
                 fault = None  # then answer normally, too late for a client with a shorter timeout
             else:
-                self._misbehave(fault, reply, head, injector.retry_after)
+                self._misbehave(fault, reply, head, injector.retry_after, path)
                 return
         etag = '"' + hashlib.sha256(reply.body).hexdigest()[:32] + '"'
         modified = format_datetime(datetime(2024, 1, 1, tzinfo=timezone.utc).replace(day=min(state.day, 28)), usegmt=True)
@@ -250,12 +252,20 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self.rfile.close()
         self.connection.close()
 
-    def _misbehave(self, fault, reply: Reply, head: bool, retry_after: int) -> None:
+    def _misbehave(self, fault, reply: Reply, head: bool, retry_after: int, path: str) -> None:
         self.close_connection = True
         status, body, content_type = reply.status, reply.body, reply.content_type
         headers: list[tuple[str, str]] = []
         send = None  # bytes to send when fewer than announced
-        if fault.kind in ("500", "503", "429"):
+        if fault.kind == "redirect_loop":
+            status, body, content_type = 302, b"", "text/html; charset=utf-8"
+            headers.append(("Location", self.path))
+        elif fault.kind == "gzip":
+            body = gzip.compress(body, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        elif fault.kind == "long_link":
+            body = with_long_link(body.decode("utf-8"), path).encode("utf-8")
+        elif fault.kind in ("500", "503", "429"):
             status, body, content_type = int(fault.kind), error_page(int(fault.kind)), "text/html; charset=utf-8"
             if fault.kind == "429":
                 headers.append(("Retry-After", str(retry_after)))
