@@ -91,8 +91,10 @@ class Workspace:
 def workspace(path: Path, *, force_init: bool = False, discard_local_changes: bool = False) -> Iterator[Workspace]:
     """The data repository, locked (and created when new), with ``datapackage/`` as the last commit
     has it: leftovers of an interrupted run of ours are dropped, a person's edits are refused."""
-    vcs.check_target(path, force_init=force_init, ignore=(STATE_DIR,))
     state = RepoState(path)
+    # a directory holding our state directory is ours (maybe another first run is setting it up):
+    # the lock, not the emptiness check, decides
+    vcs.check_target(path, force_init=force_init or state.dir.is_dir(), ignore=(STATE_DIR,))
     with state.lock():
         repo = vcs.open_repo(path, ignore_line=IGNORE_LINE)
         changed = vcs.package_changes(repo)
