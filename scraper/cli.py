@@ -137,12 +137,28 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
 
 @cli.command()
 @click.argument("package_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("datapackage"))
+@click.option("--organisation", help="Validate only this organisation's parts (with the references between them).")
+@click.option("--part", "parts", multiple=True, help="Validate only this part (a path inside the package, e.g. "
+              "data/paragraphs/region-x/2024-03.csv) against its resource's schema; repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def validate(package_dir, as_json):
-    """Validate a data package with Frictionless (schemas, keys, foreign keys). Exit 1 when invalid."""
+def validate(package_dir, organisation, parts, as_json):
+    """Validate a data package with Frictionless (schemas, keys, foreign keys). Exit 1 when invalid.
+
+    The whole package by default; one organisation's parts with --organisation; single parts with --part.
+    """
+    from .package import resource_of_part
     from .validate import validate_package
 
-    report = validate_package(package_dir)
+    only = None
+    if parts:
+        only = {}
+        for part in parts:
+            if not (package_dir / part).is_file():
+                raise click.BadParameter(f"{package_dir / part} is not a file of the package", param_hint="--part")
+            only.setdefault(resource_of_part(part), []).append(part)
+    report = validate_package(package_dir, only, organisation=organisation)
+    if organisation and not report.stats and report.valid:
+        raise click.BadParameter(f"the package has no parts of {organisation!r}", param_hint="--organisation")
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -151,6 +167,33 @@ def validate(package_dir, as_json):
         rows = sum(report.stats.values())
         click.echo(f"{package_dir}: {'valid' if report.valid else 'INVALID'} ({len(report.stats)} resources, {rows} rows, {len(report.problems)} problems)")
     sys.exit(EXIT_OK if report.valid else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
+@click.option("--author", help='Commit author as "Name <email>".')
+def migrate(repo, author):
+    """Split a package of one CSV per resource into parts by organisation and year, in one commit.
+
+    Every resource becomes a list of parts (data/<resource>/<organisation>/<year>.csv; paragraphs by
+    month); no record changes, and the history keeps every record's identity across the commit. A
+    scrape does this by itself first when it finds the old layout.
+    """
+    from .run import run_migrate
+
+    commit = run_migrate(repo, author=_author(author))
+    _say(f"split into parts: commit {commit}" if commit else "the package is already in parts; nothing to do")
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
+def descriptor(repo):
+    """Write datapackage.json again from the parts present in datapackage/ (after merging another
+    shard's commit, for example); the file is left for you to commit."""
+    from .package import regenerate_descriptor
+
+    regenerate_descriptor(Path(repo) / "datapackage")
+    _say(f"{Path(repo) / 'datapackage' / 'datapackage.json'} written from the parts present")
 
 
 @cli.command()

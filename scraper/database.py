@@ -79,9 +79,11 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
         table.create(columns, pk=pk, not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
                      foreign_keys=foreign_keys)
         types = {f["name"]: f["type"] for f in fields}
-        with (package_dir / resource["path"]).open(encoding="utf-8", newline="") as handle:
-            rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv_dicts(handle))
-            table.insert_all(rows, batch_size=1000)
+        paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+        for path in paths:
+            with (package_dir / path).open(encoding="utf-8", newline="") as handle:
+                rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv_dicts(handle))
+                table.insert_all(rows, batch_size=1000)
         counts[name] = table.count
         for index in INDEXES.get(name, []):
             table.create_index(index, if_not_exists=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import vcs
-from .package import csv_reader, primary_key, resources
+from .package import csv_reader, primary_key, resource_of_part, resources
 from .rows.portal import committee_of
 from .state import RepoState
 
@@ -90,6 +90,26 @@ def parse_csv(data: bytes, resource: str) -> CsvVersion:
 
 
 EMPTY = CsvVersion((), {})
+
+
+def union(versions: list[CsvVersion]) -> CsvVersion:
+    """The rows of several parts of one resource as one version (rows under another header are
+    re-ordered to the first part's columns, missing ones empty)."""
+    versions = [v for v in versions if v.header]
+    if not versions:
+        return EMPTY
+    header = versions[0].header
+    rows: dict[str, tuple[str, ...]] = {}
+    for version in versions:
+        if version.header == header:
+            rows.update(version.rows)
+        else:
+            for key in version.rows:
+                row = version.row(key)
+                rows[key] = tuple(row.get(name, "") for name in header)
+    return CsvVersion(header, rows)
+
+
 
 
 def _context(resource: str, record_id: str, row: dict[str, str]) -> tuple[str | None, str | None]:
@@ -237,7 +257,8 @@ class _Walk:
     repo: object
     conn: sqlite3.Connection
     report: HistoryReport
-    state: dict[str, tuple[str | None, CsvVersion | None]]  # resource -> (blob of the last version read, its rows)
+    tree: object | None  # the package's data tree as last read
+    stale: dict[str, str | None] = field(default_factory=dict)  # file that did not parse -> its last good blob
     numbers: dict[str, dict[str, int]] = field(default_factory=dict)  # resource -> record id -> latest version
     created: set[str] = field(default_factory=set)  # versions tables created in this build
 
@@ -266,35 +287,54 @@ def _store_versions(walk: _Walk, resource: str, versions: list[dict]) -> None:
     _insert(walk.conn, f"{resource}_versions", versions)
 
 
+def _read_resource(walk: _Walk, resource: str, parts: list[tuple[str, str | None, str | None]], info: vcs.CommitInfo) -> None:
+    """Compare a resource's changed parts with their versions before, as one table by primary key."""
+    before, after = [], []
+    for _, old_sha, new_sha in parts:
+        if old_sha:
+            before.append(_read_version(walk, resource, old_sha, f"blob {old_sha[:12]}") or EMPTY)
+        if new_sha:
+            version = _read_version(walk, resource, new_sha, info.sha[:12])
+            if version is None:
+                walk.stale.update({path: old_sha for path, old_sha, _ in parts})
+                return
+            after.append(version)
+    for path, _, _ in parts:
+        walk.stale.pop(path, None)
+    changes, versions = diff_versions(resource, union(before), union(after), info.sha, info.committed_at, info.made_by)
+    if versions:
+        _store_versions(walk, resource, versions)
+    _insert(walk.conn, "changes", changes)
+    walk.report.changes_added += len(changes)
+
+
 def _read_commit(walk: _Walk, commit, info: vcs.CommitInfo, seq: int) -> None:
     _insert(walk.conn, "commits", [{"commit": info.sha, "parent": info.parent, "committed_at": info.committed_at,
                                     "author": info.author, "message": info.message, "made_by": info.made_by, "seq": seq}])
-    blobs = vcs.package_blobs(commit)
-    for resource in resources():
-        sha = blobs.get(resource)
-        last_sha, before = walk.state[resource]
-        if sha == last_sha:
-            continue
-        if before is None:
-            before = _read_version(walk, resource, last_sha, f"blob {last_sha[:12]}") or EMPTY
-        after = EMPTY if sha is None else _read_version(walk, resource, sha, info.sha[:12])
-        if after is None:
-            continue
-        changes, versions = diff_versions(resource, before, after, info.sha, info.committed_at, info.made_by)
-        if versions:
-            _store_versions(walk, resource, versions)
-        _insert(walk.conn, "changes", changes)
-        walk.report.changes_added += len(changes)
-        walk.state[resource] = (sha, after)
-        walk.conn.execute("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)", (f"blob:{resource}", sha))
+    after = vcs.package_tree_at(walk.repo, commit)
+    changes = {path: (path, old, new) for path, old, new in vcs.changed_files(walk.tree, after)}
+    for path, good in walk.stale.items():  # a file that did not parse is compared from its last good version
+        changes[path] = (path, good, changes[path][2] if path in changes else vcs.blob_at(after, path))
+    known = set(resources())
+    per_resource: dict[str, list] = {}
+    for change in changes.values():
+        if resource_of_part(change[0]) in known and change[1] != change[2]:
+            per_resource.setdefault(resource_of_part(change[0]), []).append(change)
+    for resource, parts in sorted(per_resource.items()):
+        _read_resource(walk, resource, sorted(parts), info)
+    walk.tree = after
+    walk.conn.execute("DELETE FROM history_state WHERE key LIKE 'stale:%'")
     walk.conn.executemany("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)",
-                          [("head", info.sha), ("head_seq", str(seq))])
+                          [("head", info.sha), ("head_seq", str(seq)), ("data_tree", after.hexsha if after else ""),
+                           *((f"stale:{path}", good or "") for path, good in walk.stale.items())])
 
 
 def _outdated(conn: sqlite3.Connection) -> bool:
-    """Whether the history database was written before commits and changes said what made them."""
+    """Whether the history database was written by an earlier version of this builder (before
+    commits and changes said what made them, or before packages came in parts)."""
     columns = {r[1] for r in conn.execute("PRAGMA table_info(changes)")}
-    return bool(columns) and "made_by" not in columns
+    old_keys = conn.execute("SELECT 1 FROM history_state WHERE key LIKE 'blob:%' OR key LIKE 'part:%' LIMIT 1").fetchone()
+    return bool(columns) and ("made_by" not in columns or old_keys is not None)
 
 
 def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = False) -> HistoryReport:
@@ -311,7 +351,7 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
     try:
         if _outdated(conn):
             conn.close()
-            report.problems.append("the history database predates the made_by column; rebuilt from scratch")
+            report.problems.append("the history database was written by an earlier version; rebuilt from scratch")
             return _rebuild(repo_path, db_path, report)
         saved = dict(conn.execute("SELECT key, value FROM history_state").fetchall())
         found = _commits_to_read(repo, conn, saved, report)
@@ -320,9 +360,8 @@ def build_history(repo_path: Path, *, db_path: Path | None = None, full: bool = 
             return _rebuild(repo_path, db_path, report)
         line, start = found
         report.commits_total = start + len(line)
-        state = {resource: ((saved[f"blob:{resource}"], None) if start > 0 and saved.get(f"blob:{resource}") else (None, EMPTY))
-                 for resource in resources()}
-        walk = _Walk(repo, conn, report, state)
+        walk = _Walk(repo, conn, report, vcs.tree(repo, saved.get("data_tree")) if start > 0 else None,
+                     {k.removeprefix("stale:"): v or None for k, v in saved.items() if k.startswith("stale:")} if start > 0 else {})
         shallow = vcs.shallow_commits(repo)
         for seq, commit in enumerate(line, start):
             with conn:

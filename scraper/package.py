@@ -108,27 +108,115 @@ def csv_dicts(handle: Iterable[str]) -> Iterator[dict[str, str]]:
             yield dict(zip(header, cells))
 
 
-def read_table(package_dir: Path, resource: str) -> dict[str, Row]:
-    """The rows of one resource of an existing package (a missing file gives an empty table)."""
-    path = package_dir / "data" / f"{resource}.csv"
-    table: dict[str, Row] = {}
-    if not path.exists():
-        return table
+# ---------------------------------------------------------------- parts
+
+# The grain of each resource's parts; every other resource has a part per organisation and year
+# of its meeting (data/<resource>/<organisation>/<year>.csv).
+PART_GRAIN = {"organisations": "organisation", "committees": "organisation", "paragraphs": "month"}
+EMPTY_PART = "_empty.csv"  # the header-only part of a resource without rows
+
+
+def part_path(resource: str, organisation: str, when: str | None) -> str:
+    """Where a row of ``resource`` lives in the package, from its organisation and its meeting's
+    date (YYYY-MM-DD): ``data/meetings/region-x/2024.csv``, ``data/paragraphs/region-x/2024-03.csv``,
+    ``data/committees/region-x.csv``."""
+    grain = PART_GRAIN.get(resource, "year")
+    if grain == "organisation":
+        return f"data/{resource}/{organisation}.csv"
+    if not when:
+        raise ValueError(f"a {resource} row of {organisation} needs its meeting's date to find its part")
+    return f"data/{resource}/{organisation}/{when[:4] if grain == 'year' else when[:7]}.csv"
+
+
+def legacy_path(resource: str) -> str:
+    """The one file a resource had before the package was split into parts."""
+    return f"data/{resource}.csv"
+
+
+def part_files(package_dir: Path | None, resource: str, organisations: Iterable[str] | None = None) -> list[str]:
+    """The parts of a resource present in a package (paths relative to it, sorted), or only the
+    parts of ``organisations``; a package of the layout before parts gives its one file, whole
+    (``meetings migrate`` splits it)."""
+    if package_dir is None:
+        return []
+    if (package_dir / legacy_path(resource)).is_file():
+        return [legacy_path(resource)]
+    base = package_dir / "data" / resource
+    if not base.is_dir():
+        return []
+    if organisations is None:
+        found = [p for p in base.rglob("*.csv") if p.name != EMPTY_PART or p.parent != base]
+    else:
+        found = []
+        for organisation in organisations:
+            found.extend(p for p in [base / f"{organisation}.csv"] if p.is_file())
+            found.extend((base / organisation).glob("*.csv") if (base / organisation).is_dir() else ())
+    return sorted(str(p.relative_to(package_dir)) for p in found)
+
+
+def resource_of_part(part: str) -> str:
+    """The resource a package file belongs to: ``data/<resource>.csv`` or ``data/<resource>/…``."""
+    return part.split("/")[1].removesuffix(".csv")
+
+
+def part_organisation(part: str) -> str | None:
+    """The organisation a part belongs to (None for a one-file resource or the empty part)."""
+    pieces = part.split("/")
+    if len(pieces) < 3 or pieces[-1] == EMPTY_PART and len(pieces) == 3:
+        return None
+    return pieces[2].removesuffix(".csv")
+
+
+class Partitioner:
+    """The part of each row: its organisation (through its committee) and its meeting's date."""
+
+    def __init__(self, tables: Mapping[str, dict[str, Row]]):
+        self.tables = tables
+
+    def organisation(self, committee_id: str) -> str:
+        return self.tables["committees"][committee_id]["organisation_id"]
+
+    def part(self, resource: str, row: Row) -> str:
+        if resource in ("organisations", "committees"):
+            return part_path(resource, row["organisation_id"], None)
+        meeting = row if resource == "meetings" else self.tables["meetings"][row["meeting_id"]]
+        return part_path(resource, self.organisation(meeting["committee_id"]), meeting["date"])
+
+    def parts(self, resource: str, rows: Iterable[Row]) -> dict[str, dict[str, Row]]:
+        grouped: dict[str, dict[str, Row]] = {}
+        for row in rows:
+            grouped.setdefault(self.part(resource, row), {})[row_key(resource, row)] = row
+        return grouped
+
+
+def read_part(package_dir: Path, resource: str, part: str, into: dict[str, Row]) -> None:
     names = columns(resource)
-    with path.open(encoding="utf-8", newline="") as handle:
+    with (package_dir / part).open(encoding="utf-8", newline="") as handle:
         for row in csv_dicts(handle):
             clean = {name: row.get(name) or "" for name in names}
-            table[row_key(resource, clean)] = clean
+            into[row_key(resource, clean)] = clean
+
+
+def read_table(package_dir: Path, resource: str, organisations: Iterable[str] | None = None) -> dict[str, Row]:
+    """The rows of one resource of an existing package (of ``organisations`` only, when given; a
+    resource without parts gives an empty table)."""
+    table: dict[str, Row] = {}
+    for part in part_files(package_dir, resource, organisations):
+        read_part(package_dir, resource, part, table)
     return table
 
 
-def csv_header_matches(package_dir: Path, resource: str) -> bool:
-    """Whether the resource's CSV has the schema's columns (False for a missing file)."""
-    try:
-        with (package_dir / "data" / f"{resource}.csv").open(encoding="utf-8", newline="") as handle:
-            return next(csv_reader(handle), None) == columns(resource)
-    except OSError:
-        return False
+def csv_header_matches(package_dir: Path, resource: str, organisations: Iterable[str] | None = None) -> bool:
+    """Whether every part of the resource has the schema's columns (False when there is none)."""
+    parts = part_files(package_dir, resource, organisations)
+    for part in parts:
+        try:
+            with (package_dir / part).open(encoding="utf-8", newline="") as handle:
+                if next(csv_reader(handle), None) != columns(resource):
+                    return False
+        except OSError:
+            return False
+    return bool(parts)
 
 
 def read_tables(package_dir: Path) -> Tables:
@@ -181,9 +269,11 @@ class KeyIndex:
         return self._index.get(value, set())
 
 
-def open_tables(package_dir: Path) -> LazyTables:
-    """The package's tables, each read from its CSV when first used."""
-    return LazyTables(lambda resource: read_table(package_dir, resource))
+def open_tables(package_dir: Path, organisations: Iterable[str] | None = None) -> LazyTables:
+    """The package's tables (of ``organisations`` only, when given), each read from its parts when
+    first used."""
+    scope = None if organisations is None else sorted(set(organisations))
+    return LazyTables(lambda resource: read_table(package_dir, resource, scope))
 
 
 def copy_tables(base: Mapping[str, dict[str, Row]]) -> LazyTables:
@@ -248,7 +338,9 @@ class PackageInfo:
     parser_version: int | None = None  # of the document parsers that read the package's records
 
 
-def descriptor(info: PackageInfo) -> dict:
+def descriptor(info: PackageInfo, parts: Mapping[str, list[str]] | None = None) -> dict:
+    """The package's ``datapackage.json``: each resource with its parts (``parts``), or with the
+    one header-only part of a resource without rows."""
     resources_ = []
     for resource in resources():
         schema = load_schema(resource)
@@ -256,7 +348,7 @@ def descriptor(info: PackageInfo) -> dict:
             "name": resource,
             "title": schema.get("title", resource),
             "description": schema.get("description", ""),
-            "path": f"data/{resource}.csv",
+            "path": list((parts or {}).get(resource) or [f"data/{resource}/{EMPTY_PART}"]),
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
@@ -295,24 +387,52 @@ def package_parser_version(package_dir: Path) -> int | None:
 
 
 def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *,
-                  base: Path | None = None) -> None:
-    """Write a complete package into ``target`` (which must not exist yet or is replaced).
+                  base: Path | None = None, lookup: Mapping[str, dict[str, Row]] | None = None,
+                  scope: Iterable[str] | None = None, dirty: Mapping[str, set[str]] | None = None) -> dict[str, list[str]]:
+    """Write a complete package into ``target`` (which must not exist yet or is replaced); returns
+    the parts written, per resource.
 
-    With ``base`` (the package as it is): a resource missing from ``tables``, and a text given as
-    None, are taken from ``base`` unchanged (hard-linked where the file system allows), so a run
+    ``tables`` holds the resources to write, with every row of the organisations in ``scope`` (all
+    organisations when None); each row goes to its part (``Partitioner``, over ``lookup``, by
+    default ``tables``). With ``base`` (the package as it is), every other part, and a text given as
+    None, are taken from ``base`` unchanged (hard-linked where the file system allows); with
+    ``dirty`` (resource -> parts), only those parts of a resource are written anew, so a run
     rewrites only what it changed."""
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
-    (target / "datapackage.json").write_text(
-        json.dumps(descriptor(info), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    partitioner = Partitioner(lookup if lookup is not None else tables)
+    wanted = None if scope is None else set(scope)
+    written: dict[str, list[str]] = {}
     for resource in resources():
-        path = target / "data" / f"{resource}.csv"
-        if base is not None and resource not in tables:
-            _link_or_copy(base / "data" / f"{resource}.csv", path, empty=csv_bytes(resource, {}))
-        else:
-            write_csv(path, resource, tables.get(resource, {}))
+        in_base = [p for p in part_files(base, resource) if p != legacy_path(resource)]
+        if resource not in tables:
+            for part in in_base:
+                _link_or_copy(base / part, target / part)
+            continue
+        for part in in_base:
+            if wanted is not None and part_organisation(part) not in wanted:
+                _link_or_copy(base / part, target / part)
+        only = dirty.get(resource) if dirty is not None and base is not None else None
+        for part, rows in sorted(partitioner.parts(resource, tables[resource].values()).items()):
+            if only is not None and part not in only and part in in_base:
+                _link_or_copy(base / part, target / part)
+            else:
+                (target / part).parent.mkdir(parents=True, exist_ok=True)
+                write_csv(target / part, resource, rows)
+                written.setdefault(resource, []).append(part)
+    _write_texts(target, texts, base, wanted)
+    _write_descriptor(target, info)
+    return written
+
+
+def _write_texts(target: Path, texts: Mapping[str, str | None], base: Path | None, scope: set[str] | None) -> None:
+    """The texts given (None: the file in ``base``), and every text of organisations outside ``scope``."""
+    if base is not None and scope is not None and (base / TEXT_DIR).is_dir():
+        for folder in sorted((base / TEXT_DIR).iterdir()):
+            if folder.name not in scope:
+                for path in sorted(folder.rglob("*.txt")):
+                    _link_or_copy(path, target / path.relative_to(base))
     for rel, text in texts.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -324,10 +444,62 @@ def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None],
             path.write_bytes(text.encode("utf-8"))
 
 
-def _link_or_copy(source: Path, target: Path, empty: bytes | None = None) -> None:
-    if not source.exists() and empty is not None:
-        target.write_bytes(empty)
-        return
+def _write_descriptor(target: Path, info: PackageInfo) -> None:
+    """``datapackage.json`` from the parts present, and a header-only part for a resource without any."""
+    parts = {}
+    for resource in resources():
+        parts[resource] = part_files(target, resource)
+        if not parts[resource]:
+            empty = target / "data" / resource / EMPTY_PART
+            empty.parent.mkdir(parents=True, exist_ok=True)
+            empty.write_bytes(csv_bytes(resource, {}))
+    (target / "datapackage.json").write_text(
+        json.dumps(descriptor(info, parts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def sources_from(organisations: Mapping[str, Row], portals: Mapping[str, str] | None = None,
+                 before: list[dict] | None = None) -> list[dict]:
+    """The descriptor's sources: one per portal URL, named after its organisation (``portals``:
+    more portal URLs and names, e.g. from the config; ``before``: the sources the package had)."""
+    titles = {s["path"]: s["title"] for s in before or [] if isinstance(s, dict) and "path" in s and "title" in s}
+    names = {r["portal_url"]: r["name"] for r in organisations.values()}
+    names.update(portals or {})
+    titles.update({url: f"{name}: Meetings Plus" for url, name in names.items()})
+    return [{"title": titles[url], "path": url} for url in sorted(titles)]
+
+
+def descriptor_sources(package_dir: Path) -> list[dict]:
+    """The sources a package's descriptor lists (none when it cannot be read)."""
+    try:
+        found = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return found.get("sources", []) if isinstance(found, dict) else []
+
+
+def regenerate_descriptor(package_dir: Path, parser_version: int | None = None) -> None:
+    """Write ``datapackage.json`` again from the parts present (after parts came from elsewhere,
+    e.g. another shard's commit: a conflicted descriptor is simply replaced, with the parser
+    version of this code)."""
+    from .documents import PARSER_VERSION
+
+    version = parser_version
+    if version is None:
+        try:
+            version = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8")).get("parser_version")
+        except (OSError, ValueError, AttributeError):
+            version = PARSER_VERSION
+    info = PackageInfo(sources=sources_from(read_table(package_dir, "organisations")), parser_version=version)
+    for resource in resources():
+        real = part_files(package_dir, resource)
+        empty = package_dir / "data" / resource / EMPTY_PART
+        if real and empty.exists():
+            empty.unlink()
+    _write_descriptor(package_dir, info)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:

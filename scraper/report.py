@@ -35,6 +35,7 @@ class RunReport:
     records: dict[str, dict[str, int]] = field(default_factory=dict)
     commit: str | None = None
     reparse_commit: str | None = None
+    migrate_commit: str | None = None
     changes: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     invalid: list[dict] = field(default_factory=list)
@@ -61,6 +62,7 @@ class RunReport:
             "ok": self.ok, "requests": self.requests, "bytes": self.bytes, "not_modified": self.not_modified,
             "documents_downloaded": self.documents_downloaded, "documents_extracted": self.documents_extracted,
             "records": self.records, "commit": self.commit, "reparse_commit": self.reparse_commit,
+            "migrate_commit": self.migrate_commit,
             "changes": self.changes, "errors": self.errors, "invalid": self.invalid, "warnings": self.warnings,
             "sources": self.sources, "meetings_fetched": len(self.fetched_meetings),
             "meetings_pending": self.pending_meetings, "quarantined": self.quarantined,

@@ -26,7 +26,8 @@ from .crawl import Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Lis
 from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
-    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, csv_header_matches, open_tables,
+    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches, legacy_path, open_tables,
+    descriptor_sources, part_files, sources_from,
     package_parser_version, read_text, resources, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
@@ -115,12 +116,15 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
     """Scrape the portals into the data repo. Returns the report; raises only for unusable repos."""
     with workspace(options.repo, force_init=options.force_init, discard_local_changes=options.discard_local_changes) as ws:
         report = RunReport()
+        if is_single_file(ws.package_dir):
+            report.migrate_commit = migrate_workspace(ws, options.author)
         version = package_parser_version(ws.package_dir)
         if version not in (None, PARSER_VERSION):
             reparsed = reparse_workspace(ws, options.author, options.pool_factory)
             report.reparse_commit = reparsed.commit
             version = package_parser_version(ws.package_dir)
-        old = open_tables(ws.package_dir)
+        scope = {portal.organisation_id for portal in options.portals}
+        old = open_tables(ws.package_dir, scope)
         memory = ws.state.load()
         seen = memory.seen_for(vcs.package_tree(ws.repo), code_fingerprint())
         factory = options.client_factory or default_client
@@ -132,8 +136,9 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
                 client.forget(url)
             account(report, client.stats, outcome)
         report.invalid.extend(p.as_dict() for p in validate_changes(old, outcome.tables, outcome.sources))
-        info = package_info(options.portals, outcome.tables, version or PARSER_VERSION)
-        commit_outcome(ws, report, old, outcome, info, options.author, "scrape")
+        info = package_info(options.portals, outcome.tables["organisations"], version or PARSER_VERSION,
+                            descriptor_sources(ws.package_dir))
+        commit_outcome(ws, report, old, outcome, info, options.author, "scrape", scope)
         ws.state.save(remember(memory, seen, gathered, outcome, options.today, report.ok, vcs.package_tree(ws.repo)))
         log_run(ws.state, report, options.today)
         return report
@@ -262,7 +267,7 @@ def log_run(state: RepoState, report: RunReport, today: date) -> None:
 
 
 def commit_outcome(ws: Workspace, report: RunReport, old: LazyTables, outcome: Outcome, info: PackageInfo,
-                   author: tuple[str, str] | None, by: str) -> None:
+                   author: tuple[str, str] | None, by: str, scope: set[str] | None = None) -> None:
     """Write the changed parts of the package aside, validate them, swap them into place and commit."""
     new_view = outcome.tables.view()
     old_view = {resource: old[resource] for resource in new_view}
@@ -272,8 +277,7 @@ def commit_outcome(ws: Workspace, report: RunReport, old: LazyTables, outcome: O
     if (all(d.empty for d in diffs.values()) and not texts_changed(ws.package_dir, old, outcome)
             and ws.package_dir.exists() and not version_changed):
         return
-    changed = {resource: table for resource, table in new_view.items() if not diffs[resource].empty}
-    if not write_checked(ws, report, outcome, changed, info):
+    if not write_checked(ws, report, old, outcome, diffs, info, scope):
         return
     if by == "reparse":
         report.changes = changes_mod.describe_reparse(old_view, new_view, diffs, info.parser_version)
@@ -284,25 +288,52 @@ def commit_outcome(ws: Workspace, report: RunReport, old: LazyTables, outcome: O
     ws.state.end_changes()
 
 
-def write_checked(ws: Workspace, report: RunReport, outcome: Outcome, changed: dict, info: PackageInfo) -> bool:
-    """Write the package into a temporary tree, validate what changed, and move it into place."""
+def dirty_parts(old: LazyTables, new: LazyTables, diffs: dict) -> dict[str, set[str]]:
+    """The parts each changed resource must write anew: those of its added, changed and removed rows,
+    and, for a meeting that moved to another part (a new date), its records' parts before and after."""
+    before, after = Partitioner(old), Partitioner(new)
+    dirty: dict[str, set[str]] = {}
+    moved: list[str] = []
+    for resource, diff in diffs.items():
+        parts = dirty.setdefault(resource, set())
+        for key in [*diff.added, *diff.changed]:
+            parts.add(after.part(resource, new[resource][key]))
+        for key in [*diff.removed, *diff.changed]:
+            parts.add(before.part(resource, old[resource][key]))
+        if resource == "meetings":
+            moved = [k for k in diff.changed if "date" in diff.changed[k]]
+    for meeting in moved:
+        for resource in resources():
+            if resource not in ("organisations", "committees", "meetings"):
+                row = {"meeting_id": meeting}
+                dirty.setdefault(resource, set()).update({before.part(resource, row), after.part(resource, row)})
+    return dirty
+
+
+def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Outcome, diffs: dict, info: PackageInfo,
+                  scope: set[str] | None) -> bool:
+    """Write the package into a temporary tree, validate the parts written, and move it into place."""
     state, package_dir = ws.state, ws.package_dir
     base = package_dir if package_dir.exists() else None
-    for resource in resources():  # a CSV written under an older schema is rewritten with the current columns
-        if base and resource not in changed and not csv_header_matches(base, resource):
+    dirty = dirty_parts(old, outcome.tables, diffs) if base else None
+    changed = {resource: outcome.tables[resource] for resource, parts in (dirty or {}).items() if parts}
+    for resource in resources():  # parts written under an older schema are rewritten with the current columns
+        if base and resource not in changed and not csv_header_matches(base, resource, scope) and part_files(base, resource, scope):
             changed[resource] = outcome.tables[resource]
+            dirty.pop(resource, None)
     tmp_package = state.tmp_dir / PACKAGE_DIR
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
-    write_package(tmp_package, changed if base else dict(outcome.tables), final_texts(outcome), info, base=base)
-    validation = validate_package(tmp_package, only=sorted(changed) if base else None)
+    written = write_package(tmp_package, changed if base else dict(outcome.tables), final_texts(outcome), info, base=base,
+                            lookup=outcome.tables, scope=scope, dirty=dirty)
+    validation = validate_package(tmp_package, only=written if base else None)
     if not validation.valid:
         report.invalid.extend(problem.as_dict() for problem in validation.problems)
         report.fail(Failure(None, "validate", "the new package is not valid; nothing was written or committed"))
         return False
-    for resource in sorted(changed if base else resources()):
-        size = (tmp_package / "data" / f"{resource}.csv").stat().st_size
+    for part in sorted(p for parts in written.values() for p in parts):
+        size = (tmp_package / part).stat().st_size
         if size > LARGE_FILE:
-            report.warnings.append(f"{PACKAGE_DIR}/data/{resource}.csv is {size / 1e6:.0f} MB: GitHub warns about files "
+            report.warnings.append(f"{PACKAGE_DIR}/{part} is {size / 1e6:.0f} MB: GitHub warns about files "
                                    "over 50 MB and refuses to take a push of a file over 100 MB")
     state.begin_changes()
     swap_into_place(tmp_package, package_dir)
@@ -324,12 +355,10 @@ def texts_changed(package_dir: Path, old: LazyTables, outcome: Outcome) -> bool:
     return before != after or any(read_text(package_dir, rel) != text for rel, text in outcome.texts.items())
 
 
-def package_info(portals: list[Portal], tables, parser_version: int) -> PackageInfo:
-    urls = sorted({r["portal_url"] for r in tables["organisations"].values()} | {p.base_url for p in portals})
-    names = {r["portal_url"]: r["name"] for r in tables["organisations"].values()}
-    names.update({p.base_url: p.organisation for p in portals})
-    return PackageInfo(sources=[{"title": f"{names.get(u, u)}: Meetings Plus", "path": u} for u in urls],
-                       parser_version=parser_version)
+def package_info(portals: list[Portal], organisations, parser_version: int, before: list[dict] | None = None) -> PackageInfo:
+    """The descriptor's metadata: the sources it had, and the portals of the organisations read and of the run."""
+    sources = sources_from(organisations, {p.base_url: p.organisation for p in portals}, before)
+    return PackageInfo(sources=sources, parser_version=parser_version)
 
 
 # ---------------------------------------------------------------- reparse
@@ -370,7 +399,7 @@ def reparse_workspace(ws: Workspace, author: tuple[str, str] | None, pool_factor
     report = RunReport()
     report.invalid.extend(p.as_dict() for p in validate_changes(old, outcome.tables, outcome.sources))
     before = vcs.package_tree(ws.repo)
-    commit_outcome(ws, report, old, outcome, package_info([], outcome.tables, PARSER_VERSION), author, "reparse")
+    commit_outcome(ws, report, old, outcome, package_info([], outcome.tables["organisations"], PARSER_VERSION), author, "reparse")
     rebind_seen(ws, before)
     return ReparseReport(len(documents), report.commit, report.changes, report.records,
                          [f.as_dict() for f in outcome.failures] + report.errors, report.invalid)
@@ -383,6 +412,46 @@ def rebind_seen(ws: Workspace, before: str | None) -> None:
     if memory.seen_package == before and after != before:
         memory.seen_package = after
         ws.state.save(memory)
+
+
+# ---------------------------------------------------------------- migration
+
+
+def is_single_file(package_dir: Path) -> bool:
+    """Whether the package has the layout before parts (one CSV per resource)."""
+    return any((package_dir / legacy_path(resource)).is_file() for resource in resources())
+
+
+def run_migrate(repo: Path, *, author: tuple[str, str] | None = None) -> str | None:
+    """Split a package of one CSV per resource into parts by organisation and year, in one commit."""
+    if not vcs.is_repo(repo):
+        raise RepoError(f"{repo} is not a git repository")
+    with workspace(repo) as ws:
+        return migrate_workspace(ws, author)
+
+
+def migrate_workspace(ws: Workspace, author: tuple[str, str] | None) -> str | None:
+    if not is_single_file(ws.package_dir):
+        return None
+    tables = open_tables(ws.package_dir)
+    info = package_info([], tables["organisations"], package_parser_version(ws.package_dir) or PARSER_VERSION)
+    outcome = Outcome(tables)
+    tmp_package = ws.state.tmp_dir / PACKAGE_DIR
+    shutil.rmtree(ws.state.tmp_dir, ignore_errors=True)
+    write_package(tmp_package, {r: tables[r] for r in resources()}, final_texts(outcome), info, base=ws.package_dir)
+    validation = validate_package(tmp_package)
+    if not validation.valid:
+        raise RepoError(f"{ws.package_dir}: the package split into parts does not validate: "
+                        + "; ".join(str(p) for p in validation.problems[:3]))
+    ws.state.begin_changes()
+    swap_into_place(tmp_package, ws.package_dir)
+    shutil.rmtree(ws.state.tmp_dir, ignore_errors=True)
+    counts = ", ".join(f"{r} {len(tables[r])}" for r in resources())
+    message = ("package split into parts by organisation and year\n\nEvery resource is now a list of parts "
+               f"(data/<resource>/<organisation>/<year>.csv); no record changed.\n\nRecords: {counts}\n")
+    commit = vcs.commit_package(ws.repo, message, author, by="migrate")
+    ws.state.end_changes()
+    return commit
 
 
 # ---------------------------------------------------------------- workers

@@ -163,31 +163,56 @@ def drop_orphans(tables: Mapping[str, dict[str, Row]], before: Mapping[str, dict
         dropped.extend(problems)
 
 
-def validate_package(package_dir: Path, only: list[str] | None = None) -> ValidationReport:
-    """Validate a package directory with Frictionless: the descriptor, and the data of every
-    resource (schemas, keys, foreign keys), or with ``only`` just those resources' data against
-    their schemas (types, constraints, unique keys; foreign keys are the caller's: a run checks
-    them in memory with ``drop_orphans``)."""
-    from frictionless import Package
+def _restricted(descriptor: dict, parts: Mapping[str, list[str]]) -> dict:
+    """The descriptor with each resource's path cut down to ``parts`` (resources without any left out)."""
+    kept = []
+    for resource in descriptor.get("resources", []):
+        chosen = parts.get(resource["name"])
+        if chosen:
+            kept.append({**resource, "path": list(chosen)})
+    return {**descriptor, "resources": kept}
+
+
+def validate_package(package_dir: Path, only: Mapping[str, list[str]] | list[str] | None = None, *,
+                     organisation: str | None = None) -> ValidationReport:
+    """Validate a package directory with Frictionless.
+
+    - By default: the descriptor, and the data of every resource (schemas, keys, foreign keys).
+    - ``organisation``: the same for that organisation's parts only (its references stay within it).
+    - ``only``: just those resources (names) or parts (resource -> part paths) against their
+      schemas: types, constraints, unique keys; foreign keys are the caller's (a run checks them
+      in memory with ``drop_orphans``)."""
+    import json
+
+    from frictionless import Package, Report
+
+    from .package import part_files, resources
 
     descriptor_path = package_dir / "datapackage.json"
     if not descriptor_path.exists():
         return ValidationReport(False, [Problem("datapackage", "-", None, "package-error", f"{descriptor_path} does not exist")])
     try:
-        package = Package(str(descriptor_path))
+        found = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        if organisation is not None:
+            found = _restricted(found, {r: part_files(package_dir, r, [organisation]) for r in resources()})
+        if isinstance(only, Mapping):
+            found = _restricted(found, only)
+        package = Package(found, basepath=str(package_dir))
         if only is None:
             report = package.validate()
         else:
-            from frictionless import Report
-
             reports = []
-            for name in only:
-                resource = package.get_resource(name)
-                resource.schema.foreign_keys = []
-                reports.append(resource.validate())
+            for resource in package.resources:
+                if isinstance(only, Mapping) or resource.name in only:
+                    resource.schema.foreign_keys = []
+                    reports.append(resource.validate())
             report = Report.from_validation_reports(time=0, reports=reports)
     except Exception as exc:  # frictionless raises its own FrictionlessException on broken descriptors
         return ValidationReport(False, [Problem("datapackage", "-", None, "package-error", str(exc))])
+    return _report(report)
+
+
+def _report(report) -> ValidationReport:
     problems = []
     stats = {}
     for task in report.tasks:

@@ -245,13 +245,55 @@ def commit_info(commit: git.Commit, shallow: frozenset[str] = frozenset()) -> Co
                       commit.message.strip())
 
 
-def package_blobs(commit: git.Commit, folder: str = "data", suffix: str = ".csv") -> dict[str, str]:
-    """The package's files in a commit (``datapackage/<folder>/*<suffix>``): name without suffix -> blob sha."""
+def package_tree_at(repo: git.Repo, commit: git.Commit | None, folder: str = "data") -> git.Tree | None:
+    """The tree of ``datapackage/<folder>`` in a commit (None when it has none)."""
+    if commit is None:
+        return None
     try:
-        tree = commit.tree / f"{PACKAGE_DIR}/{folder}"
+        return commit.tree / f"{PACKAGE_DIR}/{folder}"
     except KeyError:
-        return {}
-    return {blob.name[:-len(suffix)]: blob.hexsha for blob in tree.blobs if blob.name.endswith(suffix)}
+        return None
+
+
+def tree(repo: git.Repo, sha: str | None, folder: str = "data") -> git.Tree | None:
+    """The tree ``sha`` as ``datapackage/<folder>`` (None for no sha)."""
+    return git.Tree(repo, bytes.fromhex(sha), mode=0o040000, path=f"{PACKAGE_DIR}/{folder}") if sha else None
+
+
+def blob_at(tree_: git.Tree | None, path: str, prefix: str = "data") -> str | None:
+    """The blob id of ``path`` (a path under the package, in ``prefix``) in a tree, or None."""
+    if tree_ is None:
+        return None
+    try:
+        item = tree_ / path.removeprefix(f"{prefix}/")
+    except KeyError:
+        return None
+    return item.hexsha if item.type == "blob" else None
+
+
+def changed_files(before: git.Tree | None, after: git.Tree | None, prefix: str = "data",
+                  suffix: str = ".csv") -> list[tuple[str, str | None, str | None]]:
+    """Files ending in ``suffix`` that differ between two trees, as (path under the package, blob
+    before, blob after); only subtrees whose ids differ are read, so the cost follows the change."""
+    if before is not None and after is not None and before.hexsha == after.hexsha:
+        return []
+    entries: dict[str, list] = {}
+    for side, tree_ in ((0, before), (1, after)):
+        for item in (tree_.trees + tree_.blobs) if tree_ is not None else ():
+            entries.setdefault(item.name, [None, None])[side] = item
+    changed = []
+    for name in sorted(entries):
+        old, new = entries[name]
+        path = f"{prefix}/{name}"
+        old_tree = old if old is not None and old.type == "tree" else None
+        new_tree = new if new is not None and new.type == "tree" else None
+        if old_tree is not None or new_tree is not None:
+            changed.extend(changed_files(old_tree, new_tree, path, suffix))
+        old_blob = old.hexsha if old is not None and old.type == "blob" and name.endswith(suffix) else None
+        new_blob = new.hexsha if new is not None and new.type == "blob" and name.endswith(suffix) else None
+        if old_blob != new_blob:
+            changed.append((path, old_blob, new_blob))
+    return changed
 
 
 def blob_bytes(repo: git.Repo, sha: str) -> bytes:

@@ -16,6 +16,7 @@ from scraper.history import build_history
 from scraper.state import RepoState
 
 from .conftest import TODAY
+from .packages import part_of, relative
 
 
 def dump(db: Path) -> dict[str, list[tuple]]:
@@ -78,12 +79,12 @@ def test_incremental_reads_only_new_commits_and_equals_full(repo_copy):
     assert first.commits_read == 3 and first.problems == []
     again = build_history(repo_copy)
     assert again.commits_read == 0 and again.changes_added == 0
-    meetings_csv = repo_copy / "datapackage" / "data" / "meetings.csv"
+    meetings_csv = part_of(repo_copy, "meetings", "mote-2027-04-20")
     lines = meetings_csv.read_text().splitlines()
     lines = [lines[0]] + [line.replace("Möte 2027-04-20", "Möte 2027-04-20 (flyttat)") for line in lines[1:]]
     meetings_csv.write_text("\n".join(lines) + "\n")
     repo = git.Repo(repo_copy)
-    repo.index.add(["datapackage/data/meetings.csv"])
+    repo.index.add([relative(repo_copy, meetings_csv)])
     repo.index.commit("regionfullmaktige 2027-04-20: meeting details changed (title)")
     incremental = build_history(repo_copy)
     assert incremental.commits_read == 1
@@ -99,7 +100,7 @@ def test_unrelated_and_broken_commits_are_reported_not_fatal(repo_copy):
     (repo_copy / "NOTES.md").write_text("notes\n")
     repo.index.add(["NOTES.md"])
     repo.index.commit("unrelated file")
-    broken = repo_copy / "datapackage" / "data" / "agenda_items.csv"
+    broken = part_of(repo_copy, "agenda_items")
     good = broken.read_bytes()
     broken.write_bytes(b"not,a,header\n\xff\xfe garbage\n")
     repo.index.add([str(broken.relative_to(repo_copy))])
@@ -121,8 +122,9 @@ def test_rewritten_history_rebuilds(repo_copy):
     build_history(repo_copy)
     repo = git.Repo(repo_copy)
     repo.git.reset("--hard", "HEAD~1")
-    (repo_copy / "datapackage" / "data" / "organisations.csv").write_text("organisation_id,name,kind,country,portal_url\n")
-    repo.index.add(["datapackage/data/organisations.csv"])
+    organisations = part_of(repo_copy, "organisations")
+    organisations.write_text("organisation_id,name,kind,country,portal_url\n")
+    repo.index.add([relative(repo_copy, organisations)])
     repo.index.commit("rewritten")
     report = build_history(repo_copy)
     assert report.full_rebuild and any("rewritten" in p for p in report.problems)
@@ -164,12 +166,12 @@ def test_history_canned_queries_and_feed(demo):
 
 
 def _commit_title_change(repo_copy: Path, suffix: str) -> None:
-    meetings_csv = repo_copy / "datapackage" / "data" / "meetings.csv"
+    meetings_csv = part_of(repo_copy, "meetings", "mote-2027-04-20")
     lines = meetings_csv.read_text().splitlines()
     lines = [lines[0]] + [line.replace("Möte 2027-04-20", f"Möte 2027-04-20 {suffix}") for line in lines[1:]]
     meetings_csv.write_text("\n".join(lines) + "\n")
     repo = git.Repo(repo_copy)
-    repo.index.add(["datapackage/data/meetings.csv"])
+    repo.index.add([relative(repo_copy, meetings_csv)])
     repo.index.commit(f"regionfullmaktige 2027-04-20: meeting details changed ({suffix})")
 
 

@@ -16,6 +16,7 @@ from scraper.package import (DERIVED, LazyTables, copy_tables, csv_bytes, open_t
 from scraper.validate import drop_orphans, validate_package
 
 from .conftest import TODAY
+from .packages import part_of, relative
 
 
 def scrape(repo: Path, config: Path, *extra: str) -> dict:
@@ -32,39 +33,51 @@ def test_unchanged_run_reads_no_table_of_document_records(tmp_path, config_file,
     repo = tmp_path / "data"
     scrape(repo, config_file)
     read = []
-    monkeypatch.setattr(package, "read_table", lambda d, r: read.append(r) or read_table(d, r))
+    monkeypatch.setattr(package, "read_table", lambda d, r, *rest: read.append(r) or read_table(d, r, *rest))
     report = scrape(repo, config_file)
     assert report["commit"] is None and report["documents_downloaded"] == 0
     assert read and not set(read) & set(DERIVED), read
 
 
-def test_changing_run_rewrites_only_changed_files_and_equals_a_fresh_write(tmp_path, config_file, replica):
+def _parts(repo: Path) -> dict[str, list[str]]:
+    return {r: package.part_files(repo / "datapackage", r) for r in resources()}
+
+
+def test_changing_run_rewrites_only_changed_parts_and_equals_a_fresh_write(tmp_path, config_file, replica):
     repo = tmp_path / "data"
     scrape(repo, config_file)
-    data = repo / "datapackage" / "data"
-    inodes = {r: (data / f"{r}.csv").stat().st_ino for r in resources()}
+    root = repo / "datapackage"
+    inodes = {part: (root / part).stat().st_ino for parts in _parts(repo).values() for part in parts}
+    contents = {part: (root / part).read_bytes() for part in inodes}
     replica.set_day(2)
     report = scrape(repo, config_file)
     assert report["commit"]
     changed = {r for r, counts in report["records"].items() if any(counts.values())}
     assert changed and "organisations" not in changed
-    for resource in resources():
-        same_file = (data / f"{resource}.csv").stat().st_ino == inodes[resource]
-        assert same_file == (resource not in changed), resource
-    # every file is what writing the whole package from its records gives
-    tables = read_tables(repo / "datapackage")
-    for resource in resources():
-        assert (data / f"{resource}.csv").read_bytes() == csv_bytes(resource, tables[resource]), resource
-    texts = read_texts(repo / "datapackage")
+    kept = 0
+    for resource, parts in _parts(repo).items():
+        for part in parts:
+            same_file = inodes.get(part) == (root / part).stat().st_ino
+            if resource not in changed or (root / part).read_bytes() != contents.get(part):
+                assert same_file == (resource not in changed), part
+            kept += same_file
+    assert kept > len(resources()), "parts of changed resources that did not change are not rewritten"
+    # every part is what writing its rows gives
+    tables = read_tables(root)
+    for resource, parts in _parts(repo).items():
+        rows = package.Partitioner(tables).parts(resource, tables[resource].values())
+        for part in parts:
+            assert (root / part).read_bytes() == csv_bytes(resource, rows.get(part, {})), part
+    texts = read_texts(root)
     assert set(texts) == {r["text_path"] for r in tables["documents"].values() if r["text_path"]}
-    assert validate_package(repo / "datapackage").valid
+    assert validate_package(root).valid
 
 
 def test_lazy_tables_read_each_table_once_and_only_when_used(tmp_path, config_file, monkeypatch):
     repo = tmp_path / "data"
     scrape(repo, config_file)
     read = []
-    monkeypatch.setattr(package, "read_table", lambda d, r: read.append(r) or read_table(d, r))
+    monkeypatch.setattr(package, "read_table", lambda d, r, *rest: read.append(r) or read_table(d, r, *rest))
     tables = open_tables(repo / "datapackage")
     assert read == [] and tables.loaded() == []
     assert tables["meetings"] is tables["meetings"]
@@ -102,7 +115,7 @@ def test_orphans_are_found_in_tables_not_read_yet():
 def test_a_csv_of_an_older_schema_is_rewritten_on_the_next_change(tmp_path, config_file, replica):
     repo = tmp_path / "data"
     scrape(repo, config_file)
-    organisations = repo / "datapackage" / "data" / "organisations.csv"
+    organisations = part_of(repo, "organisations")
     lines = organisations.read_text(encoding="utf-8").splitlines()
     # as if the column `legacy` had been dropped from the schema after this CSV was written: its
     # rows read the same, only the file is out of date
@@ -111,7 +124,7 @@ def test_a_csv_of_an_older_schema_is_rewritten_on_the_next_change(tmp_path, conf
     import git
 
     repo_git = git.Repo(repo)
-    repo_git.index.add(["datapackage/data/organisations.csv"])
+    repo_git.index.add([relative(repo, organisations)])
     repo_git.index.commit("organisations.csv of an older schema")
     replica.set_day(2)
     report = scrape(repo, config_file)
@@ -123,7 +136,7 @@ def test_a_csv_of_an_older_schema_is_rewritten_on_the_next_change(tmp_path, conf
 def test_validating_named_resources_finds_a_bad_cell(tmp_path, config_file):
     repo = tmp_path / "data"
     scrape(repo, config_file)
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     lines = meetings.read_text(encoding="utf-8").splitlines()
     cells = lines[1].split(",")
     cells[package.columns("meetings").index("date")] = "den 3 mars"
@@ -153,7 +166,7 @@ def test_an_unchanged_run_reads_no_meeting_page_into_records_and_no_row_of_a_mee
     seen = _state(repo)["unchanged"]
     assert seen["meetings"] and all(set(p) == {"page", "date", "download", "docs", "row"} for p in seen["meetings"].values())
     read, parsed = [], []
-    monkeypatch.setattr(package, "read_table", lambda d, r: read.append(r) or read_table(d, r))
+    monkeypatch.setattr(package, "read_table", lambda d, r, *rest: read.append(r) or read_table(d, r, *rest))
     records = portal_rows.page_rows
     monkeypatch.setattr(portal_rows, "page_rows", lambda *a, **k: parsed.append(a[0]) or records(*a, **k))
     report = scrape(repo, config_file)
@@ -251,7 +264,8 @@ def test_a_csv_grown_too_large_for_github_is_named_in_the_warnings(tmp_path, con
 
     monkeypatch.setattr(run_mod, "LARGE_FILE", 2_000)
     report = scrape(tmp_path / "data", config_file)
-    large = {r for r in resources() if (tmp_path / "data" / "datapackage" / "data" / f"{r}.csv").stat().st_size > 2_000}
+    root = tmp_path / "data" / "datapackage"
+    large = {f"datapackage/{p}" for parts in _parts(tmp_path / "data").values() for p in parts if (root / p).stat().st_size > 2_000}
     assert large
     warned = [w for w in report["warnings"] if "GitHub" in w]
-    assert {w.split("/")[-1].split(".csv")[0] for w in warned} == large
+    assert {w.split(" is ")[0] for w in warned} == large

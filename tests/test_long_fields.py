@@ -15,6 +15,7 @@ import git
 from scraper.package import columns, csv_dicts, read_tables
 
 from .conftest import TODAY
+from .packages import part_of, relative
 
 BIN = Path(sys.executable).parent
 LONG = 200_000
@@ -38,7 +39,7 @@ def test_a_field_of_a_megabyte_reads_back_in_a_fresh_process(tmp_path):
 
 def _lengthen_a_paragraph(repo: Path) -> str:
     """Give one paragraph of a protocol the next day leaves alone a text of LONG characters, and commit it."""
-    path = repo / "datapackage" / "data" / "paragraphs.csv"
+    path = part_of(repo, "paragraphs", "mote-2025-09-09")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     target = next(r for r in rows if "mote-2025-09-09" in r["paragraph_id"])
     target["text"] = ("Regionstyrelsen beslutar att godkänna förslaget. " * (LONG // 48 + 1))[:LONG]
@@ -48,7 +49,7 @@ def _lengthen_a_paragraph(repo: Path) -> str:
     writer.writerows([r[c] for c in columns("paragraphs")] for r in rows)
     path.write_text(out.getvalue(), encoding="utf-8")
     handle = git.Repo(repo)
-    handle.index.add(["datapackage/data/paragraphs.csv"])
+    handle.index.add([relative(repo, path)])
     handle.index.commit("A long paragraph text")
     return target["paragraph_id"]
 

@@ -14,6 +14,8 @@ from scraper.cli import cli
 from scraper.package import read_tables
 from scraper.validate import validate_package
 
+from .packages import part_of
+
 from .conftest import TODAY
 
 
@@ -156,7 +158,7 @@ def test_validate_command(tmp_path, config_file):
     runner = CliRunner()
     ok = runner.invoke(cli, ["validate", str(repo / "datapackage"), "--json"])
     assert ok.exit_code == 0 and json.loads(ok.output)["valid"] is True
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     lines = meetings.read_text().splitlines()
     lines[1] = lines[1].replace(",held,", ",postponed,").replace(",upcoming,", ",postponed,")
     meetings.write_text("\n".join(lines) + "\n")

@@ -23,6 +23,7 @@ from scraper.run import InlinePool, run_reparse
 from scraper.site.serve import make_datasette
 
 from .conftest import TODAY
+from .packages import part_of, relative
 
 MEETING = "region-norrbotten/regionstyrelsen/mote-2024-03-12"
 
@@ -110,10 +111,10 @@ def test_the_history_marks_parser_changes_and_the_feeds_leave_them_out(repo, mon
 
 
 def test_a_manual_commit_is_marked_as_such(repo, tmp_path):
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings", "mote-2027-04-20")
     meetings.write_text(meetings.read_text(encoding="utf-8").replace("Möte", "Sammanträde", 1), encoding="utf-8")
     handle = git.Repo(repo)
-    handle.index.add(["datapackage/data/meetings.csv"])
+    handle.index.add([relative(repo, meetings)])
     commit = handle.index.commit("Fix a meeting title by hand").hexsha
     db = tmp_path / "meetings.db"
     build_site_database(repo, db)

@@ -23,13 +23,15 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.database import build_database, load_descriptor
-from scraper.package import PACKAGE_DIR, PackageInfo, resources, row_key, to_table_row, write_package
+from scraper.package import PACKAGE_DIR, PackageInfo, read_table, resources, row_key, to_table_row, write_package
 from scraper.site.catalog import CatalogOptions, organisation_uri, resolve_publisher
 from scraper.site.metadata import build_metadata
 from scraper.site.publish import JSON_NAME, ZIP_NAME, publish
 from scraper.site.queries import QUERIES, canned_queries, skipped_queries
 from scraper.site.search import ensure_search
 from scraper.site.serve import database_tables, make_datasette, metadata_path, write_metadata
+
+from .packages import part_of
 
 TODAY = date(2026, 11, 25)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -455,7 +457,7 @@ def test_zip_holds_the_package_with_fixed_bytes(site, tmp_path):
     package = site.repo / PACKAGE_DIR
     expected = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
     assert names == expected
-    assert "datapackage.json" in names and "data/meetings.csv" in names
+    assert "datapackage.json" in names and any(n.startswith("data/meetings/") for n in names)
     assert any(n.startswith("text/") and n.endswith(".txt") for n in names)
     for info in archive.infolist():
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
@@ -474,8 +476,7 @@ def test_json_export_has_typed_rows_and_texts(site):
     export = json.loads((site.downloads / JSON_NAME).read_text(encoding="utf-8"))
     package = site.repo / PACKAGE_DIR
     assert export["datapackage"] == load_descriptor(package)
-    with (package / "data" / "meetings.csv").open(encoding="utf-8") as handle:
-        assert len(export["data"]["meetings"]) == len(list(csv.DictReader(handle)))
+    assert len(export["data"]["meetings"]) == len(read_table(package, "meetings"))
     meeting = export["data"]["meetings"][0]
     assert isinstance(meeting["agenda_published"], bool) and isinstance(meeting["agenda_item_count"], int)
     assert set(export["texts"]) == {p.relative_to(package).as_posix() for p in (package / "text").rglob("*.txt")}
@@ -497,7 +498,7 @@ def test_release_tags_a_day_with_changes(site, tmp_path):
     result = runner.invoke(cli, args + ["--today", "2026-11-26"])
     assert result.exit_code == 0 and "already released as data-2026-11-25" in result.output
     assert [t.name for t in repo.tags] == ["data-2026-11-25"]
-    meetings = repo_dir / PACKAGE_DIR / "data" / "meetings.csv"
+    meetings = part_of(repo_dir, "meetings", "mote-2027-04-20")
     meetings.write_text(meetings.read_text(encoding="utf-8").replace("Möte 2027-04-20", "Möte 2027-04-20 (ändrat)"),
                         encoding="utf-8")
     result = runner.invoke(cli, args + ["--today", "2026-11-26"])

@@ -16,6 +16,7 @@ from scraper.cli import cli
 from scraper.state import RepoState
 
 from .conftest import TODAY
+from .packages import part_of, relative
 
 
 def run(*args: str):
@@ -116,10 +117,10 @@ def scrape_again(repo: Path, *extra: str):
 
 
 def test_a_hand_edit_in_the_package_is_refused_not_lost(repo):
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     edited = meetings.read_text(encoding="utf-8") + "\n"
     meetings.write_text(edited, encoding="utf-8")
-    one_error_line(scrape_again(repo), "datapackage/data/meetings.csv", "--discard-local-changes")
+    one_error_line(scrape_again(repo), relative(repo, meetings), "--discard-local-changes")
     assert meetings.read_text(encoding="utf-8") == edited
 
 
@@ -131,7 +132,7 @@ def test_an_untracked_file_in_the_package_is_refused_not_lost(repo):
 
 
 def test_local_changes_are_discarded_only_on_request(repo):
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     committed = meetings.read_text(encoding="utf-8")
     meetings.write_text(committed + "\n", encoding="utf-8")
     (repo / "datapackage" / "my-notes.txt").write_text("x", encoding="utf-8")
@@ -142,7 +143,7 @@ def test_local_changes_are_discarded_only_on_request(repo):
 
 
 def test_leftovers_of_an_interrupted_run_are_cleaned_up(repo):
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     committed = meetings.read_text(encoding="utf-8")
     state = RepoState(repo)
     state.begin_changes()  # as a run does before it swaps a package into place
@@ -156,7 +157,7 @@ def test_leftovers_of_an_interrupted_run_are_cleaned_up(repo):
 
 def test_a_leftover_index_lock_is_one_error_line(repo, monkeypatch):
     (repo / ".git" / "index.lock").write_text("", encoding="utf-8")
-    meetings = repo / "datapackage" / "data" / "meetings.csv"
+    meetings = part_of(repo, "meetings")
     meetings.write_text(meetings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     handle = git.Repo(repo)
     from scraper import vcs

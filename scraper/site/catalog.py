@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import vcs
 from ..errors import MeetingsError
-from ..package import csv_dicts
+from ..package import read_table
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -97,13 +97,6 @@ def organisation_uri(number: str) -> str:
     if len(digits) != 10:
         raise CatalogError(f"{number!r} is not a Swedish organisation number (10 digits, e.g. 232100-0222)")
     return DATAPORTAL_ORGANISATION.format(number=digits)
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv_dicts(handle))
 
 
 def resolve_publisher(options: CatalogOptions, descriptor: dict, organisations: list[dict]) -> Publisher:
@@ -192,8 +185,8 @@ def catalog_bytes(package_dir: Path, options: CatalogOptions, *, repo_path: Path
     import json
 
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
-    organisations = _read_csv(package_dir / "data" / "organisations.csv")
-    meetings = _read_csv(package_dir / "data" / "meetings.csv")
+    organisations = list(read_table(package_dir, "organisations").values())
+    meetings = list(read_table(package_dir, "meetings").values())
     issued, modified = vcs.history_dates(repo_path)
     record = _Record(_Writer(), options.site_url.rstrip("/"), descriptor, resolve_publisher(options, descriptor, organisations),
                      _licence_uri(descriptor), sorted({o.get("name", "") for o in organisations if o.get("name")}),

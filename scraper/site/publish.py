@@ -74,12 +74,12 @@ def json_export(package_dir: Path) -> dict:
     data = {}
     for resource in descriptor.get("resources", []):
         types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
-        path = package_dir / resource["path"]
         rows = []
-        if path.is_file():
-            with path.open(encoding="utf-8", newline="") as handle:
-                for row in csv_dicts(handle):
-                    rows.append({k: typed(v or "", types.get(k, "string")) for k, v in row.items() if k in types})
+        for path in resource["path"] if isinstance(resource["path"], list) else [resource["path"]]:
+            if (package_dir / path).is_file():
+                with (package_dir / path).open(encoding="utf-8", newline="") as handle:
+                    for row in csv_dicts(handle):
+                        rows.append({k: typed(v or "", types.get(k, "string")) for k, v in row.items() if k in types})
         data[resource["name"]] = rows
     texts = {}
     for path in package_files(package_dir):
