@@ -213,12 +213,23 @@ def _attendance_from_blocks(blocks: Sequence[_CoverBlock]) -> list[Attendee]:
     return people
 
 
+def _without_brackets(text: str) -> str:
+    """Text with each span from a "(" to the next ")" replaced by a space ("Bo Berg (S)" -> "Bo Berg  ")."""
+    parts = []
+    pos = 0
+    while (start := text.find("(", pos)) >= 0 and (end := text.find(")", start + 1)) >= 0:
+        parts.extend((text[pos:start], " "))
+        pos = end + 1
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def _names_in(lines: Sequence[str]) -> list[str]:
     names = []
     for line in lines:
         line = DOTS_RE.sub(" ", line)
         for piece in re.split(r"\s{2,}|\s+och\s+|,\s*", line.strip()):
-            found = name_and_extra(re.sub(r"\([^)]*\)", " ", piece).strip())
+            found = name_and_extra(_without_brackets(piece).strip())
             if found and not found[0] and not found[2]:
                 names.append(found[1])
     return names

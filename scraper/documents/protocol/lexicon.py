@@ -21,21 +21,32 @@ LOWER = "a-zåäöæøüéèáíóúëïçñ"
 # Normalisation
 # --------------------------------------------------------------------------
 
+LINE_BREAK_CHARS = "\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+SPACE_CHARS = " \t\x1f\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_LINE_BREAKS_RE = re.compile(f"\r\n|[{LINE_BREAK_CHARS}]")
+_ODD_SPACE_RE = re.compile(f"[{SPACE_CHARS[1:]}]")
+SPACES_RE = re.compile(f"[{SPACE_CHARS}]+")
 _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl"})
 _LIGATURE_CHARS = ("ﬁ", "ﬂ", "ﬀ", "ﬃ", "ﬄ")
-_LINE_BREAKS_RE = re.compile("\r\n|\r|\f|\v|\u2028|\u2029")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, ligatures, invisible and control characters, unified line breaks."""
+    """NFC text without ligatures and invisible characters, its line breaks as `\\n` and other spaces as " ".
+
+    Line breaks are what `str.splitlines` breaks at (`LINE_BREAK_CHARS`,
+    "\\r\\n" as one); the other characters `str.isspace` takes for
+    whitespace (`SPACE_CHARS`: tab, no-break space, the Ogham space mark,
+    the typographic spaces of U+2000-U+200A, U+202F, U+205F, U+3000 ...) become
+    one space each, and so does a control character.
+    """
     text = unicodedata.normalize("NFC", text)
     if any(ligature in text for ligature in _LIGATURE_CHARS):
         text = text.translate(_LIGATURES)
     text = _INVISIBLE_RE.sub("", text)
     text = _LINE_BREAKS_RE.sub("\n", text)
+    text = _ODD_SPACE_RE.sub(" ", text)
     return _CONTROL_RE.sub(" ", text)
 
 
@@ -364,10 +375,10 @@ FURNITURE_TOKENS = (
     rf"\b{UUID}\b",
     r"\b[0-9A-F]{24,}\b",
 )
-_FURNITURE_LINE_RE = re.compile(r"(?:\W*(?:%s))+\W*" % "|".join(FURNITURE_TOKENS))
+_FURNITURE_LINE_RE = re.compile(r"(?:\W*+(?:%s))+\W*+" % "|".join(FURNITURE_TOKENS))
 _SIGNED_BY_RE = re.compile(r"^(?:Signerat|Signerad|Signed)\s+(?:av|by)\b", re.IGNORECASE)
 PAGE_LABEL_RE = re.compile(r"\b(?:Sida|Page)\s*\d+\s*(?:\(\s*\d+\s*\)|(?:av|of)\s+\d+)")
-PAGE_NUMBER_LINE_RE = re.compile(r"^(?:(?:Sida|Page)\s+)?[-–]?\s*(\d{1,4})\s*(?:[-–]|/\s*\d{1,4})?$")
+PAGE_NUMBER_LINE_RE = re.compile(r"^(?:(?:Sida|Page)\s++)?[-–]?\s*+(\d{1,4})\s*(?:[-–]|/\s*\d{1,4})?$")
 MEETING_DATE_LABEL_RE = re.compile(rf"^{MEETING_DATE_WORD}:?$")
 
 

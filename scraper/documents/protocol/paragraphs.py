@@ -32,7 +32,7 @@ _PARA_START_RE = re.compile(
     rf"^(?:(?P<prefix>[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}]{{1,3}})\s{{0,2}})?"
     r"§\s{0,3}(?P<num>\d{1,4})(?![\d,:]|\.\d)(?P<rest>[\s.:–\-].*)?$"
 )
-_TOC_LINE_RE = re.compile(r"\.{3,}\s{0,3}\d{1,4}$")
+_TOC_LINE_RE = re.compile(r"(?<!\.)\.{3,}\s{0,3}\d{1,4}$")
 _REFERENCE_TAIL_RE = re.compile(
     r"(?:\d{4}-\d{2}-\d{2}|\b(?:beslut|protokoll|protokollet|enligt|jämlikt|se|i|och|samt|till|från|kap\.?|paragraf))$",
     re.IGNORECASE,

@@ -243,12 +243,12 @@ class _Entry:
 
 
 _PARAGRAPH_NOTE_RE = re.compile(
-    r"\(?\s*(?:ej|inte|deltar\s+(?:ej|inte)\s+i|närvarande|från|till|fr\.?o\.?m\.?|t\.?o\.?m\.?)?\s*§§?\s*\d{1,4}"
+    r"(?:\(\s*)?(?:(?:ej|inte|deltar\s+(?:ej|inte)\s+i|närvarande|från|till|fr\.?o\.?m\.?|t\.?o\.?m\.?)\s*)?§§?\s*\d{1,4}"
     r"(?:\s*[-–]\s*\d{1,4})?(?:\s*(?:,|och|samt)\s*(?:§§?\s*)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?){0,20}\s*\)?",
     re.IGNORECASE,
 )
 _TIME_NOTE_RE = re.compile(
-    r"\(?\s*(?:från|till|fr\.?o\.?m\.?|t\.?o\.?m\.?)?\s*(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?\s*\)?",
+    r"(?:\(\s*)?(?:(?:från|till|fr\.?o\.?m\.?|t\.?o\.?m\.?)\s*)?(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?\s*\)?",
     re.IGNORECASE,
 )
 _REPLACES_RE = re.compile(
