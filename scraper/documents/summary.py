@@ -121,8 +121,9 @@ class Summary:
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]{1,500}")
-_MD_LINK_RE = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
-_ENDS_WITH_LINK_RE = re.compile(r"(?:\]\([^)\s]{0,500}\)|https?://\S+)\W{0,3}$")
+_MD_LINK_RE = re.compile(r"\[([^\[\]\n]{0,300})\]\(([^)\s]{0,500})\)")
+_NON_WORD_RE = re.compile(r"\W*")
+MAX_LINK_TARGET = 500
 _BULLET_LINE_RE = re.compile(r"^[•\-–—*·▪●]\s+")
 _NUMBERED_RE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _DECISION_LABEL_RE = re.compile(r"^(?:[\wåäöÅÄÖ\- ]{0,60}s\s+)?[Bb]eslut(?:et)?\s*:\s*(?P<rest>.*)$")
@@ -220,6 +221,26 @@ def _join_broken(raw: list[list[str]]) -> list[list[str]]:
             continue
         blocks.append(block)
     return blocks
+
+
+def _ends_with_link(line: str) -> bool:
+    """True when the line ends with a link, "[text](target)" or an http(s) URL, and at most three other marks after it."""
+    for trail in range(min(3, len(line)) + 1):
+        end = len(line) - trail
+        if trail and not _NON_WORD_RE.fullmatch(line, end):
+            break
+        if end and not line[end - 1].isspace() and _link_at_end(line[:end].rsplit(None, 1)[-1]):
+            return True
+    return False
+
+
+def _link_at_end(word: str) -> bool:
+    """Does a word without spaces end with "](target)" (a target of at most MAX_LINK_TARGET characters) or hold a URL?"""
+    if word.endswith(")"):
+        start = max(word.rfind(")", 0, len(word) - 1), len(word) - MAX_LINK_TARGET - 3, 0)
+        if word.find("](", start, len(word) - 1) >= 0:
+            return True
+    return any(0 <= word.find(scheme) < len(word) - len(scheme) for scheme in ("http://", "https://"))
 
 
 def _ends_paragraph(line: str) -> bool:
@@ -442,7 +463,7 @@ def _paragraphs_of(lines: list[str]) -> list[str]:
     paragraphs: list[list[str]] = []
     for line in lines:
         starts_new = not paragraphs or _BULLET_LINE_RE.match(line) or _DECISION_LABEL_RE.match(line)
-        if paragraphs and (_DECISION_LABEL_RE.match(" ".join(paragraphs[-1])) or _ENDS_WITH_LINK_RE.search(paragraphs[-1][-1])):
+        if paragraphs and (_DECISION_LABEL_RE.match(" ".join(paragraphs[-1])) or _ends_with_link(paragraphs[-1][-1])):
             starts_new = True
         if starts_new:
             paragraphs.append([line])
