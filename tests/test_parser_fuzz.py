@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from scraper.documents.protocol import Paragraph, Protocol, ProtocolParseError, parse_protocol
 from scraper.documents.protocol.lexicon import normalise_text
 from scraper.documents.summary import Summary, SummaryItem, parse_summary
+from scraper.documents.text import normalise_page_text
 
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "documents" / "protocol_norrbotten_regionstyrelsen_2024-03-12.txt"
 
@@ -200,3 +201,12 @@ def test_a_5_mb_protocol() -> None:
     text = (base * (5_000_000 // len(base) + 1))[:5_000_000]
     assert elapsed(parse_protocol, text) < 20.0
     assert elapsed(parse_summary, text) < 60.0
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\u00a0"])
+def test_extracted_page_text_with_100_000_trailing_spaces(space: str) -> None:
+    page = f"Regionstyrelsen{space * 100_000}x\nSida 1{space * 100_000}\n"
+    start = time.perf_counter()
+    cleaned = normalise_page_text(page)
+    assert time.perf_counter() - start < 1.0
+    assert cleaned == f"Regionstyrelsen{space * 100_000}x\nSida 1\n"

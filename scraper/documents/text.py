@@ -126,7 +126,7 @@ _HYPHEN_MARKERS = re.compile(f"[{_MARKER_CHARS}]")
 _RAW_BREAK = re.compile(f"\r\n|[\r\n{_MARKER_CHARS}]")
 _LINE_BREAK = re.compile(r"\r\n?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]+$", re.MULTILINE)
 
 
 def _preview(data: bytes, length: int = 40) -> str:

@@ -169,7 +169,7 @@ _BREAK_WORDS_RE = re.compile(r"ajourn|paus|uppehåll|lunch", re.IGNORECASE)
 
 def _place_from(text: str) -> str | None:
     parts = []
-    for part in re.split(r"\s*[,;]\s*", text):
+    for part in (piece.strip() for piece in re.split(r"[,;]", text)):
         if _BREAK_WORDS_RE.search(part):
             continue
         remainder = _DATE_PART_RE.sub(" ", part)
