@@ -63,6 +63,13 @@ Failure behaviour
     raised only when the input is not a `str`. All regular expressions are
     anchored or bounded so that the running time stays linear in the size of
     the input.
+
+Modules
+    `lexicon` (normalisation, dates, organs, parties, names, page furniture),
+    `paragraphs` ("§ N" starts, titles, case numbers, sections, decisions),
+    `people` (names in running text, reservations, proposals, attendance
+    entries), `cover` (cover page, signatures, corrections, header fields) and
+    `model` (the result types).
 """
 
 from __future__ import annotations
