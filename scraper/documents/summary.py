@@ -62,15 +62,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from scraper.documents.protocol import (
-    MONTHS,
-    _FUNCTION_WORDS,
-    _ORG_MENTION_RE,
-    _ORG_STOPWORDS,
-    _SPACES_RE,
-    find_date,
+from scraper.documents.protocol import looks_like_protocol
+from scraper.documents.protocol.lexicon import (
+    FUNCTION_WORDS,
+    MONTH_ALT,
+    ORG_MENTION_RE,
+    ORG_STOPWORDS,
+    SPACES_RE,
+    ends_with_word_hyphen,
+    find_iso_date,
     join_lines,
-    looks_like_protocol,
     normalise_text,
     split_sentences,
     wordlike_share,
@@ -120,8 +121,9 @@ class Summary:
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]{1,500}")
-_MD_LINK_RE = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
-_ENDS_WITH_LINK_RE = re.compile(r"(?:\]\([^)\s]{0,500}\)|https?://\S+)\W{0,3}$")
+_MD_LINK_RE = re.compile(r"\[([^\[\]\n]{0,300})\]\(([^)\s]{0,500})\)")
+_NON_WORD_RE = re.compile(r"\W*")
+MAX_LINK_TARGET = 500
 _BULLET_LINE_RE = re.compile(r"^[•\-–—*·▪●]\s+")
 _NUMBERED_RE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _DECISION_LABEL_RE = re.compile(r"^(?:[\wåäöÅÄÖ\- ]{0,60}s\s+)?[Bb]eslut(?:et)?\s*:\s*(?P<rest>.*)$")
@@ -129,11 +131,10 @@ _INTRO_HEADING_RE = re.compile(
     r"^(?:ärenden\s+och\s+(?:tillhörande\s+)?handlingar|protokoll\s+och\s+handlingar|handlingar|innehåll|läs\s+mer)$",
     re.IGNORECASE,
 )
-_MONTH_ALT = "|".join(MONTHS)
 _TITLE_RE = re.compile(
     rf"Sammanfattning\s+(?:från\s+|av\s+|för\s+)?(?:mötet\s+(?:i|med)\s+|sammanträdet\s+(?:i|med)\s+)?"
     rf"(?P<committee>[\wåäöÅÄÖ\-]{{3,40}}(?:\s+[\wåäöÅÄÖ\-]{{2,40}}){{0,3}}?)\s+(?:den\s+)?"
-    rf"(?P<date>\d{{1,2}}\s+(?:{_MONTH_ALT})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
+    rf"(?P<date>\d{{1,2}}\s+(?:{MONTH_ALT})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
     re.IGNORECASE,
 )
 _SUM_ORGAN = (
@@ -193,7 +194,7 @@ def _raw_blocks(text: str) -> tuple[list[list[str]], int]:
     current: list[str] = []
     count = 0
     for line in text.split("\n"):
-        line = _SPACES_RE.sub(" ", line).strip()
+        line = SPACES_RE.sub(" ", line).strip()
         if line:
             current.append(line)
             count += 1
@@ -220,6 +221,26 @@ def _join_broken(raw: list[list[str]]) -> list[list[str]]:
             continue
         blocks.append(block)
     return blocks
+
+
+def _ends_with_link(line: str) -> bool:
+    """True when the line ends with a link, "[text](target)" or an http(s) URL, and at most three other marks after it."""
+    for trail in range(min(3, len(line)) + 1):
+        end = len(line) - trail
+        if trail and not _NON_WORD_RE.fullmatch(line, end):
+            break
+        if end and not line[end - 1].isspace() and _link_at_end(line[:end].rsplit(None, 1)[-1]):
+            return True
+    return False
+
+
+def _link_at_end(word: str) -> bool:
+    """Does a word without spaces end with "](target)" (a target of at most MAX_LINK_TARGET characters) or hold a URL?"""
+    if word.endswith(")"):
+        start = max(word.rfind(")", 0, len(word) - 1), len(word) - MAX_LINK_TARGET - 3, 0)
+        if word.find("](", start, len(word) - 1) >= 0:
+            return True
+    return any(0 <= word.find(scheme) < len(word) - len(scheme) for scheme in ("http://", "https://"))
 
 
 def _ends_paragraph(line: str) -> bool:
@@ -400,7 +421,7 @@ def _heading_lines(block: list[str], width: int) -> int:
 
 def _wraps(line: str) -> bool:
     last = line.rsplit(" ", 1)[-1].lower()
-    return last in _FUNCTION_WORDS or (len(line) > 1 and line.endswith("-") and line[-2].isalnum())
+    return last in FUNCTION_WORDS or ends_with_word_hyphen(line)
 
 
 # --------------------------------------------------------------------------
@@ -442,7 +463,7 @@ def _paragraphs_of(lines: list[str]) -> list[str]:
     paragraphs: list[list[str]] = []
     for line in lines:
         starts_new = not paragraphs or _BULLET_LINE_RE.match(line) or _DECISION_LABEL_RE.match(line)
-        if paragraphs and (_DECISION_LABEL_RE.match(" ".join(paragraphs[-1])) or _ENDS_WITH_LINK_RE.search(paragraphs[-1][-1])):
+        if paragraphs and (_DECISION_LABEL_RE.match(" ".join(paragraphs[-1])) or _ends_with_link(paragraphs[-1][-1])):
             starts_new = True
         if starts_new:
             paragraphs.append([line])
@@ -525,7 +546,7 @@ def _header(blocks: list[list[str]], text_lines: list[str], url: str | None) -> 
     if m:
         committee = m.group("committee").strip()
         committee = committee[:1].upper() + committee[1:]
-        date = find_date(m.group("date"))
+        date = find_iso_date(m.group("date"))
     return committee, date, _meeting_url(text_lines, url)
 
 
@@ -546,9 +567,9 @@ def _meeting_url(lines: list[str], base: str | None) -> str | None:
 
 def _organisation(text: str) -> str | None:
     counts: Counter[str] = Counter()
-    for m in _ORG_MENTION_RE.finditer(text):
+    for m in ORG_MENTION_RE.finditer(text):
         name = m.group(0)
-        if name.split()[0].lower() in _ORG_STOPWORDS:
+        if name.split()[0].lower() in ORG_STOPWORDS:
             continue
         if name.startswith("Region ") and name.endswith("s") and not name.endswith(" län"):
             name = name[:-1]
@@ -560,7 +581,7 @@ def _date_from_url(url: str | None) -> str | None:
     if not url:
         return None
     m = re.search(r"(\d{4}-\d{2}-\d{2})", url)
-    return find_date(m.group(1)) if m else None
+    return find_iso_date(m.group(1)) if m else None
 
 
 # --------------------------------------------------------------------------

@@ -37,6 +37,14 @@ from itertools import pairwise
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from scraper.documents.protocol.lexicon import (
+    DATE_LINE_RE as _DATE_LINE,
+    MEETING_DATE_LABEL_RE as _MEETING_DATE_LABEL,
+    PAGE_LABEL_RE as _PAGE_LABEL,
+    PAGE_NUMBER_LINE_RE as _PAGE_NUMBER_LINE,
+    is_furniture,
+    squash as _squash,
+)
 from scraper.errors import MeetingsError
 
 MAX_PAGES = 2000
@@ -118,7 +126,7 @@ _HYPHEN_MARKERS = re.compile(f"[{_MARKER_CHARS}]")
 _RAW_BREAK = re.compile(f"\r\n|[\r\n{_MARKER_CHARS}]")
 _LINE_BREAK = re.compile(r"\r\n?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]+$", re.MULTILINE)
 
 
 def _preview(data: bytes, length: int = 40) -> str:
@@ -360,43 +368,8 @@ def extract_pages(
     return [_joined(lines) for lines in _extract_layout(data, max_pages, max_bytes, source)]
 
 
-_TOKEN_PATTERNS = (
-    r"\b(?:Sida|SIDA|Page)\b(?:\s*\d+\s*(?:\(\s*\d+\s*\)|(?:av|of)\s+\d+))?",
-    r"(?<![\w(])\d+\s*\(\s*\d+\s*\)(?!\w)",
-    r"\b(?:SAMMANTRÄDES)?PROTOKOLL(?:SUTDRAG)?\b",
-    r"\bSammanträdesdatum\b:?(?:\s*\d{4}-\d{2}-\d{2})?",
-    r"(?i:\belektroniskt\s+signerat\b)",
-    r"(?i:\butdragsbestyrkande\b)",
-    r"(?i:\b(?:justerandes|justerares|ordförandes|sekreterarens)\s+sign(?:atur)?\b\.?)",
-    r"\w*VISMA_SIGN\w*",
-    r"\w*SAML_TransactionId\w*",
-    r"(?i:\btransa[ck]tion(?:s?-?id)?\b:?\s*[0-9a-f][0-9a-f-]{9,})",
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",
-    r"\b[0-9A-F]{24,}\b",
-)
-_FURNITURE_LINE = re.compile(r"(?:\W*(?:%s))+\W*" % "|".join(_TOKEN_PATTERNS))
-_SIGNED_BY = re.compile(r"^(?:Signerat|Signerad|Signed)\s+(?:av|by)\b", re.IGNORECASE)
-_PAGE_LABEL = re.compile(r"\b(?:Sida|Page)\s*\d+\s*(?:\(\s*\d+\s*\)|(?:av|of)\s+\d+)")
-_PAGE_NUMBER_LINE = re.compile(r"^(?:(?:Sida|Page)\s+)?[-–]?\s*(\d{1,4})\s*(?:[-–]|/\s*\d{1,4})?$")
-_MEETING_DATE_LABEL = re.compile(r"^Sammanträdesdatum:?$")
-_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARAGRAPH_HEADING = re.compile(r"^(?:§\s*\d|\d+\s*§)")
 _DIGITS = re.compile(r"\d+")
-
-
-def _squash(line: str) -> str:
-    """Runs of whitespace as one space, none at either end (``str.split`` and ``\\s`` agree on whitespace)."""
-    return " ".join(line.split())
-
-
-def is_furniture(line: str) -> bool:
-    """True when a line is nothing but page furniture ("Sida 3(12)", "PROTOKOLL", signature boxes ...)."""
-    line = _squash(line)
-    if not line:
-        return False
-    if _SIGNED_BY.match(line):
-        return True
-    return _FURNITURE_LINE.fullmatch(line) is not None
 
 
 def _zone(lines: Sequence[str]) -> set[int]:

@@ -1,0 +1,517 @@
+"""Paragraphs of a protocol: "§ N" starts, the chain of paragraph numbers, titles, case numbers and sections."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .lexicon import (
+    BULLET_RE,
+    FUNCTION_WORDS,
+    ISO_DATE_RE,
+    LOWER,
+    ORGAN_SUFFIX,
+    SPACES_RE,
+    UPPER,
+    ends_with_word_hyphen,
+    is_sentence_end,
+    join_lines,
+    wordlike_share,
+)
+from .model import Paragraph, Proposal, Reservation
+from .people import find_people, proposals_from_text, reservations_from_text
+
+
+# --------------------------------------------------------------------------
+# Paragraph starts and the chain of paragraph numbers
+# --------------------------------------------------------------------------
+
+_PARA_START_RE = re.compile(
+    rf"^(?:(?P<prefix>[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}]{{1,3}})\s{{0,2}})?"
+    r"§\s{0,3}(?P<num>\d{1,4})(?![\d,:]|\.\d)(?P<rest>[\s.:–\-].*)?$"
+)
+_TOC_LINE_RE = re.compile(r"(?<!\.)\.{3,}\s{0,3}\d{1,4}$")
+_REFERENCE_TAIL_RE = re.compile(
+    r"(?:\d{4}-\d{2}-\d{2}|\b(?:beslut|protokoll|protokollet|enligt|jämlikt|se|i|och|samt|till|från|kap\.?|paragraf))$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Candidate:
+    index: int
+    number: int
+    prefix: str | None
+    rest: str
+    quality: float = 0.0
+
+
+def paragraph_candidates(lines: Sequence[str]) -> list[Candidate]:
+    candidates = []
+    for i, line in enumerate(lines):
+        if "§" not in line[:10]:
+            continue
+        m = _PARA_START_RE.match(line)
+        if not m:
+            continue
+        rest = (m.group("rest") or "").strip()
+        candidates.append(Candidate(i, int(m.group("num")), m.group("prefix"), rest))
+    prefix_counts = Counter(c.prefix for c in candidates if c.prefix)
+    starts = {c.index for c in candidates}
+    for c in candidates:
+        c.quality = _candidate_quality(c, lines, starts, prefix_counts)
+    return candidates
+
+
+def _candidate_quality(c: Candidate, lines: Sequence[str], starts: set[int], prefix_counts: Counter) -> float:
+    q = 1.0
+    rest = c.rest.lstrip(".:").strip()
+    title = rest or (lines[c.index + 1] if c.index + 1 < len(lines) else "")
+    if wordlike_share(title[:200]) < 0.9 or (title and not any(ch.isalpha() for ch in title[:200])):
+        q -= 2.5
+    if not rest:
+        q += 1.0
+    elif rest[0].isupper() or rest[0] == "(":
+        q += 0.5
+    elif rest[0] in "–-—" or rest[0].islower() or rest[0] in ",;":
+        q -= 1.5
+    elif rest[0].isdigit():
+        q -= 0.3
+    if rest and _TOC_LINE_RE.search(rest):
+        q -= 1.0
+    if c.prefix and prefix_counts[c.prefix] < 3:
+        q -= 0.5
+    if c.index > 0:
+        prev = lines[c.index - 1]
+        if prev.endswith((",", ":", "–", "(")) or _REFERENCE_TAIL_RE.search(prev):
+            q -= 1.0
+    if c.index + 1 in starts:
+        q -= 1.0
+    return q
+
+
+def select_chain(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The best chain of strictly increasing paragraph numbers, in document order."""
+    if not candidates:
+        return []
+    best: dict[int, tuple[float, int]] = {}
+    scores = [0.0] * len(candidates)
+    back = [-1] * len(candidates)
+    for k, c in enumerate(candidates):
+        score, prev = c.quality, -1
+        for gap in range(1, 6):
+            entry = best.get(c.number - gap)
+            if entry is None:
+                continue
+            step = 1.0 if gap == 1 else 0.3 - 0.05 * gap
+            if entry[0] + c.quality + step > score:
+                score, prev = entry[0] + c.quality + step, entry[1]
+        scores[k], back[k] = score, prev
+        if c.number not in best or score > best[c.number][0]:
+            best[c.number] = (score, k)
+    end = max(range(len(candidates)), key=scores.__getitem__)
+    if scores[end] <= 0:
+        return []
+    chain = []
+    while end != -1:
+        chain.append(candidates[end])
+        end = back[end]
+    chain.reverse()
+    return chain
+
+
+# --------------------------------------------------------------------------
+# Section headings inside a paragraph
+# --------------------------------------------------------------------------
+
+_SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("sent_to", re.compile(
+        r"^(?:protokollsutdrag(?:\s+(?:skickas|sänds|expedieras|delges|ska\s+skickas))?(?:\s+för\s+kännedom)?(?:\s+till)?"
+        r"|(?:beslutet|beslut|utdrag|kopia|protokollet)\s+(?:ska\s+)?(?:skickas|sänds|expedieras|delges)(?:\s+till)?"
+        r"|delges(?:\s+till)?|expedieras(?:\s+till)?|expediering|expedierat\s+till|skickas\s+till|sänds\s+till"
+        r"|utdrag\s+till|kopia\s+till|för\s+kännedom\s+till)$"
+    )),
+    ("reservation", re.compile(
+        r"^(?:reservation(?:er)?|reservationer\s+och\s+särskilda\s+yttranden|reservation\s+och\s+särskilt\s+yttrande)$"
+    )),
+    ("proposals", re.compile(
+        r"^(?:ärendets\s+behandling(?:\s+(?:under|på|vid)\s+(?:sammanträdet|mötet))?"
+        r"|(?:behandling|förslag|yrkanden?)\s+(?:under|på|vid)\s+(?:sammanträdet|mötet)|yrkanden?"
+        r"|sammanträdets\s+behandling|yrkanden?\s+och\s+(?:beslutsgång|propositionsordning|proposition|omröstning)"
+        r"|förslag\s+och\s+beslutsgång|yrkande\s+och\s+proposition)$"
+    )),
+    ("beslutsgang", re.compile(
+        r"^(?:beslutsgång|propositionsordning|proposition|beslutsordning|omröstning|omröstningsresultat|votering"
+        r"|ordförandens\s+proposition|propositionsordning\s+och\s+beslut)$"
+    )),
+    ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
+    ("decision", re.compile(r"^(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?$")),
+    ("proposal_to_decision", re.compile(
+        r"^(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
+        r"|[a-zåäö\- ]{0,60}?s\s+förslag(?:\s+till\s+(?:beslut|[a-zåäö]+))?"
+        r"|förslag\s+till\s+[a-zåäö]+s\s+beslut)$"
+    )),
+    ("other", re.compile(
+        r"^(?:ärendet|ärende|ärendebeskrivning|beskrivning\s+av\s+ärendet|sammanfattning(?:\s+av\s+ärendet)?|bakgrund"
+        r"|beslutsunderlag|underlag(?:\s+för\s+beslut)?|handlingar(?:\s+i\s+ärendet)?|yttrande(?:\s+till\s+beslutsförslaget)?|yttranden"
+        r"|jäv|ekonomiska\s+konsekvenser|[a-zåäö]{2,30}perspektiv(?:et)?|motivering|beslutsmotivering|skäl\s+för\s+beslut(?:et)?"
+        r"|bedömning|[a-zåäö\-]{2,40}s\s+bedömning|överväganden|konsekvenser|finansiering|juridisk\s+bedömning"
+        r"|[a-zåäö\- ]{0,60}?s\s+beredning\s+av\s+ärendet|ärendets\s+beredning|beredning|deltar\s+(?:inte|ej)\s+i\s+beslutet"
+        r"|föredragning|föredragande|information|tjänsteskrivelse|särskil(?:t|da)\s+yttranden?|särskilt\s+uttalande"
+        r"|analys|konsekvensanalys|barnkonsekvensanalys|uppföljning|inledning|syfte|lagstiftning|samråd|remissinstanser)$"
+    )),
+]
+_BACKGROUND_KINDS = {"other"}
+
+
+@dataclass
+class _Section:
+    kind: str
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    _joined: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._joined is None:
+            self._joined = join_lines(self.lines)
+        return self._joined
+
+
+def heading_key(text: str) -> str:
+    return SPACES_RE.sub(" ", text.strip().rstrip(":.").strip()).lower()
+
+
+def _classify_heading_key(key: str) -> str | None:
+    if not key or len(key) > 80 or len(key.split()) > 10:
+        return None
+    for kind, pattern in _SECTION_RULES:
+        if pattern.match(key):
+            return kind
+    return None
+
+
+def heading_kind(line: str) -> tuple[str, str] | None:
+    """(section kind, inline content) when the line is a section heading of a paragraph."""
+    if not line or not line[0].isupper() or len(line) > 400:
+        return None
+    stripped = line.rstrip()
+    if (len(line) <= 80 and not stripped.endswith((".", ",", ";"))) or stripped.endswith(":"):
+        kind = _classify_heading_key(heading_key(line))
+        if kind:
+            return kind, ""
+    colon = line.find(":")
+    if 0 < colon <= 60:
+        kind = _classify_heading_key(heading_key(line[:colon]))
+        if kind:
+            return kind, line[colon + 1:].strip()
+    return None
+
+
+# --------------------------------------------------------------------------
+# Case numbers and titles
+# --------------------------------------------------------------------------
+
+_CASE_RE = re.compile(
+    r"(?:^|\s|\()(?:Dnr\.?|Diarienr\.?|Diarienummer|Diarie\s+nr\.?|Ärendenummer|Ärendenr\.?|Ärende\s+nr\.?|Vårt\s+dnr)"
+    r"\s{0,3}[:.]?\s{0,3}(?P<value>[^\s].{0,60})$",
+    re.IGNORECASE,
+)
+_CASE_VALUE_RE = re.compile(rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?")
+
+
+_BARE_CASE_RE = re.compile(
+    rf"^(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,4}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?)"
+    rf"(?:\s+[{UPPER}]{{2,5}})?$"
+)
+
+
+def _case_number(line: str) -> tuple[str, str] | None:
+    """(case number, text before the label) when the line carries a case number.
+
+    Labelled forms ("Dnr NLL-00297-2024", "Diarienummer: 23RS11831") may follow
+    other text on the line; an unlabelled line counts only when it is nothing
+    but a case number such as "KS 2024/123" or "RS 912-2025".
+    """
+    if len(line) > 200:
+        return None
+    m = _CASE_RE.search(line)
+    if not m:
+        if _BARE_CASE_RE.match(line) and not ISO_DATE_RE.fullmatch(line):
+            return line, ""
+        return None
+    value = m.group("value").strip().rstrip(".,;)")
+    v = _CASE_VALUE_RE.match(value)
+    if v:
+        value = v.group(0).strip()
+    elif len(value.split()) > 3 or not any(ch.isdigit() for ch in value):
+        return None
+    before = line[: m.start()].strip(" ,;(")
+    return value, before
+
+
+_DECISION_SENTENCE_RE = re.compile(
+    rf"^(?:Nu\s+har\s+)?[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}s?\s+"
+    r"(?:har\s+)?(?:beslutar|beslöt|beslutade|beslutat|föreslår|föreslog|tillstyrker|godkänner|godkände|fastställer|antar|"
+    r"noterar|lägger|uppdrar|ger\s+\w+\s+i\s+uppdrag|återremitterar|avslår|bifaller)\b"
+)
+
+
+def _title_continues(current: str, nxt: str) -> bool:
+    if ends_with_word_hyphen(current):
+        return True
+    if nxt[0].islower() or nxt[0] in "(":
+        return True
+    last = current.rsplit(" ", 1)[-1].lower()
+    return last in FUNCTION_WORDS or current.endswith((",", "–", "&"))
+
+
+def _is_title_like(line: str) -> bool:
+    return len(line) <= 90 and not is_sentence_end(line) and not line.endswith(":")
+
+
+# --------------------------------------------------------------------------
+# Paragraph parsing
+# --------------------------------------------------------------------------
+
+_IMMEDIATE_RE = re.compile(
+    r"(?<!inte )(?<!ej )(?:omedelbart\s+justera[dst]|justeras\s+omedelbart|omedelbar\s+justering|omedelbart\s+justerad)",
+    re.IGNORECASE,
+)
+
+_SENT_TO_SUBLABEL_RE = re.compile(r"^för\s+(?:kännedom|åtgärd|verkställighet|information)\s*:?$", re.IGNORECASE)
+_TAIL_START_RE = re.compile(
+    r"^(?:Vid\s+protokollet|Underskrifter|Justeras:?$|Justerat:?\s|ANSLAG|Anslag\s*/\s*bevis|BEVIS|Bevis\s+om\s+anslag"
+    r"|Protokollet\s+(?:är|har\s+blivit)\s+justerat|Justeringen\s+har\s+tillkännagivits|Intygas"
+    r"|(?:Sekreterare|Ordförande|Justerare|Justerande)\s*[._]{3,})"
+)
+
+
+def parse_paragraph(
+    number: int, first_line_rest: str, body: list[str], committee: str | None = None, head: str | None = None
+) -> Paragraph:
+    title_lines, case_number, pos = _split_title(first_line_rest, body)
+    sections = _segment_sections(body[pos:])
+    para = Paragraph(number=number, title=join_lines(title_lines) or None, case_number=case_number)
+    para.text = "\n".join(([head] if head else []) + body)
+    para.decision = _decision(sections, committee)
+    para.reservations = _paragraph_reservations(sections)
+    para.proposals = _paragraph_proposals(sections)
+    para.notes = [s.text for s in sections if s.kind == "notes" and s.lines]
+    beslutsgang = [s.text for s in sections if s.kind == "beslutsgang" and s.lines]
+    para.beslutsgang = " ".join(beslutsgang) if beslutsgang else None
+    para.sent_to = _sent_to(sections)
+    para.immediately_adjusted = any(
+        ("omedelbar" in s.text or "Omedelbar" in s.text) and _IMMEDIATE_RE.search(s.text) for s in sections
+    )
+    return para
+
+
+_NOT_A_TITLE_KINDS = {"decision", "proposal_to_decision", "sent_to", "reservation", "proposals", "beslutsgang", "notes"}
+
+
+def _opens_sections(line: str) -> bool:
+    """A line that cannot be the first title line: a decision-type heading or a decision sentence."""
+    found = heading_kind(line)
+    return (found is not None and found[0] in _NOT_A_TITLE_KINDS) or bool(_DECISION_SENTENCE_RE.match(line))
+
+
+def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int]:
+    """Title lines, case number and the index in body where the sections start.
+
+    The title is the rest of the "§ N" line or the next line; it goes on over
+    lines that continue it (hyphen or function word at the end, lower-case
+    start) and over title-like lines up to a case-number line. It stops at a
+    case number, a section heading or a decision sentence.
+    """
+    case_number: str | None = None
+    title: list[str] = []
+    rest = rest.lstrip(".:–- ").strip()
+    if rest:
+        found = _case_number(rest)
+        if found:
+            case_number, rest = found
+        if rest:
+            title.append(rest)
+    i = 0
+    if not title and i < len(body) and not _opens_sections(body[i]):
+        found = _case_number(body[i])
+        if found and not found[1]:
+            case_number = found[0]
+            i += 1
+    if not title and i < len(body) and not _opens_sections(body[i]):
+        found = _case_number(body[i])
+        if found and found[1]:
+            return [found[1]], found[0], i + 1
+        title.append(body[i])
+        i += 1
+    while title and i < len(body) and len(title) < 10:
+        nxt = body[i]
+        found = _case_number(nxt)
+        if found:
+            if found[1]:
+                title.append(found[1])
+            break
+        if _DECISION_SENTENCE_RE.match(nxt):
+            break
+        if _title_continues(title[-1], nxt) or (not heading_kind(nxt) and _title_lookahead(body, i)):
+            title.append(nxt)
+            i += 1
+            continue
+        break
+    if case_number is None:
+        for j in range(i, min(i + 3, len(body))):
+            if heading_kind(body[j]) and j > i:
+                break
+            found = _case_number(body[j])
+            if found and (not found[1] or len(found[1]) < 40):
+                case_number = found[0]
+                i = j + 1
+                break
+    return title, case_number, i
+
+
+def _title_lookahead(body: list[str], i: int) -> bool:
+    """True when body[i:] has up to six more title-like lines followed by a line starting with a case number."""
+    for k in range(i, min(i + 6, len(body))):
+        if not _is_title_like(body[k]) or heading_kind(body[k]):
+            return False
+        if k + 1 < len(body):
+            found = _case_number(body[k + 1])
+            if found and not found[1]:
+                return True
+    return False
+
+
+def _segment_sections(lines: list[str]) -> list[_Section]:
+    sections = [_Section("preamble", "")]
+    for idx, line in enumerate(lines):
+        found = heading_kind(line)
+        if found:
+            kind, inline = found
+            sections.append(_Section(kind, line))
+            if inline:
+                sections[-1].lines.append(inline)
+            continue
+        current = sections[-1]
+        if current.kind == "preamble" and _DECISION_SENTENCE_RE.match(line) and not any(
+            s.kind == "decision_inline" for s in sections
+        ):
+            sections.append(_Section("decision_inline", ""))
+        sections[-1].lines.append(line)
+    return sections
+
+
+def _looks_like_subheading(prev: str | None, line: str, nxt: str | None) -> bool:
+    if prev is None or not is_sentence_end(prev):
+        return False
+    if not line[0].isupper() or BULLET_RE.match(line) or line[0].isdigit():
+        return False
+    if len(line) > 60 or len(line.split()) > 6 or line.endswith((".", ",", ":", ";")):
+        return False
+    return nxt is None or nxt[0].isupper()
+
+
+def _decision_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if out and _looks_like_subheading(out[-1], line, nxt):
+            break
+        out.append(line)
+    return out
+
+
+def _decision(sections: list[_Section], committee: str | None = None) -> str | None:
+    for kind in ("decision", "decision_inline", "proposal_to_decision"):
+        candidates = [s for s in sections if s.kind == kind and s.lines]
+        for section in _prefer_own(candidates, committee):
+            text = join_lines(_decision_lines(section.lines))
+            if text:
+                return text
+    return None
+
+
+def _prefer_own(sections: list[_Section], committee: str | None) -> list[_Section]:
+    """Decision sections of the meeting's own committee ("Kommunstyrelsens beslut") or plain "Beslut" first."""
+    if len(sections) < 2:
+        return sections
+    own = committee.lower() + "s" if committee else None
+
+    def rank(section: _Section) -> int:
+        key = heading_key(section.heading)
+        if own and key.startswith(own):
+            return 0
+        if key in ("beslut", "beslutet", "beslut i ärendet"):
+            return 1
+        return 2
+
+    return sorted(sections, key=rank)
+
+
+def _paragraph_reservations(sections: list[_Section]) -> list[Reservation]:
+    found: list[Reservation] = []
+    for section in sections:
+        if section.kind in _BACKGROUND_KINDS or not section.lines:
+            continue
+        text = section.text
+        items = reservations_from_text(text, past_tense_ok=section.kind == "reservation")
+        if not items and section.kind == "reservation":
+            group = find_people(text)
+            if group and all(p.party for p in group):
+                items = [Reservation(p.name, p.party) for p in group]
+        for item in items:
+            if not any(r.name == item.name and r.party == item.party for r in found):
+                found.append(item)
+    return found
+
+
+def _paragraph_proposals(sections: list[_Section]) -> list[Proposal]:
+    chosen = [s for s in sections if s.kind in ("proposals", "beslutsgang")]
+    if not any(s.kind == "proposals" for s in sections):
+        chosen = [s for s in sections if s.kind in ("preamble", "beslutsgang")]
+    proposals: list[Proposal] = []
+    for section in chosen:
+        for proposal in proposals_from_text(section.text):
+            if proposal not in proposals:
+                proposals.append(proposal)
+    return proposals
+
+
+def _sent_to(sections: list[_Section]) -> list[str]:
+    recipients: list[str] = []
+    for section in sections:
+        if section.kind != "sent_to":
+            continue
+        for k, line in enumerate(section.lines):
+            line = BULLET_RE.sub("", line).strip()
+            if not line or _SENT_TO_SUBLABEL_RE.match(line):
+                continue
+            if len(line.split()) >= 12 or (len(line) > 60 and is_sentence_end(line)) or _TAIL_START_RE.match(line):
+                break
+            if k == 0 and section.lines[0] != section.heading and ("," in line or ";" in line) and ":" not in line:
+                recipients.extend(part.strip() for part in re.split(r"[;,]", line) if part.strip())
+                continue
+            recipients.append(line.rstrip(",;"))
+    return recipients
+
+
+def paragraph_bodies(lines: Sequence[str], chain: Sequence[Candidate]) -> list[list[str]]:
+    """The lines of each paragraph after its "§ N" line; the closing signature part is cut off the last."""
+    bodies = []
+    for k, cand in enumerate(chain):
+        end = chain[k + 1].index if k + 1 < len(chain) else len(lines)
+        body = list(lines[cand.index + 1:end])
+        if k + 1 == len(chain):
+            body = body[:_tail_start(body)]
+        bodies.append(body)
+    return bodies
+
+
+def _tail_start(body: Sequence[str]) -> int:
+    for i, line in enumerate(body):
+        if i > 0 and _TAIL_START_RE.match(line):
+            return i
+    return len(body)
