@@ -1,4 +1,4 @@
-"""Document tasks in worker processes under limits."""
+"""Document tasks in worker processes under limits: the pool, and `meetings parse` on hostile files."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import resource
 import signal
 import time
 from concurrent.futures import CancelledError
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from scraper.cli import cli
+from scraper.documents import diff
 from scraper.documents.sandbox import DocumentPool, Limits, OverBudget, RemoteTraceback, WorkerCrashed, extract, run_limited
 from scraper.documents.text import CorruptPdf, extract_text
 from scraper.replica.pdfmake import make_pdf
 from tests import sandbox_tasks as tasks
-from tests.test_text import flate_bomb, one_page_pdf
+from tests.test_text import flate_bomb, one_page_pdf, repeated_page_pdf
 
 MIB = 2**20
 QUICK = Limits(seconds=5.0, memory=512 * MIB)
@@ -171,3 +175,78 @@ def test_run_limited_returns_or_raises() -> None:
     assert run_limited(tasks.add, 2, 2, limits=QUICK) == 4
     with pytest.raises(OverBudget, match="time"):
         run_limited(tasks.sleep, 30, limits=Limits(seconds=0.2))
+
+
+def parse(path: Path) -> tuple[int, list[str], float]:
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    return result.exit_code, result.output.strip().splitlines(), time.perf_counter() - started
+
+
+HOSTILE = {
+    "bomb.pdf": (bomb_pdf, "PDF has a compressed stream that decodes to more than 67,108,864 bytes"),
+    "repeated.pdf": (lambda: repeated_page_pdf(1999), "PDF has 1,999 pages but at most 1 distinct page object"),
+    "empty.pdf": (lambda: b"", "not a PDF: empty body (0 bytes)"),
+    "large.txt": (lambda: b"Regionstyrelsen beslutar.\n" * 2_000_000, "the text file is 52,000,000 bytes, over the limit of 10,000,000 bytes"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_meetings_parse_refuses_a_hostile_file_in_one_line(name: str, tmp_path: Path) -> None:
+    build, message = HOSTILE[name]
+    path = tmp_path / name
+    path.write_bytes(build())
+    peak = peak_rss()
+    code, lines, seconds = parse(path)
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"Error: {path}: {message}")
+    assert seconds < 10
+    assert peak_rss() - peak < 100 * MIB
+
+
+def test_meetings_parse_refuses_a_device() -> None:
+    code, lines, seconds = parse(Path("/dev/zero"))
+    assert (code, lines) == (1, ["Error: /dev/zero: not a regular file (a device, pipe or directory); give a PDF or text file"])
+    assert seconds < 10
+
+
+def test_meetings_parse_stops_pdfium_at_the_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff, "COMMAND_LIMITS", Limits(memory=256 * MIB, seconds=10, **UNCAPPED))
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(bomb_pdf())
+    peak = peak_rss()
+    code, lines, seconds = parse(path)
+    assert code == 1 and len(lines) == 1
+    assert lines[0].startswith(f"Error: {path}: over the memory limit of 256 MiB: the worker ran out of memory")
+    assert seconds < 10 and peak_rss() - peak < 100 * MIB
+
+
+OGHAM_SPACE = "\u1680"
+
+
+def attendance_text(run: int) -> str:
+    """A protocol whose attendance line ends in `run` OGHAM SPACE MARKs (Unicode whitespace)."""
+    return (
+        "Regionstyrelsen\nPROTOKOLL\nSammanträdesdatum 2024-03-12\n"
+        f"Beslutande: Anders Öberg (S){OGHAM_SPACE * run}ordförande\nKenneth Backgård (SJVP)\n"
+        "§ 1 Val av justerare\nRegionstyrelsen beslutar att utse Kenneth Backgård.\n"
+    )
+
+
+def test_meetings_parse_reads_a_short_run_of_unicode_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text(attendance_text(50), encoding="utf-8")
+    code, lines, seconds = parse(path)
+    assert code == 0 and lines[0].startswith("Protocol: ") and "(1 paragraphs, 2 attendees)" in lines[0]
+
+
+def test_meetings_parse_stops_a_parse_over_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff, "COMMAND_LIMITS", Limits(seconds=2))
+    path = tmp_path / "ogham.txt"
+    path.write_text(attendance_text(20_000), encoding="utf-8")
+    code, lines, seconds = parse(path)
+    assert (code, lines) == (1, [
+        f"Error: {path}: over the time limit: still running after 2 s, so its worker was stopped; "
+        "a property of the file: fetching it again gives the same result"
+    ])
+    assert seconds < 10
+
