@@ -600,15 +600,35 @@ def test_flate_bomb_decodes_to_what_it_says() -> None:
     assert zlib.decompress(flate_bomb(3)) == CONTENT_LINE * (2**20 // len(CONTENT_LINE)) * 3
 
 
-def test_compression_bomb_is_refused_before_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    bomb = one_page_pdf({4: (b"/Filter /FlateDecode", flate_bomb(2048))})
-    assert len(bomb) < 8_000_000
+REFUSED_QUICKLY = {
+    "compression bomb": (
+        lambda: one_page_pdf({4: (b"/Filter /FlateDecode", flate_bomb(2048))}),
+        8_000_000,
+        StreamTooLarge,
+        "decodes to more than 67,108,864 bytes",
+        "stream",
+    ),
+    "one page listed 1,999 times": (
+        lambda: repeated_page_pdf(1999),
+        16_000,
+        RepeatedPages,
+        "1,999 pages but at most 1 distinct page object",
+        "repeated-pages",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_QUICKLY))
+def test_small_hostile_pdfs_are_refused_quickly_before_extraction(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    build, most_bytes, error, message, limit = REFUSED_QUICKLY[case]
+    pdf = build()
+    assert len(pdf) < most_bytes
     no_extraction(monkeypatch)
     started = time.perf_counter()
-    with pytest.raises(StreamTooLarge, match="decodes to more than 67,108,864 bytes") as info:
-        extract_pages(bomb, source=SOURCE)
+    with pytest.raises(error, match=message) as info:
+        extract_pages(pdf, source=SOURCE)
     assert time.perf_counter() - started < 2.0
-    assert (info.value.limit, info.value.permanent, info.value.source) == ("stream", True, SOURCE)
+    assert (info.value.limit, info.value.permanent, info.value.source) == (limit, True, SOURCE)
     assert isinstance(info.value, PdfTooLarge)
     assert str(info.value).endswith("a property of the file: fetching it again gives the same result")
 
@@ -647,17 +667,6 @@ def test_images_are_not_counted_as_they_are_never_decoded_for_text() -> None:
     draw = CONTENT_LINE + b"q 100 0 0 100 0 0 cm /Im1 Do Q"
     pdf = one_page_pdf({4: (b"", draw)}, streams={6: (image, flate_bomb(1024, bytes(4096)))}, xobjects=b" /XObject << /Im1 6 0 R >>")
     assert extract_pages(pdf, max_stream_bytes=2**20, max_decoded_bytes=2**20) == [LINE_TEXT]
-
-
-def test_one_page_object_listed_1999_times_is_refused_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
-    pdf = repeated_page_pdf(1999)
-    assert len(pdf) < 16_000
-    no_extraction(monkeypatch)
-    started = time.perf_counter()
-    with pytest.raises(RepeatedPages, match="1,999 pages but at most 1 distinct page object") as info:
-        extract_pages(pdf, source=SOURCE)
-    assert time.perf_counter() - started < 1.0
-    assert (info.value.limit, info.value.permanent) == ("repeated-pages", True)
 
 
 def test_a_page_repeated_through_distinct_tree_nodes_is_refused() -> None:
