@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -15,7 +17,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.documents import diff
 from scraper.documents.sandbox import DocumentPool, Limits, OverBudget, RemoteTraceback, WorkerCrashed, extract, run_limited
-from scraper.documents.text import CorruptPdf, extract_text
+from scraper.documents.text import CorruptPdf, DocumentError, extract_text
 from scraper.replica.pdfmake import make_pdf
 from tests import sandbox_tasks as tasks
 from tests.test_text import flate_bomb, one_page_pdf, repeated_page_pdf
@@ -169,6 +171,41 @@ def test_shutdown_with_cancel_stops_running_and_waiting_tasks() -> None:
     assert process_state(worker) is None
     with pytest.raises(RuntimeError, match="shut down"):
         pool.submit(tasks.add, 1, 1)
+
+
+def test_a_failure_in_the_pool_thread_fails_the_tasks_instead_of_leaving_them_waiting() -> None:
+    pool = DocumentPool(workers=1, limits=QUICK)
+    assert pool.submit(tasks.add, 1, 1).result() == 2
+    worker = pool.pids
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    pool._enforce_deadlines = broken
+    with pytest.raises(DocumentError, match=r"^the document pool stopped: RuntimeError\('a bug'\)$"):
+        pool.submit(tasks.add, 1, 2).result(timeout=5)
+    pool.shutdown()
+    assert pool.pids == [] and process_state(worker[0]) is None
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(tasks.add, 1, 1)
+
+
+def test_a_program_that_exits_without_shutting_its_pool_down_exits_at_once() -> None:
+    program = (
+        "from scraper.documents.sandbox import DocumentPool\n"
+        "from tests import sandbox_tasks as tasks\n"
+        "pool = DocumentPool(workers=2)\n"
+        "assert pool.submit(tasks.add, 1, 2).result() == 3\n"
+        "pool.submit(tasks.sleep, 30)\n"
+        "pids = pool.pids\n"
+        "print(*pids)\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=20,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert time.perf_counter() - started < 10
+    assert (done.returncode, done.stderr) == (0, "")
+    assert [pid for pid in map(int, done.stdout.split()) if process_state(pid) is not None] == []
 
 
 def test_run_limited_returns_or_raises() -> None:

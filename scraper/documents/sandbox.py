@@ -20,6 +20,7 @@ its class and message; a task over its limits comes back as `OverBudget`
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import pickle
@@ -29,6 +30,7 @@ import socket
 import threading
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
@@ -241,6 +243,24 @@ def _describe(fn: Callable) -> str:
     return f"task {getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
+_LIVE_POOLS: weakref.WeakSet = weakref.WeakSet()
+_EXIT_HOOK: list[bool] = []
+
+
+def _stop_live_pools() -> None:
+    """Stops the pools still running when the interpreter exits, before multiprocessing's own exit
+    handler (registered earlier, so run later) terminates and reaps their workers under them."""
+    for pool in list(_LIVE_POOLS):
+        pool.shutdown(wait=True, cancel=True)
+
+
+def _register_pool(pool: DocumentPool) -> None:
+    if not _EXIT_HOOK:
+        atexit.register(_stop_live_pools)
+        _EXIT_HOOK.append(True)
+    _LIVE_POOLS.add(pool)
+
+
 class DocumentPool:
     """Persistent worker processes that run document tasks under `limits`.
 
@@ -263,8 +283,10 @@ class DocumentPool:
         self._cancelling = False
         self._broken: WorkerCrashed | None = None
         self._wake_out, self._wake_in = socket.socketpair()
+        self._wake_in.setblocking(False)
         self._workers = [_Worker(self._context, limits.memory) for _ in range(self.size)]
         self._thread = threading.Thread(target=self._manage, name="DocumentPool", daemon=True)
+        _register_pool(self)
         self._thread.start()
 
     @property
@@ -297,7 +319,7 @@ class DocumentPool:
                 while self._pending:
                     self._pending.popleft().future.cancel()
         self._wake()
-        if wait:
+        if wait and threading.current_thread() is not self._thread:
             self._thread.join()
 
     def __enter__(self) -> DocumentPool:
@@ -316,10 +338,15 @@ class DocumentPool:
         try:
             while self._step():
                 pass
+        except BaseException as error:
+            failure = DocumentError(f"the document pool stopped: {error!r}")
+            failure.__cause__ = error
+            self._abandon(failure)
         finally:
             self._stop_workers()
             self._wake_out.close()
             self._wake_in.close()
+            _LIVE_POOLS.discard(self)
 
     def _step(self) -> bool:
         """One round: start waiting tasks, wait for results, deaths, a deadline or a wake-up, and
@@ -470,6 +497,17 @@ class DocumentPool:
                 worker.process.kill()
                 worker.process.join()
                 self._retire(worker, CancelledError())
+
+    def _abandon(self, error: DocumentError) -> None:
+        """Fails every waiting and running task with `error` and takes no more."""
+        with self._lock:
+            self._closing = True
+            while self._pending:
+                _settle(self._pending.popleft().future, error=error)
+        for worker in self._workers:
+            task = worker.finish()
+            if task is not None:
+                _settle(task.future, error=error)
 
     def _stop_workers(self) -> None:
         workers, self._workers = list(self._workers), []
