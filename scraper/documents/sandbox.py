@@ -486,7 +486,7 @@ class DocumentPool:
                 worker.process.join()
                 self._retire(worker, OverBudget(
                     f"over the time limit: still running after {self.limits.seconds:g} s, so its worker "
-                    f"was stopped; {PROPERTY_OF_THE_FILE}",
+                    "was stopped (reading this file takes longer than that; raise the limit to accept it)",
                     source,
                     limit="time",
                 ))
