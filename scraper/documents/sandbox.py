@@ -151,7 +151,8 @@ def _worker_main(conn, memory: int | None, preload: tuple[str, ...]) -> None:
         try:
             conn.send(outcome)
         except MemoryError:
-            conn.send(("memory", None))
+            outcome = ("memory", None)
+            conn.send(outcome)
         except Exception as error:
             conn.send(("error", TypeError(f"the task's result cannot be sent back: {error}"), ""))
         if outcome[0] == "memory":

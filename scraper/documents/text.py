@@ -27,7 +27,6 @@ attributes) so it never ends up inside a paragraph.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import bisect
 import ctypes
