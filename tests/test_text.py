@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import difflib
 import io
+import pickle
 import re
+import struct
 import time
+import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,6 +28,8 @@ from scraper.documents.text import (
     NoTextLayer,
     NotAPdf,
     PdfTooLarge,
+    RepeatedPages,
+    StreamTooLarge,
     extract_pages,
     extract_text,
     normalise_page_text,
@@ -349,6 +356,14 @@ def test_zip_json_and_empty_bodies_are_not_pdfs() -> None:
         extract_pages(b"  \n")
 
 
+def test_zero_bytes_and_whitespace_are_an_empty_body_not_empty_text() -> None:
+    with pytest.raises(NotAPdf, match=r"not a PDF: empty body \(0 bytes\)$") as info:
+        extract_text(b"", source=SOURCE)
+    assert info.value.source == SOURCE and not info.value.permanent
+    with pytest.raises(NotAPdf, match=r"empty body \(4 bytes of whitespace\)$"):
+        extract_text(b" \r\n\t")
+
+
 def test_truncated_pdf_is_corrupt(small_pdf: bytes) -> None:
     with pytest.raises(CorruptPdf, match="truncated") as info:
         extract_pages(small_pdf[: len(small_pdf) // 2], source=SOURCE)
@@ -383,8 +398,33 @@ def test_too_many_pages_is_refused_before_extraction(
         raise AssertionError("page text was extracted")
 
     monkeypatch.setattr(text_module, "_page_layout", no_extraction)
-    with pytest.raises(PdfTooLarge, match="3 pages, over the limit of 2 pages"):
+    with pytest.raises(PdfTooLarge, match="3 pages, over the limit of 2 pages") as info:
         extract_pages(small_pdf, max_pages=2)
+    assert info.value.limit == "pages" and info.value.permanent
+    assert "a property of the file" in str(info.value)
+
+
+def raw_pdf(objects: dict[int, bytes], streams: dict[int, bytes] | None = None) -> bytes:
+    """A PDF of numbered objects (dictionaries as bytes; `streams` adds stream data to some, with
+    its /Length) and a classic cross-reference table; object 1 is the catalog."""
+    streams = streams or {}
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = out.tell()
+        out.write(f"{number} 0 obj\n".encode())
+        if number in streams:
+            out.write(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(streams[number]), body, streams[number]))
+        else:
+            out.write(body)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
+    out.write(b"".join(f"{offsets[n]:010d} 00000 n \n".encode() if n in offsets else b"0000000000 65535 f \n" for n in range(1, size)))
+    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
 
 
 def page_tree_bomb(depth: int, fan_out: int) -> bytes:
@@ -398,18 +438,7 @@ def page_tree_bomb(depth: int, fan_out: int) -> bytes:
         objects[node] = b"<< /Type /Pages%s /Kids [%s] /Count %d >>" % (parent, kids, count)
     leaf = 2 + depth
     objects[leaf] = f"<< /Type /Page /Parent {leaf - 1} 0 R /MediaBox [0 0 595 842] >>".encode()
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = {}
-    for number, body in objects.items():
-        offsets[number] = out.tell()
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    size = len(objects) + 1
-    out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
-    out.write(b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in range(1, size)))
-    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return raw_pdf(objects)
 
 
 def test_page_count_bomb_is_refused_quickly() -> None:
@@ -421,8 +450,9 @@ def test_page_count_bomb_is_refused_quickly() -> None:
 
 
 def test_too_many_bytes_is_refused(small_pdf: bytes) -> None:
-    with pytest.raises(PdfTooLarge, match=f"{len(small_pdf):,} bytes, over the limit"):
+    with pytest.raises(PdfTooLarge, match=f"{len(small_pdf):,} bytes, over the limit") as info:
         extract_pages(small_pdf, max_bytes=len(small_pdf) - 1, source=SOURCE)
+    assert info.value.limit == "bytes"
     with pytest.raises(PdfTooLarge):
         extract_text(b"<html>" * 100, max_bytes=10)
     assert extract_pages(small_pdf, max_bytes=len(small_pdf))
@@ -494,3 +524,235 @@ def test_repeated_lines_go_only_when_constant_or_stepping_with_the_page() -> Non
     pages = [f"Regionstyrelsen\nDnr NLL-00{n * n}3-2024\n{bodies[n - 1]}\n{n + 10}" for n in range(1, 6)]
     cleaned = strip_running_headers(pages)
     assert cleaned == [f"Dnr NLL-00{n * n}3-2024\n{bodies[n - 1]}" for n in range(1, 6)]
+
+
+LINE_TEXT = "Regionstyrelsen beslutar att godkanna rapporten"
+CONTENT_LINE = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET\n" % LINE_TEXT.encode()
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %s /Resources << /Font << /F1 5 0 R >>%s >> >>"
+
+
+def repeated_adler32(block: bytes, times: int) -> int:
+    """The Adler-32 checksum of `block` repeated `times` times, from the sums of one block."""
+    single = zlib.adler32(block)
+    low, high = single & 0xFFFF, single >> 16
+    total_low, total_high = 1, 0
+    for _ in range(times):
+        total_high = (total_high + high + len(block) * (total_low - 1)) % 65521
+        total_low = (total_low + low - 1) % 65521
+    return total_high << 16 | total_low
+
+
+def flate_bomb(mebibytes: int, unit: bytes = CONTENT_LINE) -> bytes:
+    """zlib data that decodes to about `mebibytes` MiB of `unit` over and over. One MiB is compressed
+    on its own (a full flush forgets what came before), so its compressed form can be repeated."""
+    block = unit * (2**20 // len(unit))
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final_empty_block = b"\x03\x00"
+    return first[:2] + first[2:] * mebibytes + final_empty_block + repeated_adler32(block, mebibytes).to_bytes(4, "big")
+
+
+def one_page_pdf(
+    contents: dict[int, tuple[bytes, bytes]],
+    extra: dict[int, bytes] | None = None,
+    streams: dict[int, tuple[bytes, bytes]] | None = None,
+    xobjects: bytes = b"",
+) -> bytes:
+    """One page drawn by the content streams `contents` (object number: (dictionary entries, data)),
+    in Helvetica; `extra` adds objects, `streams` other stream objects, `xobjects` a /XObject
+    resource entry."""
+    references = b"[%s]" % b" ".join(b"%d 0 R" % number for number in contents)
+    every_stream = {**contents, **(streams or {})}
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: PAGE % (references, xobjects),
+        5: HELVETICA,
+        **{number: entries for number, (entries, _) in every_stream.items()},
+        **(extra or {}),
+    }
+    return raw_pdf(objects, {number: data for number, (_, data) in every_stream.items()})
+
+
+def repeated_page_pdf(listings: int, lines: int = 3000) -> bytes:
+    """A page whose content takes some time to read, listed `listings` times in one /Kids array."""
+    content = zlib.compress(b"BT /F1 1 Tf 72 720 Td " + b"(Regionstyrelsen beslutar) Tj 0 -1 Td\n" * lines + b"ET")
+    kids = b" ".join([b"3 0 R"] * listings)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, listings),
+        3: PAGE % (b"4 0 R", b""),
+        4: b"/Filter /FlateDecode",
+        5: HELVETICA,
+    }
+    return raw_pdf(objects, {4: content})
+
+
+def no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> None:
+        raise AssertionError("page text was extracted")
+
+    monkeypatch.setattr(text_module, "_page_layout", fail)
+
+
+def test_flate_bomb_decodes_to_what_it_says() -> None:
+    assert zlib.decompress(flate_bomb(3)) == CONTENT_LINE * (2**20 // len(CONTENT_LINE)) * 3
+
+
+REFUSED_QUICKLY = {
+    "compression bomb": (
+        lambda: one_page_pdf({4: (b"/Filter /FlateDecode", flate_bomb(2048))}),
+        8_000_000,
+        StreamTooLarge,
+        "decodes to more than 67,108,864 bytes",
+        "stream",
+    ),
+    "one page listed 1,999 times": (
+        lambda: repeated_page_pdf(1999),
+        16_000,
+        RepeatedPages,
+        "1,999 pages but at most 1 distinct page object",
+        "repeated-pages",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_QUICKLY))
+def test_small_hostile_pdfs_are_refused_quickly_before_extraction(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    build, most_bytes, error, message, limit = REFUSED_QUICKLY[case]
+    pdf = build()
+    assert len(pdf) < most_bytes
+    no_extraction(monkeypatch)
+    started = time.perf_counter()
+    with pytest.raises(error, match=message) as info:
+        extract_pages(pdf, source=SOURCE)
+    assert time.perf_counter() - started < 2.0
+    assert (info.value.limit, info.value.permanent, info.value.source) == (limit, True, SOURCE)
+    assert isinstance(info.value, PdfTooLarge)
+    assert str(info.value).endswith("a property of the file: fetching it again gives the same result")
+
+
+def test_bomb_behind_ascii85_or_an_indirect_filter_is_refused() -> None:
+    data = flate_bomb(16)
+    encoded = base64.a85encode(data, wrapcol=72) + b"~>"
+    behind_ascii85 = one_page_pdf({4: (b"/Filter [/ASCII85Decode /FlateDecode]", encoded)})
+    indirect = one_page_pdf({4: (b"/Filter 6 0 R", data)}, {6: b"/FlateDecode"})
+    for bomb in (behind_ascii85, indirect):
+        with pytest.raises(StreamTooLarge) as info:
+            extract_pages(bomb, max_stream_bytes=2**20)
+        assert info.value.limit == "stream"
+
+
+def test_streams_over_the_total_together_are_refused() -> None:
+    blank = flate_bomb(1, b" " * 64)
+    contents = {4: (b"", CONTENT_LINE), **{number: (b"/Filter /FlateDecode", blank) for number in range(10, 18)}}
+    pdf = one_page_pdf(contents)
+    with pytest.raises(StreamTooLarge, match="decode to more than 4,194,304 bytes together") as info:
+        extract_pages(pdf, max_stream_bytes=2 * 2**20, max_decoded_bytes=4 * 2**20)
+    assert info.value.limit == "decoded"
+    assert extract_pages(pdf, max_stream_bytes=2 * 2**20, max_decoded_bytes=9 * 2**20) == [LINE_TEXT]
+
+
+def test_the_decoded_limit_is_on_decoded_bytes(small_pdf: bytes) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    decoded = sum(len(page.get_contents().get_data()) for page in pypdf.PdfReader(io.BytesIO(small_pdf)).pages)
+    assert len(extract_pages(small_pdf, max_decoded_bytes=decoded)) == 3
+    with pytest.raises(StreamTooLarge, match=f"more than {decoded - 1:,} bytes together"):
+        extract_pages(small_pdf, max_decoded_bytes=decoded - 1)
+
+
+def test_images_are_not_counted_as_they_are_never_decoded_for_text() -> None:
+    image = b"/Type /XObject /Subtype /Image /Width 32768 /Height 32768 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"
+    draw = CONTENT_LINE + b"q 100 0 0 100 0 0 cm /Im1 Do Q"
+    pdf = one_page_pdf({4: (b"", draw)}, streams={6: (image, flate_bomb(1024, bytes(4096)))}, xobjects=b" /XObject << /Im1 6 0 R >>")
+    assert extract_pages(pdf, max_stream_bytes=2**20, max_decoded_bytes=2**20) == [LINE_TEXT]
+
+
+def test_a_page_repeated_through_distinct_tree_nodes_is_refused() -> None:
+    nodes = range(10, 50)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % n for n in nodes), len(nodes)),
+        3: (PAGE % (b"4 0 R", b"")).replace(b"/Parent 2 0 R", b"/Parent 10 0 R"),
+        4: b"",
+        5: HELVETICA,
+        **{n: b"<< /Type /Pages /Parent 2 0 R /Kids [3 0 R] /Count 1 >>" for n in nodes},
+    }
+    pdf = raw_pdf(objects, {4: CONTENT_LINE})
+    with pytest.raises(RepeatedPages, match="40 pages but at most 1 distinct"):
+        extract_pages(pdf)
+
+
+def test_a_few_repeated_pages_are_read() -> None:
+    pages = extract_pages(repeated_page_pdf(5, lines=3))
+    assert pages == ["Regionstyrelsen beslutar\nRegionstyrelsen beslutar\nRegionstyrelsen beslutar"] * 5
+
+
+def object_stream_pdf(objects: dict[int, bytes], packed: Sequence[int], streams: dict[int, bytes], compress: bool) -> bytes:
+    """A PDF 1.5 whose objects `packed` sit in one object stream (Flate-compressed or not), found
+    through a cross-reference stream; `streams` are objects with stream data, written as they are."""
+    bodies = [objects[number] + b"\n" for number in packed]
+    offsets = [sum(map(len, bodies[:index])) for index in range(len(bodies))]
+    index = b" ".join(b"%d %d" % pair for pair in zip(packed, offsets)) + b"\n"
+    data = index + b"".join(bodies)
+    data, filter_entry = (zlib.compress(data), b"/Filter /FlateDecode ") if compress else (data, b"")
+    holder, xref_number = max(objects) + 1, max(objects) + 2
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    positions = {}
+    for number, body in objects.items():
+        if number not in packed:
+            positions[number] = out.tell()
+            stream = b"\nstream\n%s\nendstream" % streams[number] if number in streams else b""
+            entries = b" /Length %d >>" % len(streams[number]) if number in streams else b""
+            out.write(b"%d 0 obj\n%s%s\nendobj\n" % (number, body[:-2] + entries if entries else body, stream))
+    positions[holder] = out.tell()
+    out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d %s/Length %d >>\nstream\n%s\nendstream\nendobj\n"
+              % (holder, len(packed), len(index), filter_entry, len(data), data))
+    positions[xref_number] = out.tell()
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    for number in range(1, xref_number + 1):
+        if number in packed:
+            rows.append(struct.pack(">BIH", 2, holder, packed.index(number)))
+        else:
+            rows.append(struct.pack(">BIH", 1, positions.get(number, 0), 0))
+    table = b"".join(rows)
+    out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+              % (xref_number, xref_number + 1, len(table), table))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % positions[xref_number])
+    return out.getvalue()
+
+
+def tree_in_object_stream(kids: list[int], compress: bool) -> bytes:
+    """Pages `kids` (objects 10 and up, each drawn by content stream 4) with the page tree, the
+    pages and the catalog in an object stream."""
+    pages = {number: PAGE % (b"4 0 R", b"") for number in set(kids)}
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % n for n in kids), len(kids)),
+        4: b"<< >>",
+        5: HELVETICA,
+        **pages,
+    }
+    return object_stream_pdf(objects, [1, 2, 5, *sorted(pages)], {4: CONTENT_LINE}, compress)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_page_objects_in_an_object_stream_are_counted(compress: bool) -> None:
+    assert extract_pages(tree_in_object_stream(list(range(10, 22)), compress)) == [LINE_TEXT] * 12
+    with pytest.raises(RepeatedPages, match="1,999 pages but at most 1 distinct"):
+        extract_pages(tree_in_object_stream([10] * 1999, compress))
+
+
+def test_document_errors_keep_class_message_and_attributes_through_pickle() -> None:
+    errors = [
+        RepeatedPages("PDF has 9 pages", SOURCE, limit="repeated-pages"),
+        CorruptPdf("PDF is truncated", SOURCE),
+        NotAPdf("not a PDF: empty body (0 bytes)"),
+    ]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert (str(copy), copy.problem, copy.source, copy.permanent) == (str(error), error.problem, error.source, error.permanent)
+        assert getattr(copy, "limit", None) == getattr(error, "limit", None)
