@@ -82,10 +82,15 @@ def _doc_li(doc: Doc) -> str:
     )
 
 
+def _case_html(case_number: str) -> str:
+    return f'<p class="agenda-item-case-number">{escape(case_number)}</p>'
+
+
 def _item_html(item: Item) -> str:
     number = f'<div class="agenda-item-number">{escape(item.number)}</div>' if item.number else ""
     text = "".join(f"<p>{escape(line)}</p>" for line in item.text)
-    cases = "".join(f'<p class="agenda-item-case-number">{escape(c)}</p>' for c in item.case_numbers)
+    cases = "".join(_case_html(c) for c in item.case_numbers)
+    cases += "".join(f"<p>{escape(sub.title)}</p>" + "".join(_case_html(c) for c in sub.case_numbers) for sub in item.sub_items)
     attachments = ""
     if item.attachments:
         attachments = (
