@@ -186,6 +186,7 @@ def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, 
         quarantine(state, report, Failure(exc.url, "parse", exc.reason, fetched.source), fetched.response)
         return []
     gathered.derived.meetings.append(meeting)
+    report.warnings.extend(meeting.warnings)
     gathered.checked.add(meeting.meeting_id)
     gathered.seen[meeting.meeting_id] = Seen(fetched.page_sha, fetched.ref.date.isoformat() if fetched.ref.date else "",
                                              sorted(fetched.listing.portal.download), dict(meeting.seen_docs))
