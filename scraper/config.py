@@ -12,10 +12,14 @@ Each ``[[portal]]`` table has:
 - optional ``committee_ids``: table slug -> numeric id for the JSON API
 - optional ``delay``: seconds between requests to the host (default 1.0)
 - optional ``download``: document kinds to download (default protokoll, kallelse, sammanfattning)
+- optional ``seed_meetings``: URLs of known meeting pages (``{base_url}/committees/{committee}/{meeting}``);
+  their meetings join their committee's listing, and their side menus are read when the committee
+  page lists nothing or only upcoming meetings
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,8 +35,9 @@ DOCUMENT_KINDS = ("kallelse", "protokoll", "bilaga", "sammanfattning", "other")
 DEFAULT_DOWNLOAD = ("protokoll", "kallelse", "sammanfattning")
 _KEYS = {
     "id", "organisation_id", "organisation", "kind", "country", "base_url",
-    "committees", "committee_ids", "delay", "download", "note",
+    "committees", "committee_ids", "delay", "download", "note", "seed_meetings",
 }
+_MEETING_PAGE = re.compile(r"/committees/[^/?#]+/[^/?#]+/?")
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,24 @@ class Portal:
     delay: float = 1.0
     download: tuple[str, ...] = DEFAULT_DOWNLOAD
     note: str | None = None
+    seed_meetings: tuple[str, ...] = ()
 
     def with_base_url(self, base_url: str) -> "Portal":
-        return replace(self, base_url=_check_url(base_url.rstrip("/"), f"portal {self.id}"))
+        base_url = _check_url(base_url.rstrip("/"), f"portal {self.id}")
+        seeds = tuple(base_url + url[len(self.base_url):] if url.startswith(self.base_url) else url for url in self.seed_meetings)
+        return replace(self, base_url=base_url, seed_meetings=seeds)
+
+
+def _seed_meetings(raw: object, base_url: str, where: str, text: str) -> tuple[str, ...]:
+    """The ``seed_meetings`` of a portal: http(s) URLs of meeting pages on the portal's host."""
+    if not isinstance(raw, list) or not all(isinstance(url, str) for url in raw):
+        raise ConfigError(f"{where}: seed_meetings must be a list of meeting page URLs")
+    for url in raw:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.netloc != urlsplit(base_url).netloc or not _MEETING_PAGE.fullmatch(parts.path):
+            raise ConfigError(f"{where}, line {_line_of(text, url)}: seed meeting {url!r} is not a meeting page of "
+                              f"{base_url} (expected {base_url}/committees/{{committee}}/{{meeting}})")
+    return tuple(url.rstrip("/") for url in raw)
 
 
 def _check_url(url: str, where: str) -> str:
@@ -118,6 +138,7 @@ def parse_config(text: str, source: str = "portals.toml") -> list[Portal]:
                 delay=float(raw.get("delay", 1.0)),
                 download=download,
                 note=raw.get("note"),
+                seed_meetings=_seed_meetings(raw.get("seed_meetings", []), base_url, where, text),
             )
         )
     ids = [p.id for p in portals]

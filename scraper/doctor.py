@@ -122,7 +122,10 @@ def _html_list(report: DoctorReport, portal: Portal, slug: str, read: ListingRea
         detail = f"a.accessible-table-cell rows, {dated} with a date"
         if dated < len(page.meetings):
             detail += f"; {len(page.meetings) - dated} without a date in aria-label or text"
-        report.add(portal.id, slug, "html list", OK if dated == len(page.meetings) else WARN, len(page.meetings), detail, url, True)
+        if read.upcoming_only:
+            detail += "; only upcoming meetings: the past ones must come from a side menu or the JSON list"
+        status = OK if dated == len(page.meetings) and not read.upcoming_only else WARN
+        report.add(portal.id, slug, "html list", status, len(page.meetings), detail, url, True)
     elif page.meetings:
         report.add(portal.id, slug, "html list", WARN, len(page.meetings),
                    f"no a.accessible-table-cell rows; matched by the fallback '{page.strategy}'", url, True)
@@ -227,7 +230,7 @@ def _agenda_check(report: DoctorReport, portal: Portal, slug: str, parsed: list[
 
 
 def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
-    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, every_strategy=True)
+    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, today=today)
     first = read.attempts[0]
     if first.stage == "fetch":
         report.add(portal.id, slug, "committee page", ERROR, None, f"could not fetch: {first.problem}", read.url, True)

@@ -154,7 +154,8 @@ def gather(events: Iterable[Crawled], old: LazyTables, memory: Memory, options: 
     for event in events:
         if isinstance(event, Listing):
             options.progress(f"{event.portal.id}/{event.slug}")
-            report.source(f"{event.portal.id}/{event.slug}")["strategy"] = event.strategy
+            report.source(f"{event.portal.id}/{event.slug}").update(strategy=event.strategy, **event.figures)
+            report.warnings.extend(event.warnings)
             gathered.derived.listings.append(event)
         elif isinstance(event, Failure):
             report.fail(event)

@@ -130,3 +130,12 @@ def test_committee_list_is_checked_when_following_all(tmp_path, replica):
     assert code == 0, output
     listed = checks(output)[("-", "committee list")]
     assert listed["status"] == "ok" and listed["found"] == 2
+
+
+def test_a_committee_page_with_only_upcoming_meetings_is_a_warning(tmp_path):
+    with start(day=1, today=TODAY, faults="upcoming_only:1.0") as replica:
+        code, output = doctor("--config", str(config_for(tmp_path, replica)), "--portal", "vasterbotten", "--json")
+    assert code == 0, output
+    html_list = checks(output)[("regionfullmaktige", "html list")]
+    assert (html_list["status"], html_list["found"]) == ("warn", 1)
+    assert html_list["detail"].endswith("only upcoming meetings: the past ones must come from a side menu or the JSON list")

@@ -17,7 +17,9 @@ Kinds:
   block in the middle overwritten;
 - ``markup`` (HTML answers only): 200 with the known ids and classes renamed
   (``accessible-table-cell`` -> ``meeting-row``, ``openProtocol`` -> ``protocolButton``, agenda item
-  classes, the meeting list containers), as after a portal upgrade.
+  classes, the meeting list containers), as after a portal upgrade;
+- ``upcoming_only`` (committee pages only): 200 with the past meetings left out (the "Tidigare" list
+  empty, no link to the latest meeting), as one portal answers a plain fetch.
 
 ``robots.txt`` and ``/__replica__/stats`` never misbehave. A faulty answer carries no ``ETag`` or
 ``Last-Modified``, so a client never caches a damaged body under a good validator.
@@ -36,8 +38,10 @@ import re
 import threading
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
+
 STATUS_KINDS = ("500", "503", "429")
-KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")
+KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup", "upcoming_only")
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
 MARKUP_RENAMES: tuple[tuple[str, str], ...] = (
@@ -147,6 +151,8 @@ def applicable_kinds(status: int, content_type: str, body: bytes) -> tuple[str, 
         kinds.append("corrupt_pdf")
     if status == 200 and content_type.startswith("text/html"):
         kinds.append("markup")
+        if b'id="committeesRecentContent"' in body:
+            kinds.append("upcoming_only")
     return tuple(kinds)
 
 
@@ -203,7 +209,16 @@ def change_markup(html: str) -> str:
     return _MARKUP.sub(lambda m: _RENAMED[m.group(0)], html)
 
 
+def upcoming_only(html: str) -> str:
+    """A committee page without its past meetings: the "Tidigare" list emptied, the link to the
+    latest meeting gone; the upcoming rows stay."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css("#committeesRecentContent > *, nav.latest"):
+        node.decompose()
+    return tree.html
+
+
 __all__ = [
     "KINDS", "EXEMPT", "MARKUP_RENAMES", "FaultPlan", "FaultSpecError", "Fault", "FaultInjector",
-    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length",
+    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length", "upcoming_only",
 ]

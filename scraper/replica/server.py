@@ -3,7 +3,8 @@
 It answers conditional requests like a normal web server (strong ETag from the body,
 ``Last-Modified`` per day), which can be switched off, can misbehave on purpose (see
 ``faults.py``: error statuses, 429, slow answers, resets, truncated bodies, damaged PDFs, changed
-markup; reproducible for a seed), and counts what it served so tests can check what a run cost.
+markup, committee pages listing only upcoming meetings; reproducible for a seed), and counts what
+it served so tests can check what a run cost.
 
 Counters (``/__replica__/stats`` as JSON, ``RunningReplica.stats(portal_id)``): one per kind of
 resource (``committees``, ``committee``, ``meeting``, ``document``, ``api``, ``robots``, ``other``),
@@ -30,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import content as content_mod
 from . import render
-from .faults import EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length
+from .faults import EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length, upcoming_only
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -265,6 +266,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             body = corrupt_pdf(body, fault.rng)
         elif fault.kind == "markup":
             body = change_markup(body.decode("utf-8")).encode("utf-8")
+        elif fault.kind == "upcoming_only":
+            body = upcoming_only(body.decode("utf-8")).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
