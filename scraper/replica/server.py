@@ -87,6 +87,7 @@ class ReplicaState:
     today: date
     conditional: bool = True
     faults: FaultInjector | None = None
+    agenda_markup: str = "list"  # how meeting pages mark up agenda items (render.AGENDA_MARKUPS)
     requests: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -167,7 +168,7 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
         meeting = index.meetings.get((id(committee), match[2]))
         if not meeting:
             return "meeting", _not_found(path)
-        return "meeting", Reply(200, render.meeting_page(committee, meeting).encode(), html)
+        return "meeting", Reply(200, render.meeting_page(committee, meeting, state.agenda_markup).encode(), html)
     match = re.fullmatch(r"/api/v2\.0/committees/(\d+)/meetings/?", path)
     if match:
         committee = index.api_committees.get(int(match[1]))
@@ -307,18 +308,21 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
                 faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
                 slow_seconds: float = 3.0, retry_after: int = 1,
                 content_provider: ContentProvider | None = None,
-                document_renderer: DocumentRenderer | None = None) -> ReplicaServer:
-    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan.
+                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list") -> ReplicaServer:
+    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan;
+    ``agenda_markup``: how meeting pages mark up agenda items (``list`` or ``table``).
 
     ``content_provider(day)`` gives the portals' content on a day (default: the bundled replica
     content, ``content.build``) and ``document_renderer(doc)`` a document's bytes (default:
     ``content.render_document``); the content is built once per day."""
     if host not in LOOPBACK:
         raise ValueError(f"the replica only listens on loopback ({', '.join(LOOPBACK)}), not {host!r}")
+    if agenda_markup not in render.AGENDA_MARKUPS:
+        raise ValueError(f"unknown agenda markup {agenda_markup!r}; known: {', '.join(render.AGENDA_MARKUPS)}")
     injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
     state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector,
                          content_provider=content_provider or content_mod.build,
-                         document_renderer=document_renderer or content_mod.render_document)
+                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -386,20 +390,22 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
           conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
           slow_seconds: float = 3.0, retry_after: int = 1, content_provider: ContentProvider | None = None,
           document_renderer: DocumentRenderer | None = None,
-          portal_ids: "tuple[str, ...] | list[str] | None" = None) -> RunningReplica:
+          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list") -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
     port), the next ones on the following ports (or free ports when ``port`` is 0).
 
     ``faults`` (a rate such as 0.3 or a spec such as ``"500:0.1,markup:0.05"``, see
     ``faults.py``) makes each portal misbehave reproducibly for ``seed``. ``content_provider``,
     ``document_renderer`` and ``portal_ids`` serve other content (see ``make_server``; the ids
-    default to the bundled portals, ``PORTAL_IDS``)."""
+    default to the bundled portals, ``PORTAL_IDS``); ``agenda_markup`` how meeting pages mark up
+    agenda items."""
     FaultPlan.parse(faults)  # refuse a bad spec before binding any port
     servers, threads = {}, []
     for index, portal_id in enumerate(portal_ids or PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
                              faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after,
-                             content_provider=content_provider, document_renderer=document_renderer)
+                             content_provider=content_provider, document_renderer=document_renderer,
+                             agenda_markup=agenda_markup)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server

@@ -1,11 +1,13 @@
-"""A published agenda that cannot be read is a reported problem, not data: the run names the
-meeting, keeps its rows as they were and keeps a copy of the page; the doctor fails the check."""
+"""Agendas in whole runs: the same rows whatever the markup of the items; an agenda that cannot be
+read is a reported problem, not data (the run names the meeting, keeps its rows as they were and
+keeps a copy of the page; the doctor fails the check); doubts are warnings."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -105,3 +107,22 @@ def test_doubts_about_an_agenda_are_warnings_of_the_run(tmp_path):
     assert report["warnings"] == [f"{url}: agenda read with a doubt: 1 unnumbered items stand between items 1 and 2"]
     items = read_tables(Path(tmp_path / "data" / "datapackage"))["agenda_items"]
     assert items["region-vasterbotten/regionstyrelsen/mote-2025-09-09#2"]["title"] == "Tillkommande ärende utan nummer"
+
+
+def test_an_agenda_marked_up_as_a_table_gives_the_same_rows(tmp_path):
+    tables = {}
+    for markup in ("list", "table"):
+        with start(day=1, today=TODAY, agenda_markup=markup) as replica:
+            config = tmp_path / f"{markup}.toml"
+            config.write_text(DEMO_CONFIG.format(**{pid: replica.url(pid) for pid in replica.servers}), encoding="utf-8")
+            code, output = run("scrape", "--config", str(config), "--repo", str(tmp_path / markup))
+            assert code == 0, output
+            page = httpx.get(replica.url("vasterbotten") + "/committees/regionfullmaktige/mote-2026-02-24").text
+        tables[markup] = read_tables(tmp_path / markup / "datapackage")
+        assert ("agenda-item" in page, '<tr class="r">' in page) == (markup == "list", markup == "table")
+    assert tables["table"]["agenda_items"] == tables["list"]["agenda_items"]
+    assert tables["table"]["documents"].keys() == tables["list"]["documents"].keys()
+    assert {k: r["agenda_item_id"] for k, r in tables["table"]["documents"].items()} == {
+        k: r["agenda_item_id"] for k, r in tables["list"]["documents"].items()}
+    motions = [r for r in tables["table"]["agenda_items"].values() if r["parent_agenda_item_id"].endswith("mote-2026-02-24#5")]
+    assert len(motions) == 4
