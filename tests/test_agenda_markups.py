@@ -141,53 +141,38 @@ def attachments(meeting: str, item: int, sizes: list[str], tag: str = "div") -> 
     return f"<{tag}><span>Bilagor</span><ul>{links}</ul></{tag}>"
 
 
-def list_items(meeting: str, found: list[dict]) -> str:
-    rows = []
-    for k, e in enumerate(found, 1):
-        number = f'<span class="nr">{e["number"]}</span> ' if e["number"] else ""
-        body = "".join(f"<p>{escape(line)}</p>" for line in e["body"])
-        rows.append(f"<li>{number}<strong>{escape(e['title'])}</strong>{body}{attachments(meeting, k, e['sizes'])}</li>")
-    return "<ol>" + "".join(rows) + "</ol>"
+def list_item(meeting: str, k: int, e: dict) -> str:
+    number = f'<span class="nr">{e["number"]}</span> ' if e["number"] else ""
+    body = "".join(f"<p>{escape(line)}</p>" for line in e["body"])
+    return f"<li>{number}<strong>{escape(e['title'])}</strong>{body}{attachments(meeting, k, e['sizes'])}</li>"
 
 
-def table(meeting: str, found: list[dict]) -> str:
-    rows = []
-    for k, e in enumerate(found, 1):
-        body = "<br>".join(escape(line) for line in e["body"])
-        rows.append(f'<tr><td>{e["number"] or ""}</td><td>{escape(e["title"])}</td>'
-                    f'<td>{body}{attachments(meeting, k, e["sizes"])}</td></tr>')
-    return "<table><thead><tr><th>Nr</th><th>Ärende</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+def table_row(meeting: str, k: int, e: dict) -> str:
+    body = "<br>".join(escape(line) for line in e["body"])
+    return (f'<tr><td>{e["number"] or ""}</td><td>{escape(e["title"])}</td>'
+            f'<td>{body}{attachments(meeting, k, e["sizes"])}</td></tr>')
 
 
-def headings(meeting: str, found: list[dict]) -> str:
-    parts = []
-    for k, e in enumerate(found, 1):
-        number = f"{e['number']} " if e["number"] else ""
-        parts.append(f"<h3>{number}{escape(e['title'])}</h3>" + "".join(f"<p>{escape(line)}</p>" for line in e["body"])
-                     + attachments(meeting, k, e["sizes"]))
-    return "<div>" + "".join(parts) + "</div>"
+def heading(meeting: str, k: int, e: dict) -> str:
+    number = f"{e['number']} " if e["number"] else ""
+    body = "".join(f"<p>{escape(line)}</p>" for line in e["body"])
+    return f"<h3>{number}{escape(e['title'])}</h3>{body}{attachments(meeting, k, e['sizes'])}"
 
 
-def made_up_divs(meeting: str, found: list[dict]) -> str:
-    rows = []
-    for k, e in enumerate(found, 1):
-        number = f'<div class="x1">{e["number"]}</div>' if e["number"] else ""
-        body = "".join(f'<div class="x4">{escape(line)}</div>' for line in e["body"])
-        rows.append(f'<div class="mp-row">{number}<div class="x2">{escape(e["title"])}</div>'
-                    f'<div class="x3">{body}{attachments(meeting, k, e["sizes"], "section")}</div></div>')
-    return '<div class="mp-list">' + "".join(rows) + "</div>"
+def made_up_div(meeting: str, k: int, e: dict) -> str:
+    number = f'<div class="x1">{e["number"]}</div>' if e["number"] else ""
+    body = "".join(f'<div class="x4">{escape(line)}</div>' for line in e["body"])
+    return (f'<div class="mp-row">{number}<div class="x2">{escape(e["title"])}</div>'
+            f'<div class="x3">{body}{attachments(meeting, k, e["sizes"], "section")}</div></div>')
 
 
-def nested_matters(meeting: str, found: list[dict]) -> str:
-    """List items whose matters are a nested list, each case number an inline element after its title."""
-    rows = []
-    for k, e in enumerate(found, 1):
-        matters = "".join(f"<li>{escape(a)}<span>{escape(b)}</span></li>" for a, b in zip(e["body"][::2], e["body"][1::2]))
-        rest = "".join(f"<li>{escape(line)}</li>" for line in e["body"][len(e["body"]) // 2 * 2:])
-        number = f'<b>{e["number"]}.</b> ' if e["number"] else ""
-        nested = f"<ul>{matters}{rest}</ul>" if e["body"] else ""
-        rows.append(f'<li class="row">{number}<span>{escape(e["title"])}</span>{nested}{attachments(meeting, k, e["sizes"])}</li>')
-    return '<ul class="list">' + "".join(rows) + "</ul>"
+def nested_matters(meeting: str, k: int, e: dict) -> str:
+    """A list item whose matters are a nested list, each case number an inline element after its title."""
+    matters = "".join(f"<li>{escape(a)}<span>{escape(b)}</span></li>" for a, b in zip(e["body"][::2], e["body"][1::2]))
+    rest = "".join(f"<li>{escape(line)}</li>" for line in e["body"][len(e["body"]) // 2 * 2:])
+    number = f'<b>{e["number"]}.</b> ' if e["number"] else ""
+    nested = f"<ul>{matters}{rest}</ul>" if e["body"] else ""
+    return f'<li class="row">{number}<span>{escape(e["title"])}</span>{nested}{attachments(meeting, k, e["sizes"])}</li>'
 
 
 def flat_lines(name: str) -> str:
@@ -202,8 +187,13 @@ def preformatted(name: str) -> str:
     return f"<pre>{escape(unbulleted(name))}</pre>"
 
 
-STRUCTURED = {"list items": list_items, "table": table, "headings": headings, "made-up divs": made_up_divs,
-              "nested matters": nested_matters}
+STRUCTURED = {  # markup: (around the items, one item)
+    "list items": ("<ol>{}</ol>", list_item),
+    "table": ("<table><thead><tr><th>Nr</th><th>Ärende</th><th></th></tr></thead><tbody>{}</tbody></table>", table_row),
+    "headings": ("<div>{}</div>", heading),
+    "made-up divs": ('<div class="mp-list">{}</div>', made_up_div),
+    "nested matters": ('<ul class="list">{}</ul>', nested_matters),
+}
 FLAT = {"flat lines": flat_lines, "line breaks": line_breaks, "preformatted": preformatted}
 MARKUPS = [*STRUCTURED, *FLAT]
 READING = {**dict.fromkeys(STRUCTURED, "blocks"), **dict.fromkeys(FLAT, "text")}
@@ -224,7 +214,8 @@ def page_html(markup: str, sample: str, scoped: bool) -> tuple[str, str]:
     name, meeting, _, _ = SAMPLES[sample]
     if markup in STRUCTURED:
         above, found = entries(name)
-        agenda = programme(above, meeting) + STRUCTURED[markup](meeting, found)
+        around, item = STRUCTURED[markup]
+        agenda = programme(above, meeting) + around.format("".join(item(meeting, k, e) for k, e in enumerate(found, 1)))
     else:
         agenda = FLAT[markup](name)
     side = "".join(f'<li><a href="/committees/regionfullmaktige/{m}">{m[5:]}</a></li>' for m in ("mote-2020-04-21", "mote-2026-02-24"))
