@@ -323,6 +323,17 @@ def test_matters_with_glued_municipal_case_numbers_are_sub_items():
     ]
 
 
+def test_text_above_the_first_matter_is_the_items_own():
+    text = ("7\nInkomna motioner\nFöljande motioner har kommit in:\nMotion om cykelbanor\nKS 2025/11\nMotion om "
+            "badhus\nKS 2025/12\n8\nInkomna medborgarförslag\nFöljande förslag har kommit in:\nMedborgarförslag om "
+            "parkbänkar\nKS 2025/13\nMedborgarförslag om")
+    motions, proposals = parse_agenda_text(text)
+    assert (motions.description, [(s.title, s.case_numbers) for s in motions.sub_items]) == (
+        "Följande motioner har kommit in:", [("Motion om cykelbanor", ["KS 2025/11"]), ("Motion om badhus", ["KS 2025/12"])])
+    assert (proposals.description, [(s.title, s.case_numbers) for s in proposals.sub_items]) == (
+        "Följande förslag har kommit in:", [("Medborgarförslag om parkbänkar", ["KS 2025/13"]), ("Medborgarförslag om", [])])
+
+
 def test_a_single_matter_is_the_items_own_case_and_text():
     text = "5\nRemissvar\nYttrande över remiss från Socialdepartementet\nRS 6-2025\n6\nAvslutning"
     (remiss, end) = parse_agenda_text(text)

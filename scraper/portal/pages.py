@@ -683,9 +683,9 @@ def _unit_runs(lines: list[_Line], parent: LexborNode) -> list[tuple[LexborNode 
 def groups_by_lines(lines: list[_Line], numbered: list[int], scope: LexborNode | None = None) -> list[list[int]]:
     """Items in a flat run of lines, from the first item number on. With list bullets (a text
     rendering) each bullet starts an entry. Without them an item starts at each item number;
-    after an item's title a line of text starts an unnumbered item, unless it names one of the
-    item's matters (a case number follows it, or it opens like the matter before it) or the item
-    numbers leave no room for another item (``4`` then ``5``); after an attachments block the
+    after an item's title a line of text starts an unnumbered item, unless it belongs to the item
+    (it ends with a colon, a case number follows it, or it opens like the matter before it) or the
+    item numbers leave no room for another item (``4`` then ``5``); after an attachments block the
     next line of text starts an item."""
     if not numbered:
         return []
@@ -705,7 +705,7 @@ def groups_by_lines(lines: list[_Line], numbered: list[int], scope: LexborNode |
             groups[-1].append(index)
             titled = titled or line.kind == "text"
             closed = closed or line.kind in ("heading", "attachment")
-        elif _no_room(lines, numbered, index, number + unnumbered) or (not closed and _names_matter(lines, groups[-1], index)):
+        elif _no_room(lines, numbered, index, number + unnumbered) or (not closed and _continues_item(lines, groups[-1], index)):
             groups[-1].append(index)
         else:
             groups.append([index])
@@ -724,9 +724,12 @@ def _opens_like(text: str, other: str) -> bool:
     return first == second and len(first) >= 3 and first.isalpha()
 
 
-def _names_matter(lines: list[_Line], group: list[int], index: int) -> bool:
-    """A line names a matter of the current item: a case number follows it, or it opens like the
-    matter before it (the same first word, as "Motion nr 2-2026 ..." after "Motion nr 1-2026 ...")."""
+def _continues_item(lines: list[_Line], group: list[int], index: int) -> bool:
+    """A line belongs to the current item: it introduces what follows (it ends with a colon), a case
+    number follows it (a matter), or it opens like the matter before it (the same first word, as
+    "Motion nr 2-2026 ..." after "Motion nr 1-2026 ...")."""
+    if lines[index].text.endswith(":"):
+        return True
     following = next((line for line in lines[index + 1:] if line.kind != "noise"), None)
     if following is not None and following.kind == "case":
         return True
@@ -794,14 +797,13 @@ def _read_body(entry: AgendaEntry, body: list[_Line]) -> None:
             (matters[-1][1] if matters else entry.case_numbers).extend(line.cases)
         elif line.kind == "text":
             pending.append(line.text)
-    trailing = [t for t in pending if matters and _opens_like(t, matters[-1][0][-1])]
+    trailing = [t for t in pending if matters and any(_opens_like(t, line) for line in (matters[-1][0][0], matters[-1][0][-1]))]
     rest = [t for t in pending if t not in trailing]
     if len(matters) + len(trailing) >= 2:
-        intro = _intro(matters) if len(matters) >= 2 else []
         matters += [([t], []) for t in trailing]
+        rest = _intro(matters) + rest
         entry.sub_items = [AgendaEntry(n, None, text[0], _unique(cases), "\n".join(text[1:]) or None)
                            for n, (text, cases) in enumerate(matters, 1)]
-        rest = intro + rest
     elif matters:
         entry.case_numbers.extend(matters[0][1])
         rest = matters[0][0] + rest
