@@ -247,3 +247,10 @@ def test_the_replica_listing_only_upcoming_meetings_still_gives_every_meeting(tm
     warnings = json.loads(faulty.read_text())["warnings"]
     assert [w.split(":")[0] for w in warnings] == ["vasterbotten/regionfullmaktige", "vasterbotten/regionstyrelsen"]
     assert all("lists only upcoming meetings" in w for w in warnings)
+
+
+def test_a_json_list_that_cannot_be_read_is_a_warning_when_the_page_lists_the_meetings(tmp_path):
+    report = scrape(tmp_path / "data", Portal(pages_of(UPCOMING, PAST, side=None)), "committee_ids = { ks = 77 }")
+    assert report.ok, report.errors
+    assert [w.split(" (")[0] for w in report.warnings] == ["test/ks: the JSON list was not read"]
+    assert (report.sources["test/ks"]["html_meetings"], report.sources["test/ks"]["api_meetings"]) == (4, None)
