@@ -64,12 +64,14 @@ class Portal:
 def _seed_meetings(raw: object, base_url: str, where: str, text: str) -> tuple[str, ...]:
     """The ``seed_meetings`` of a portal: http(s) URLs of meeting pages on the portal's host."""
     if not isinstance(raw, list) or not all(isinstance(url, str) for url in raw):
-        raise ConfigError(f"{where}: seed_meetings must be a list of meeting page URLs")
+        raise ConfigError(f"{where}, line {_line_of(text, 'seed_meetings')}: seed_meetings must be a list of meeting "
+                          f"page URLs, not {raw!r}")
+    host = urlsplit(base_url).hostname
     for url in raw:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.netloc != urlsplit(base_url).netloc or not _MEETING_PAGE.fullmatch(parts.path):
-            raise ConfigError(f"{where}, line {_line_of(text, url)}: seed meeting {url!r} is not a meeting page of "
-                              f"{base_url} (expected {base_url}/committees/{{committee}}/{{meeting}})")
+        if parts.scheme not in ("http", "https") or parts.hostname != host or not _MEETING_PAGE.fullmatch(parts.path):
+            raise ConfigError(f"{where}, line {_line_of(text, url)}: seed_meetings must be meeting pages on {host}, "
+                              f"shaped {base_url}/committees/{{committee}}/{{meeting}}, not {url!r}")
     return tuple(url.rstrip("/") for url in raw)
 
 

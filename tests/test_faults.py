@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.documents import text as text_mod
-from scraper.replica.faults import KINDS, FaultPlan, FaultSpecError, change_markup
+from scraper.replica.faults import KINDS, RATE_KINDS, FaultPlan, FaultSpecError, change_markup
 from scraper.replica.server import start
 
 from .conftest import TODAY
@@ -215,7 +215,7 @@ def test_rate_gives_a_mix_of_kinds_at_about_that_rate(faulty):
     stats = replica.stats("vasterbotten")
     assert 0.22 <= stats["faults"] / 240 <= 0.38
     seen = {kind for kind in KINDS if stats[f"fault:{kind}"]}
-    assert seen == set(KINDS)
+    assert seen == set(RATE_KINDS), "a bare rate spreads over the misbehaviours, not the kinds asked for by name"
 
 
 def test_same_seed_same_requests_same_faults(faulty):
@@ -307,3 +307,16 @@ def test_cli_replica_with_faults_and_seed():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_upcoming_only_empties_the_past_list_of_committee_pages_only(faulty):
+    replica = faulty("upcoming_only:1.0")
+    base = replica.url("vasterbotten")
+    committee = httpx.get(base + COMMITTEE).text
+    assert committee.count('class="accessible-table-cell"') == 2 and "Senaste mötet" not in committee
+    assert 'href="/committees/regionstyrelsen/mote-2027-01-26"' in committee
+    assert 'href="/committees/regionstyrelsen/mote-2025-09-09"' not in committee
+    meeting = httpx.get(base + MEETING).text
+    assert 'href="/committees/regionstyrelsen/mote-2025-04-08"' in meeting  # the side menu keeps the whole history
+    assert replica.stats("vasterbotten")["fault:upcoming_only"] == 1
+    assert FaultPlan(rate=1.0).choose(0.99, ("500", "upcoming_only")) == "500"  # a bare rate never picks it

@@ -1,7 +1,7 @@
 """Reproducible misbehaviour for the replica portals: errors, slowness, resets, damaged bodies.
 
 A fault plan is either a rate, ``"0.3"`` (30 % of responses misbehave, spread evenly over the
-kinds that fit each response), or a spec of kinds and shares,
+kinds from ``500`` to ``markup`` that fit each response), or a spec of kinds and shares,
 ``"500:0.1,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05"``, where
 each share is the probability that a response the kind fits gets that fault.
 
@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 STATUS_KINDS = ("500", "503", "429")
-KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup", "upcoming_only")
+RATE_KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")  # what a bare rate spreads over
+KINDS = (*RATE_KINDS, "upcoming_only")
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
 MARKUP_RENAMES: tuple[tuple[str, str], ...] = (
@@ -115,12 +116,12 @@ class FaultPlan:
         return cls(rate=rate)
 
     def kinds(self) -> tuple[str, ...]:
-        return KINDS if self.rate is not None else tuple(kind for kind, _ in self.shares)
+        return RATE_KINDS if self.rate is not None else tuple(kind for kind, _ in self.shares)
 
     def choose(self, draw: float, applicable: tuple[str, ...]) -> str | None:
         """The fault for one response, from a uniform draw in [0, 1) and the kinds that fit it."""
         if self.rate is not None:
-            fitting = [kind for kind in KINDS if kind in applicable]
+            fitting = [kind for kind in RATE_KINDS if kind in applicable]
             options = [(kind, self.rate / len(fitting)) for kind in fitting] if fitting else []
         else:
             options = [(kind, share) for kind, share in self.shares if kind in applicable]
