@@ -52,10 +52,12 @@ class Listing:
     committee_id: str
     url: str
     name: str | None = None
-    refs: list[pages.MeetingRef] | None = None  # None: not fetched or not recognised
+    refs: list[pages.MeetingRef] | None = None  # None: not fetched, not recognised or known to be partial
     api_dates: dict[int, date] = field(default_factory=dict)
     portal_committee_id: int | None = None
     strategy: str | None = None
+    figures: dict[str, int | None] = field(default_factory=dict)  # html_meetings, api_meetings
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -207,15 +209,22 @@ class Crawler:
     # ------------------------------------------------------------ listings
 
     def listing(self, listing: Listing) -> Iterator[Failure | Unparsed]:
-        """Fill ``listing`` by the strategies of ``portal.listing``; report what failed."""
+        """Fill ``listing`` from the sources of ``portal.listing``; report what failed. A JSON list
+        that could not be read is a warning when the committee page listed the meetings; a listing
+        known to be partial is a failure, and the committee is left as it was."""
         source = f"{listing.portal.id}/{listing.slug}"
         known = sorted((r for r in self.meetings.values() if r["committee_id"] == listing.committee_id),
                        key=lambda r: r["date"], reverse=True)
-        read = read_listing(self.fetch, listing.portal, listing.slug, [r["url"] for r in known])
+        read = read_listing(self.fetch, listing.portal, listing.slug, [r["url"] for r in known], today=self.options.today)
         blocked = {exc.url for exc in self.blocked}
         yield from self.blocked_pages(source)
+        listed_on_page = bool(read.page and read.page.meetings)
         for attempt in read.attempts:
-            if attempt.problem and attempt.strategy != "side menu" and attempt.url not in blocked:
+            if attempt.url in blocked:
+                continue
+            if attempt.problem and attempt.strategy == "json api" and listed_on_page:
+                listing.warnings.append(f"{source}: the JSON list was not read ({attempt.problem})")
+            elif attempt.problem and attempt.strategy != "side menu":
                 failure = Failure(attempt.url, attempt.stage, attempt.problem, source)
                 yield Unparsed(failure, read.response) if read.unparsed and attempt.url == read.url else failure
         if read.page is None:
@@ -224,11 +233,15 @@ class Crawler:
         listing.strategy = read.strategy or read.page.strategy
         listing.portal_committee_id = read.portal_committee_id
         listing.api_dates = read.api_dates
+        listing.figures = {"html_meetings": len(read.page.meetings), "api_meetings": read.api_meetings}
+        listing.warnings.extend(read.warnings)
         if read.refs is None:
             yield Failure(listing.url, "parse", "no meetings found: no a.accessible-table-cell rows, no side menu on a known "
                                                 "meeting page, no usable JSON list; keeping the meetings already known", source)
-            return
-        listing.refs = read.refs
+        elif read.incomplete:
+            yield Failure(listing.url, "guard", f"{read.incomplete}; nothing of this committee is changed", source)
+        else:
+            listing.refs = read.refs
 
     # ------------------------------------------------------------ meetings
 

@@ -109,14 +109,17 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
 
 
 def health_rows(runs: list[dict]) -> list[dict]:
-    """Per source: last run, last success, consecutive failures, and whether it stopped yielding."""
+    """Per source: last run, last success, consecutive failures, whether it stopped yielding, and in
+    its last run the meetings on the committee page (``html_meetings``), in the JSON list
+    (``api_meetings``) and whether the JSON list's count differs from the listing's (``api_mismatch``)."""
     per: dict[str, dict] = {}
     for run in runs:
         for source, figures in (run.get("sources") or {}).items():
             if "meetings_listed" not in figures:
                 continue
             row = per.setdefault(source, {"source": source, "runs": 0, "last_run": None, "last_success": None,
-                                          "consecutive_failures": 0, "meetings_listed": None, "max_meetings_listed": 0})
+                                          "consecutive_failures": 0, "meetings_listed": None, "max_meetings_listed": 0,
+                                          "html_meetings": None, "api_meetings": None, "api_mismatch": 0})
             row["runs"] += 1
             row["last_run"] = run.get("finished_at")
             failed = bool(figures.get("failures"))
@@ -125,6 +128,8 @@ def health_rows(runs: list[dict]) -> list[dict]:
                 row["last_success"] = run.get("finished_at")
             row["meetings_listed"] = figures.get("meetings_listed")
             row["max_meetings_listed"] = max(row["max_meetings_listed"], figures.get("meetings_listed") or 0)
+            row["html_meetings"], row["api_meetings"] = figures.get("html_meetings"), figures.get("api_meetings")
+            row["api_mismatch"] = int(row["api_meetings"] is not None and row["api_meetings"] != row["meetings_listed"])
     for row in per.values():
         row["stale"] = int(bool(row["max_meetings_listed"]) and not row["meetings_listed"])
     return sorted(per.values(), key=lambda r: r["source"])

@@ -66,6 +66,7 @@ class DerivedMeeting:
     documents: list[dict]  # in reading order: main protocols first
     strategy: str
     to_read: list[DocumentTask] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # doubts about what the page gave (the rows are used)
     failed: set[str] = field(default_factory=set)  # documents whose fetch failed (previous version kept)
     seen_docs: dict[str, str] = field(default_factory=dict)  # URL -> sha256 of each downloaded document
 
@@ -85,10 +86,19 @@ def with_previous_file(doc: dict, previous: dict | None) -> dict:
     return {**doc, **{k: previous[k] or None for k in FILE_FIELDS}}
 
 
+def check_agenda(page) -> None:
+    """A wrong agenda is a problem, not data: when the items read fall short of the item numbers the
+    page shows (or the page shows case numbers and no item was read), the page counts as unparseable."""
+    problem = page.agenda_problem()
+    if problem:
+        raise ParseError(page.url, f"agenda not read: {problem}; the meeting's rows are kept as they were")
+
+
 def check_agenda_strategy(page, old_meeting: dict | None, before: str | None) -> None:
-    """Agenda items read from markup before must not silently turn into text-heuristic items (or
-    none): that means the portal changed its markup, so the page counts as unparseable."""
-    if page.agenda_strategy == "structured" or page.cancelled or page.agenda_missing:
+    """Agenda items read from the page's structure before must not silently turn into items read
+    from flat text lines (or none): that means the portal changed its markup, so the page counts as
+    unparseable."""
+    if page.agenda_strategy in ("structured", "blocks") or page.cancelled or page.agenda_missing:
         return
     if before == "structured" and old_meeting and old_meeting["agenda_item_count"] not in ("", "0"):
         raise ParseError(page.url, f"agenda items no longer match the structured markup (strategy now: {page.agenda_strategy}); "
@@ -100,9 +110,11 @@ def meeting(fetched: FetchedMeeting, old_meeting: dict | None, old_documents: di
     """Rows of a fetched (not unchanged) meeting page. Raises ParseError when the page is unusable."""
     page, listing = fetched.page, fetched.listing
     meeting_row, items, documents = portal_rows.page_rows(listing.committee_id, fetched.ref, page, today, listing.api_dates)
+    check_agenda(page)
     check_agenda_strategy(page, old_meeting, strategy_before)
     derived = DerivedMeeting(meeting_row["meeting_id"], listing.committee_id, fetched.source, page.url, meeting_row, items,
                              [], page.agenda_strategy)
+    derived.warnings = [f"{page.url}: agenda read with a doubt: {note}" for note in page.agenda_notes]
     download = listing.portal.download
     for doc in sorted(documents, key=reading_order):
         previous = old_documents.get(doc["document_id"])

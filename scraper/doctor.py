@@ -14,8 +14,9 @@ strategy by strategy, what matched and what did not:
 - ``side menu``: meeting links on a meeting page (required);
 - ``protocol links``: ``/protocol/`` document links (informational: a protocol may not be out yet);
 - ``protocol button``: ``#openProtocol`` (required: every meeting page has it, even disabled);
-- ``agenda items``: structured markup first, then the text strategy (required: some item on the
-  sampled pages that have an agenda; a fall back to the text strategy is a warning).
+- ``agenda items``: read as a run reads them (required: items on the sampled pages that have an
+  agenda, and on each page as many numbered items as item numbers are shown; a page read from flat
+  text lines, or with doubts noted by the reader, is a warning).
 
 A required strategy that found nothing is ``fail``; a page that could not be fetched is
 ``error``; either makes the exit status 1. The parsers are those of the scraper
@@ -121,7 +122,10 @@ def _html_list(report: DoctorReport, portal: Portal, slug: str, read: ListingRea
         detail = f"a.accessible-table-cell rows, {dated} with a date"
         if dated < len(page.meetings):
             detail += f"; {len(page.meetings) - dated} without a date in aria-label or text"
-        report.add(portal.id, slug, "html list", OK if dated == len(page.meetings) else WARN, len(page.meetings), detail, url, True)
+        if read.upcoming_only:
+            detail += "; only upcoming meetings: the past ones must come from a side menu or the JSON list"
+        status = OK if dated == len(page.meetings) and not read.upcoming_only else WARN
+        report.add(portal.id, slug, "html list", status, len(page.meetings), detail, url, True)
     elif page.meetings:
         report.add(portal.id, slug, "html list", WARN, len(page.meetings),
                    f"no a.accessible-table-cell rows; matched by the fallback '{page.strategy}'", url, True)
@@ -198,25 +202,35 @@ def _page_checks(report: DoctorReport, portal: Portal, slug: str, parsed: list[t
     _agenda_check(report, portal, slug, [p for p, _ in parsed])
 
 
+READINGS = {"structured": "agenda-item markup", "blocks": "item numbers and their blocks", "text": "text lines"}
+
+
 def _agenda_check(report: DoctorReport, portal: Portal, slug: str, parsed: list[pages.MeetingPage]) -> None:
+    """Agenda items on the sampled pages, read as a run reads them: a page whose numbered items fall
+    short of the item numbers it shows (or with case numbers but no item) fails; a page read from
+    flat text lines, or with doubts noted, warns."""
     with_agenda = [p for p in parsed if not p.agenda_missing and not (p.cancelled and not p.agenda_items)]
-    structured = sum(len(p.agenda_items) for p in with_agenda if p.agenda_strategy == "structured")
-    text = sum(len(p.agenda_items) for p in with_agenda if p.agenda_strategy == "text")
-    per_page = "; ".join(f"{p.slug}: {len(p.agenda_items)} ({p.agenda_strategy})" for p in with_agenda)
     if not with_agenda:
         report.add(portal.id, slug, "agenda items", SKIP, None, "no sampled page has an agenda published", None, False)
-    elif structured:
-        report.add(portal.id, slug, "agenda items", OK, structured + text, f"structured markup (.agenda-item); {per_page}", with_agenda[0].url, True)
-    elif text:
-        report.add(portal.id, slug, "agenda items", WARN, text,
-                   f"no structured agenda items (.agenda-item); the text strategy found them: {per_page}", with_agenda[0].url, True)
+        return
+    found = sum(len(p.agenda_items) for p in with_agenda)
+    per_page = "; ".join(f"{p.slug}: {len(p.agenda_items)} items, {p.agenda_numbered_entries} item numbers "
+                         f"({READINGS.get(p.agenda_strategy, p.agenda_strategy)})" for p in with_agenda)
+    problems = [f"{p.slug}: {p.agenda_problem()}" for p in with_agenda if p.agenda_problem()]
+    doubts = [f"{p.slug}: {note}" for p in with_agenda for note in p.agenda_notes]
+    flat = [p.slug for p in with_agenda if p.agenda_strategy == "text"]
+    if problems or not found:
+        status, detail = FAIL, "; ".join(problems) or f"no agenda items found: {per_page}"
+    elif doubts or flat:
+        status = WARN
+        detail = "; ".join([*doubts, *([f"read from flat text lines (no block structure): {', '.join(flat)}"] if flat else []), per_page])
     else:
-        report.add(portal.id, slug, "agenda items", FAIL, 0,
-                   f"neither structured markup (.agenda-item) nor the text strategy found agenda items: {per_page}", with_agenda[0].url, True)
+        status, detail = OK, per_page
+    report.add(portal.id, slug, "agenda items", status, found, detail, with_agenda[0].url, True)
 
 
 def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
-    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, every_strategy=True)
+    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, today=today)
     first = read.attempts[0]
     if first.stage == "fetch":
         report.add(portal.id, slug, "committee page", ERROR, None, f"could not fetch: {first.problem}", read.url, True)

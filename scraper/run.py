@@ -161,7 +161,8 @@ def gather(events: Iterable[Crawled], old: LazyTables, memory: Memory, options: 
     for event in events:
         if isinstance(event, Listing):
             options.progress(f"{event.portal.id}/{event.slug}")
-            report.source(f"{event.portal.id}/{event.slug}")["strategy"] = event.strategy
+            report.source(f"{event.portal.id}/{event.slug}").update(strategy=event.strategy, **event.figures)
+            report.warnings.extend(event.warnings)
             gathered.derived.listings.append(event)
         elif isinstance(event, Failure):
             report.fail(event)
@@ -193,6 +194,7 @@ def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, 
         quarantine(state, report, Failure(exc.url, "parse", exc.reason, fetched.source), fetched.response)
         return []
     gathered.derived.meetings.append(meeting)
+    report.warnings.extend(meeting.warnings)
     gathered.checked.add(meeting.meeting_id)
     gathered.seen[meeting.meeting_id] = Seen(fetched.page_sha, fetched.ref.date.isoformat() if fetched.ref.date else "",
                                              sorted(fetched.listing.portal.download), dict(meeting.seen_docs))

@@ -307,3 +307,16 @@ def test_cli_replica_with_faults_and_seed():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_upcoming_only_empties_the_past_list_of_committee_pages_only(faulty):
+    replica = faulty("upcoming_only:1.0")
+    base = replica.url("vasterbotten")
+    committee = httpx.get(base + COMMITTEE).text
+    assert committee.count('class="accessible-table-cell"') == 2 and "Senaste mötet" not in committee
+    assert 'href="/committees/regionstyrelsen/mote-2027-01-26"' in committee
+    assert 'href="/committees/regionstyrelsen/mote-2025-09-09"' not in committee
+    meeting = httpx.get(base + MEETING).text
+    assert 'href="/committees/regionstyrelsen/mote-2025-04-08"' in meeting  # the side menu keeps the whole history
+    assert replica.stats("vasterbotten")["fault:upcoming_only"] == 1
+    assert FaultPlan(rate=1.0).choose(0.99, ("500", "upcoming_only")) == "500"  # a bare rate never picks it

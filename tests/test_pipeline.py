@@ -75,8 +75,11 @@ def test_scrape_writes_a_valid_package_and_commits(tmp_path, config_file):
     assert {r["agenda_item_id"].split("/", 2)[2] for r in attachments} >= {"mote-2025-09-09#2", "mote-2027-01-26#2"}
     items = [r for r in tables["agenda_items"].values() if r["meeting_id"].endswith("mote-2026-02-24")]
     motions = next(r for r in items if r["title"] == "Inkomna motioner")
-    assert motions["case_number"].split("; ") == ["RS 912-2025", "RS 124-2026", "RS 129-2026", "RS 190-2026"]
-    assert motions["number"] == ""
+    assert (motions["case_number"], motions["number"], motions["parent_agenda_item_id"]) == ("", "", "")
+    listed = sorted((r for r in items if r["parent_agenda_item_id"] == motions["agenda_item_id"]), key=lambda r: int(r["sub_ordinal"]))
+    assert [(r["agenda_item_id"].rsplit("#", 1)[1], r["ordinal"], r["case_number"]) for r in listed] == [
+        ("5.1", "5", "RS 912-2025"), ("5.2", "5", "RS 124-2026"), ("5.3", "5", "RS 129-2026"), ("5.4", "5", "RS 190-2026")]
+    assert meetings["region-vasterbotten/regionfullmaktige/mote-2026-02-24"]["agenda_item_count"] == "6"
     extracted = [r for r in tables["documents"].values() if r["text_status"] == "extracted"]
     assert extracted and all((repo / "datapackage" / r["text_path"]).exists() for r in extracted)
     norrbotten = meetings["region-norrbotten/regionstyrelsen/mote-2024-03-12"]

@@ -52,6 +52,7 @@ class Item:
     text: list[str] = field(default_factory=list)
     case_numbers: list[str] = field(default_factory=list)
     attachments: list[Doc] = field(default_factory=list)
+    sub_items: list["Item"] = field(default_factory=list)  # matters listed under the item (motions, interpellations)
 
 
 @dataclass
@@ -231,15 +232,16 @@ def _norrbotten(day: int) -> PortalContent:
 
 
 def _sample_items(name: str) -> list[Item]:
-    """Agenda items from a text rendering of a real meeting page (numbers, titles, RS numbers)."""
+    """Agenda items from a text rendering of a real meeting page (numbers, titles, RS numbers, and
+    the motions and interpellations listed under an item)."""
     from ..portal.pages import parse_agenda_text
 
+    def item(entry) -> Item:
+        return Item(entry.number, entry.title, (entry.description or "").splitlines(), list(entry.case_numbers),
+                    sub_items=[item(sub) for sub in entry.sub_items])
+
     text = "\n".join(ln for ln in _read(name).splitlines() if not ln.startswith("#"))
-    items = []
-    for entry in parse_agenda_text(text):
-        lines = (entry.description or "").splitlines()
-        items.append(Item(entry.number, entry.title, lines, list(entry.case_numbers)))
-    return items
+    return [item(entry) for entry in parse_agenda_text(text)]
 
 
 WELCOME = "/welcome-sv/namnder-styrelser"
@@ -248,7 +250,7 @@ WELCOME = "/welcome-sv/namnder-styrelser"
 def _regionfullmaktige() -> list[MeetingContent]:
     rf, welcome = "regionfullmaktige", WELCOME
     m2020 = MeetingContent("mote-2020-04-21", date(2020, 4, 21), "Möte 2020-04-21", items=_sample_items("vll_regionfullmaktige_mote-2020-04-21.txt"))
-    motions = next((it for it in m2020.items if it.case_numbers), None)
+    motions = next((it for it in m2020.items if it.sub_items), None)
     if motions:
         motions.attachments = [
             _example_doc(f"{welcome}/{rf}/mote-2020-04-21/agenda/motion-nr-11-2020pdf-61201", "Motion nr 11-2020.pdf", "138kb"),

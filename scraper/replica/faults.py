@@ -22,7 +22,9 @@ Kinds:
   compressed length in ``Content-Length``, as servers and CDNs commonly answer;
 - ``redirect_loop`` (HTML answers only): a 302 back to the very URL asked for;
 - ``long_link`` (HTML answers only): 200 with one more meeting row whose slug is 5,000 characters
-  long, linked before the page's own content.
+  long, linked before the page's own content;
+- ``upcoming_only`` (committee pages only): 200 with the past meetings left out (the "Tidigare" list
+  empty, no link to the latest meeting), as one portal answers a plain fetch.
 
 ``robots.txt`` and ``/__replica__/stats`` never misbehave. A faulty answer carries no ``ETag`` or
 ``Last-Modified``, so a client never caches a damaged body under a good validator.
@@ -41,9 +43,11 @@ import re
 import threading
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
+
 STATUS_KINDS = ("500", "503", "429")
 RATE_KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")  # what a bare rate spreads over
-KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link")
+KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link", "upcoming_only")
 LONG_SLUG = "m" * 5000
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
@@ -156,6 +160,8 @@ def applicable_kinds(status: int, content_type: str, body: bytes) -> tuple[str, 
         kinds.append("gzip")
     if status == 200 and content_type.startswith("text/html"):
         kinds.extend(("markup", "redirect_loop", "long_link"))
+        if b'id="committeesRecentContent"' in body:
+            kinds.append("upcoming_only")
     return tuple(kinds)
 
 
@@ -220,7 +226,17 @@ def change_markup(html: str) -> str:
     return _MARKUP.sub(lambda m: _RENAMED[m.group(0)], html)
 
 
+def upcoming_only(html: str) -> str:
+    """A committee page without its past meetings: the "Tidigare" list emptied, the link to the
+    latest meeting gone; the upcoming rows stay."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css("#committeesRecentContent > *, nav.latest"):
+        node.decompose()
+    return tree.html
+
+
 __all__ = [
     "KINDS", "EXEMPT", "MARKUP_RENAMES", "FaultPlan", "FaultSpecError", "Fault", "FaultInjector",
     "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length", "with_long_link", "LONG_SLUG",
+    "upcoming_only",
 ]

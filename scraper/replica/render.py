@@ -3,7 +3,9 @@
 Markup follows what is known of the real portal (ids ``committeesRecentContent`` and
 ``openProtocol``, class ``accessible-table-cell`` with the date in ``aria-label``, relative hrefs,
 "Ladda ner dokument" buttons that link a document a second time, ``javascript:void(0);`` when
-there is no protocol). Where the real markup is unknown (agenda items), it is a plausible guess.
+there is no protocol). Where the real markup is unknown (agenda items), it is a plausible guess:
+a list of ``.agenda-item`` elements, or (``agenda_markup="table"``) a table with made-up class
+names, the same content either way.
 """
 
 from __future__ import annotations
@@ -73,19 +75,28 @@ def committee_page(committee: CommitteeContent, today: date) -> str:
     return _page(committee.name, body)
 
 
-def _doc_li(doc: Doc) -> str:
+def _doc_links(doc: Doc) -> str:
     href = escape(doc.path) + "?downloadMode=open"
     return (
-        f'<li class="document"><a class="document-link" href="{href}">{escape(doc.title)}</a> '
+        f'<a class="document-link" href="{href}">{escape(doc.title)}</a> '
         f'<span class="document-size">{escape(doc.size_label)}</span> '
-        f'<a class="document-download" href="{href}">Ladda ner dokument</a></li>'
+        f'<a class="document-download" href="{href}">Ladda ner dokument</a>'
     )
+
+
+def _doc_li(doc: Doc) -> str:
+    return f'<li class="document">{_doc_links(doc)}</li>'
+
+
+def _case_html(case_number: str) -> str:
+    return f'<p class="agenda-item-case-number">{escape(case_number)}</p>'
 
 
 def _item_html(item: Item) -> str:
     number = f'<div class="agenda-item-number">{escape(item.number)}</div>' if item.number else ""
     text = "".join(f"<p>{escape(line)}</p>" for line in item.text)
-    cases = "".join(f'<p class="agenda-item-case-number">{escape(c)}</p>' for c in item.case_numbers)
+    cases = "".join(_case_html(c) for c in item.case_numbers)
+    cases += "".join(f"<p>{escape(sub.title)}</p>" + "".join(_case_html(c) for c in sub.case_numbers) for sub in item.sub_items)
     attachments = ""
     if item.attachments:
         attachments = (
@@ -100,7 +111,22 @@ def _item_html(item: Item) -> str:
     )
 
 
-def meeting_page(committee: CommitteeContent, meeting: MeetingContent) -> str:
+def _item_row(item: Item) -> str:
+    """An agenda item as a table row with made-up class names: number, title, then the rest as lines."""
+    lines = [*item.text, *item.case_numbers, *(line for sub in item.sub_items for line in (sub.title, *sub.case_numbers))]
+    body = "<br>".join(escape(line) for line in lines)
+    links = "".join(f'<div class="r4">{_doc_links(d)}</div>' for d in item.attachments)
+    return (f'<tr class="r"><td class="r1">{escape(item.number or "")}</td><td class="r2">{escape(item.title)}</td>'
+            f'<td class="r3">{body}{links}</td></tr>')
+
+
+AGENDA_MARKUPS = {
+    "list": lambda items: '<ol class="agenda-list">' + "".join(_item_html(i) for i in items) + "</ol>",
+    "table": lambda items: '<table class="t"><tbody>' + "".join(_item_row(i) for i in items) + "</tbody></table>",
+}
+
+
+def meeting_page(committee: CommitteeContent, meeting: MeetingContent, agenda_markup: str = "list") -> str:
     cancelled = meeting.title.upper().startswith("INSTÄLLT")
     side = "\n".join(
         f'<li><a href="/committees/{committee.slug}/{m.slug}" aria-label="{escape(m.title)} {m.date.isoformat()}">{m.date.isoformat()}</a></li>'
@@ -113,7 +139,7 @@ def meeting_page(committee: CommitteeContent, meeting: MeetingContent) -> str:
         docs = ""
         if meeting.agenda_docs:
             docs = '<div class="meeting-documents"><h3>Bilagor</h3><ul>' + "".join(_doc_li(d) for d in meeting.agenda_docs) + "</ul></div>"
-        items = '<ol class="agenda-list">' + "".join(_item_html(i) for i in meeting.items) + "</ol>" if meeting.items else ""
+        items = AGENDA_MARKUPS[agenda_markup](meeting.items) if meeting.items else ""
         agenda = docs + items
     else:
         agenda = '<p class="empty">Ingen agenda har publicerats</p>'

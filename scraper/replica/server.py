@@ -3,7 +3,8 @@
 It answers conditional requests like a normal web server (strong ETag from the body,
 ``Last-Modified`` per day), which can be switched off, can misbehave on purpose (see
 ``faults.py``: error statuses, 429, slow answers, resets, truncated bodies, damaged PDFs, changed
-markup; reproducible for a seed), and counts what it served so tests can check what a run cost.
+markup, committee pages listing only upcoming meetings; reproducible for a seed), and counts what
+it served so tests can check what a run cost.
 
 Counters (``/__replica__/stats`` as JSON, ``RunningReplica.stats(portal_id)``): one per kind of
 resource (``committees``, ``committee``, ``meeting``, ``document``, ``api``, ``robots``, ``other``),
@@ -32,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from . import content as content_mod
 from . import render
 from .faults import (EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length,
-                     with_long_link)
+                     upcoming_only, with_long_link)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -88,6 +89,7 @@ class ReplicaState:
     today: date
     conditional: bool = True
     faults: FaultInjector | None = None
+    agenda_markup: str = "list"  # how meeting pages mark up agenda items (render.AGENDA_MARKUPS)
     requests: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -168,7 +170,7 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
         meeting = index.meetings.get((id(committee), match[2]))
         if not meeting:
             return "meeting", _not_found(path)
-        return "meeting", Reply(200, render.meeting_page(committee, meeting).encode(), html)
+        return "meeting", Reply(200, render.meeting_page(committee, meeting, state.agenda_markup).encode(), html)
     match = re.fullmatch(r"/api/v2\.0/committees/(\d+)/meetings/?", path)
     if match:
         committee = index.api_committees.get(int(match[1]))
@@ -275,6 +277,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             body = corrupt_pdf(body, fault.rng)
         elif fault.kind == "markup":
             body = change_markup(body.decode("utf-8")).encode("utf-8")
+        elif fault.kind == "upcoming_only":
+            body = upcoming_only(body.decode("utf-8")).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -314,18 +318,21 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
                 faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
                 slow_seconds: float = 3.0, retry_after: int = 1,
                 content_provider: ContentProvider | None = None,
-                document_renderer: DocumentRenderer | None = None) -> ReplicaServer:
-    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan.
+                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list") -> ReplicaServer:
+    """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan;
+    ``agenda_markup``: how meeting pages mark up agenda items (``list`` or ``table``).
 
     ``content_provider(day)`` gives the portals' content on a day (default: the bundled replica
     content, ``content.build``) and ``document_renderer(doc)`` a document's bytes (default:
     ``content.render_document``); the content is built once per day."""
     if host not in LOOPBACK:
         raise ValueError(f"the replica only listens on loopback ({', '.join(LOOPBACK)}), not {host!r}")
+    if agenda_markup not in render.AGENDA_MARKUPS:
+        raise ValueError(f"unknown agenda markup {agenda_markup!r}; known: {', '.join(render.AGENDA_MARKUPS)}")
     injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
     state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector,
                          content_provider=content_provider or content_mod.build,
-                         document_renderer=document_renderer or content_mod.render_document)
+                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -393,20 +400,22 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
           conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
           slow_seconds: float = 3.0, retry_after: int = 1, content_provider: ContentProvider | None = None,
           document_renderer: DocumentRenderer | None = None,
-          portal_ids: "tuple[str, ...] | list[str] | None" = None) -> RunningReplica:
+          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list") -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
     port), the next ones on the following ports (or free ports when ``port`` is 0).
 
     ``faults`` (a rate such as 0.3 or a spec such as ``"500:0.1,markup:0.05"``, see
     ``faults.py``) makes each portal misbehave reproducibly for ``seed``. ``content_provider``,
     ``document_renderer`` and ``portal_ids`` serve other content (see ``make_server``; the ids
-    default to the bundled portals, ``PORTAL_IDS``)."""
+    default to the bundled portals, ``PORTAL_IDS``); ``agenda_markup`` how meeting pages mark up
+    agenda items."""
     FaultPlan.parse(faults)  # refuse a bad spec before binding any port
     servers, threads = {}, []
     for index, portal_id in enumerate(portal_ids or PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
                              faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after,
-                             content_provider=content_provider, document_renderer=document_renderer)
+                             content_provider=content_provider, document_renderer=document_renderer,
+                             agenda_markup=agenda_markup)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server

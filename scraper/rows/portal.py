@@ -31,8 +31,9 @@ def committee_of(meeting_id_: str) -> str:
     return meeting_id_.rsplit("/", 1)[0]
 
 
-def agenda_item_id(meeting_id_: str, ordinal: int) -> str:
-    return f"{meeting_id_}#{ordinal}"
+def agenda_item_id(meeting_id_: str, ordinal: int, sub_ordinal: int | None = None) -> str:
+    """``{meeting}#{ordinal}`` for an agenda item, ``{meeting}#{ordinal}.{n}`` for the n-th matter under it."""
+    return f"{meeting_id_}#{ordinal}" + (f".{sub_ordinal}" if sub_ordinal else "")
 
 
 def document_id(meeting_id_: str, area: str, file_slug: str) -> str:
@@ -81,11 +82,20 @@ def meeting_date(ref: MeetingRef | None, page: MeetingPage, api_dates: dict[int,
     return when
 
 
-def agenda_item_row(meeting_id_: str, entry: AgendaEntry) -> dict:
+def agenda_item_rows(meeting_id_: str, entry: AgendaEntry) -> list[dict]:
+    """The row of an agenda item, then one row per matter listed under it (its sub-items)."""
+    item = agenda_item_row(meeting_id_, entry)
+    return [item, *(agenda_item_row(meeting_id_, sub, entry.ordinal, item["agenda_item_id"]) for sub in entry.sub_items)]
+
+
+def agenda_item_row(meeting_id_: str, entry: AgendaEntry, parent_ordinal: int | None = None, parent_id: str | None = None) -> dict:
+    """An agenda item, or (with its parent's ordinal and id) a matter listed under one."""
+    ordinal, sub_ordinal = (entry.ordinal, None) if parent_ordinal is None else (parent_ordinal, entry.ordinal)
     return {
-        "agenda_item_id": agenda_item_id(meeting_id_, entry.ordinal), "meeting_id": meeting_id_,
-        "ordinal": entry.ordinal, "number": entry.number, "title": entry.title,
+        "agenda_item_id": agenda_item_id(meeting_id_, ordinal, sub_ordinal), "meeting_id": meeting_id_,
+        "ordinal": ordinal, "number": entry.number, "title": entry.title,
         "case_number": "; ".join(entry.case_numbers) or None, "description": entry.description,
+        "parent_agenda_item_id": parent_id, "sub_ordinal": sub_ordinal,
     }
 
 
@@ -107,8 +117,8 @@ def page_rows(committee_id_: str, ref: MeetingRef | None, page: MeetingPage, tod
     """The meeting, agenda item and document rows of one parsed meeting page (documents once each)."""
     when = meeting_date(ref, page, api_dates)
     meeting_id_ = meeting_id(committee_id_, page.slug)
-    items = [agenda_item_row(meeting_id_, entry) for entry in page.agenda_items]
-    item_ids = {entry.ordinal: item["agenda_item_id"] for entry, item in zip(page.agenda_items, items)}
+    items = [row for entry in page.agenda_items for row in agenda_item_rows(meeting_id_, entry)]
+    item_ids = {entry.ordinal: agenda_item_id(meeting_id_, entry.ordinal) for entry in page.agenda_items}
     documents = {}
     for link in page.document_links():
         row = document_row(meeting_id_, link, item_ids.get(link.item_ordinal) if link.item_ordinal is not None else None)
@@ -119,7 +129,7 @@ def page_rows(committee_id_: str, ref: MeetingRef | None, page: MeetingPage, tod
         "meeting_id": meeting_id_, "committee_id": committee_id_, "slug": page.slug, "title": page.title,
         "date": when, "start_time": page.start_time, "status": meeting_status(page.cancelled, when, today),
         "agenda_published": has_agenda and not page.agenda_missing, "protocol_published": "protokoll" in kinds,
-        "agenda_item_count": len(items), "document_count": len(documents),
+        "agenda_item_count": len(page.agenda_items), "document_count": len(documents),
         "portal_meeting_id": page.portal_meeting_id or (ref.portal_meeting_id if ref else None),
         "url": page.url, "description": page.description,
     }
