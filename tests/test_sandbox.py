@@ -277,13 +277,16 @@ def test_meetings_parse_reads_a_short_run_of_unicode_spaces(tmp_path: Path) -> N
 
 
 def test_meetings_parse_stops_a_parse_over_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(diff, "COMMAND_LIMITS", Limits(seconds=2))
-    path = tmp_path / "ogham.txt"
-    path.write_text(attendance_text(20_000), encoding="utf-8")
+    monkeypatch.setattr(diff, "COMMAND_LIMITS", Limits(seconds=0.3))
+    path = tmp_path / "long.txt"
+    paragraphs = (f"§ {n} Ärende {n}\n\nBeslut\n\nRegionstyrelsen beslutar att godkänna förslaget nummer {n}.\n"
+                  for n in range(1, 60_000))
+    path.write_text("Regionstyrelsen\nPROTOKOLL\n" + "\n".join(paragraphs), encoding="utf-8")
     code, lines, seconds = parse(path)
     assert (code, lines) == (1, [
-        f"Error: {path}: over the time limit: still running after 2 s, so its worker was stopped "
+        f"Error: {path}: over the time limit: still running after 0.3 s, so its worker was stopped "
         "(reading this file takes longer than that; raise the limit to accept it)"
     ])
     assert seconds < 10
+
 
