@@ -98,6 +98,8 @@ def workspace(path: Path, *, force_init: bool = False, discard_local_changes: bo
     vcs.check_target(path, force_init=force_init or state.dir.is_dir(), ignore=(STATE_DIR,))
     with state.lock():
         repo = vcs.open_repo(path, ignore_line=IGNORE_LINE)
+        if state.interrupted():  # our own run was killed while committing: its git lock is stale
+            vcs.drop_index_lock(repo)
         changed = vcs.package_changes(repo)
         if changed and not (state.interrupted() or discard_local_changes):
             shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")

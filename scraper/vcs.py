@@ -116,6 +116,16 @@ def package_changes(repo: git.Repo) -> list[str]:
     return found + [line[3:] for line in status.splitlines() if line.strip()]
 
 
+def drop_index_lock(repo: git.Repo) -> bool:
+    """Remove ``.git/index.lock`` left by a git process that was killed; only for a caller that knows
+    the killed process was its own (no other git process can be running). Returns whether there was one."""
+    lock = Path(repo.git_dir) / "index.lock"
+    if lock.exists():
+        lock.unlink()
+        return True
+    return False
+
+
 def restore_package(repo: git.Repo) -> None:
     """Put ``datapackage/`` back to the last commit, dropping what differs from it."""
     base = root(repo)

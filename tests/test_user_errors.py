@@ -185,3 +185,20 @@ def test_the_report_of_a_run_names_failed_urls(repo, tmp_path):
     found = json.loads(report.read_text(encoding="utf-8"))
     assert found["errors"] and all(e["url"].startswith("http://127.0.0.1:9") for e in found["errors"])
     assert "Traceback" not in result.output
+
+
+def test_the_git_lock_of_our_own_killed_commit_is_removed(repo):
+    state = RepoState(repo)
+    state.begin_changes()  # a run was killed between moving its package into place and committing it
+    (repo / ".git" / "index.lock").write_text("", encoding="utf-8")
+    result = scrape_again(repo)
+    assert "index.lock" not in result.output
+    assert not (repo / ".git" / "index.lock").exists() and not state.interrupted()
+
+
+def test_a_git_lock_of_someone_else_is_left_alone(repo):
+    (repo / ".git" / "index.lock").write_text("", encoding="utf-8")
+    meetings = part_of(repo, "meetings")
+    meetings.write_text(meetings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    one_error_line(scrape_again(repo, "--discard-local-changes"), "index.lock")
+    assert (repo / ".git" / "index.lock").exists()
