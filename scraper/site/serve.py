@@ -103,31 +103,12 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, get: str 
         downloads = default_downloads(db_path)
     if get is None:
         limit_sqlite_heap()
-    console, console_file = _quiet_tracebacks() if get else (None, None)
     try:
         datasette_cli.main(datasette_args(db_path, host=host, port=port, get=get, downloads=downloads),
                            prog_name="datasette", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
-    finally:
-        if console is not None:
-            console._file = console_file
     return 0
-
-
-def _quiet_tracebacks():
-    """Datasette prints the traceback of an error response with rich, to stdout: with --get that
-    would end up in the printed response. Send it to stderr instead."""
-    import sys
-
-    try:
-        import rich
-    except ImportError:
-        return None, None
-    console = rich.get_console()
-    previous = getattr(console, "_file", None)
-    console.file = sys.stderr
-    return console, previous
 
 
 def make_datasette(db_path: Path, *, downloads: Path | None = None):

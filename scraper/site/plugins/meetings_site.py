@@ -7,7 +7,8 @@
   for one committee says so in its title; the iCalendar output gets the Europe/Stockholm
   VTIMEZONE, DTSTAMP and folded lines that RFC 5545 asks for.
 - errors: search syntax errors (``?_searchmode=raw``) answer 400 with a plain explanation, and so
-  does a query that ran out of the memory ``meetings serve`` gives SQLite.
+  does a query that ran out of the memory ``meetings serve`` gives SQLite; no error answer prints
+  Datasette's slow traceback with locals (``startup``).
 - every connection gets the limits of ``scraper.site.limits`` (``prepare_connection``).
 - ``/-/activity``: meetings and decisions per month and committee as an SVG chart.
 - ``/downloads/…`` (the ``downloads`` static mount) is listed on the front and database pages.
@@ -286,6 +287,17 @@ def _error_response(datasette, request, title: str, message: str):
         return Response.html(html, status=400)
 
     return inner
+
+
+@hookimpl
+def startup(datasette):
+    """Datasette's default error handler prints every error's traceback with its locals through rich
+    when rich is installed (frictionless brings it): 0.3-2 s of the event loop per error answer, so a
+    few bad requests a second would stall every page. Without rich it prints a plain traceback, for
+    server errors only."""
+    from importlib import import_module
+
+    import_module("datasette.handle_exception").rich = None
 
 
 @hookimpl
