@@ -2,8 +2,10 @@
 downloads and settings.
 
 ``meetings serve`` runs Datasette read-only: the database is opened immutable (``-i``), queries
-are cut off after ``sql_time_limit_ms``, and no canned query writes. ``make_datasette`` builds the
-same configuration in-process (tests, embedding).
+are cut off after ``sql_time_limit_ms``, at most ``num_sql_threads`` run at once, and no canned
+query writes. The plugin gives every connection the limits of ``limits.py``; the server also holds
+SQLite's memory for its process under ``limits.HEAP_LIMIT``. ``make_datasette`` builds the same
+configuration in-process (tests, embedding) except that process-wide ceiling.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .limits import TIME_LIMIT_SECONDS, limit_sqlite_heap
 from .metadata import build_metadata
 from .queries import Tables, skipped_queries
 
@@ -22,10 +25,11 @@ DOWNLOADS_MOUNT = "downloads"
 
 SETTINGS = {
     "suggest_facets": "off",
-    "sql_time_limit_ms": "3000",
+    "sql_time_limit_ms": str(TIME_LIMIT_SECONDS * 1000),
     "default_page_size": "50",
     "allow_download": "on",
     "facet_time_limit_ms": "500",
+    "num_sql_threads": "3",
 }
 
 
@@ -90,41 +94,27 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, get: str 
           downloads: Path | None = None) -> int:
     """Run Datasette in this process (blocks until stopped); with ``get``, print one response.
 
-    ``downloads`` is served at /downloads/ (default: ``downloads/`` next to the database, if any)."""
+    ``downloads`` is served at /downloads/ (default: ``downloads/`` next to the database, if any).
+    As a server (no ``get``) it first holds SQLite's memory for the whole process under
+    ``limits.HEAP_LIMIT`` (a limit SQLite never lets a process raise again)."""
     from datasette.cli import cli as datasette_cli
 
     if downloads is None:
         downloads = default_downloads(db_path)
-    console, console_file = _quiet_tracebacks() if get else (None, None)
+    if get is None:
+        limit_sqlite_heap()
     try:
         datasette_cli.main(datasette_args(db_path, host=host, port=port, get=get, downloads=downloads),
                            prog_name="datasette", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
-    finally:
-        if console is not None:
-            console._file = console_file
     return 0
-
-
-def _quiet_tracebacks():
-    """Datasette prints the traceback of an error response with rich, to stdout: with --get that
-    would end up in the printed response. Send it to stderr instead."""
-    import sys
-
-    try:
-        import rich
-    except ImportError:
-        return None, None
-    console = rich.get_console()
-    previous = getattr(console, "_file", None)
-    console.file = sys.stderr
-    return console, previous
 
 
 def make_datasette(db_path: Path, *, downloads: Path | None = None):
     """A Datasette instance configured like ``meetings serve`` (immutable database, metadata,
-    plugins, templates, downloads, settings)."""
+    plugins, templates, downloads, settings, the limits of every connection). The process-wide
+    memory ceiling is left to the caller (``limits.limit_sqlite_heap``)."""
     from datasette.app import Datasette
 
     meta = metadata_path(db_path)

@@ -6,7 +6,10 @@
 - feeds: an Atom feed with no entries is a valid empty feed (datasette-atom fails on it), a feed
   for one committee says so in its title; the iCalendar output gets the Europe/Stockholm
   VTIMEZONE, DTSTAMP and folded lines that RFC 5545 asks for.
-- search syntax errors (``?_searchmode=raw``) answer 400 with a plain explanation.
+- errors: search syntax errors (``?_searchmode=raw``) answer 400 with a plain explanation, and so
+  does a query that ran out of the memory ``meetings serve`` gives SQLite; no error answer prints
+  Datasette's slow traceback with locals (``startup``).
+- every connection gets the limits of ``scraper.site.limits`` (``prepare_connection``).
 - ``/-/activity``: meetings and decisions per month and committee as an SVG chart.
 - ``/downloads/…`` (the ``downloads`` static mount) is listed on the front and database pages.
 """
@@ -255,25 +258,54 @@ def _is_search_error(request, exception) -> bool:
     return any(marker in message for marker in FTS_ERRORS)
 
 
+MEMORY_MESSAGE = ("The query needed more memory than the server gives queries (SQLite may use {heap} MiB in all). "
+                  "Ask for fewer or shorter values, add a limit, or try again later.")
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
+    if isinstance(exception, MemoryError):
+        from scraper.site.limits import HEAP_LIMIT, MiB
+
+        return _error_response(datasette, request, "Query too large", MEMORY_MESSAGE.format(heap=HEAP_LIMIT // MiB))
     if not _is_search_error(request, exception):
         return None
     detail = str(getattr(exception, "message", None) or exception)
     message = ("The search could not be run: it is not valid full-text search syntax "
                f"({detail}). Leave out _searchmode=raw to search for the words as typed, or check quotes "
                "(\"…\" must be closed) and operators (AND, OR, NOT must stand between words).")
+    return _error_response(datasette, request, "Search syntax error", message)
 
+
+def _error_response(datasette, request, title: str, message: str):
+    """A 400 answer with ``message``: JSON for .json requests, else Datasette's error page."""
     async def inner():
+        body = {"ok": False, "error": message, "status": 400, "title": title}
         if request.path.endswith(".json") or request.args.get("_format") == "json":
-            return Response.json({"ok": False, "error": message, "status": 400, "title": "Search syntax error"},
-                                 status=400)
-        html = await datasette.render_template(
-            "error.html", {"ok": False, "error": message, "status": 400, "title": "Search syntax error"},
-            request=request)
+            return Response.json(body, status=400)
+        html = await datasette.render_template("error.html", body, request=request)
         return Response.html(html, status=400)
 
     return inner
+
+
+@hookimpl
+def startup(datasette):
+    """Datasette's default error handler prints every error's traceback with its locals through rich
+    when rich is installed (frictionless brings it): 0.3-2 s of the event loop per error answer, so a
+    few bad requests a second would stall every page. Without rich it prints a plain traceback, for
+    server errors only."""
+    from importlib import import_module
+
+    import_module("datasette.handle_exception").rich = None
+
+
+@hookimpl
+def prepare_connection(conn):
+    """Every connection Datasette opens gets the site's SQLite limits."""
+    from scraper.site.limits import limit_connection
+
+    limit_connection(conn)
 
 
 # ---------------------------------------------------------------- pages, links, downloads
