@@ -50,6 +50,7 @@ class DocumentRead:
     rows: dict[str, list[dict]] | None = None  # None: not a protocol or summary, or it did not parse
     warning: str | None = None
     error: str | None = None  # why the bytes were unusable (the previous version is kept)
+    permanent: bool = False  # the error is a property of the file (over a limit): the same bytes are not read again
     parse_error: str | None = None  # why the text gave no rows (the previous rows are kept)
 
 
@@ -106,8 +107,9 @@ def check_agenda_strategy(page, old_meeting: dict | None, before: str | None) ->
 
 
 def meeting(fetched: FetchedMeeting, old_meeting: dict | None, old_documents: dict[str, dict], today: date,
-            strategy_before: str | None) -> DerivedMeeting:
-    """Rows of a fetched (not unchanged) meeting page. Raises ParseError when the page is unusable."""
+            strategy_before: str | None, refused: dict[str, str] | None = None) -> DerivedMeeting:
+    """Rows of a fetched (not unchanged) meeting page. Raises ParseError when the page is unusable.
+    ``refused``: document id -> bytes (sha256) already found over a reader's limit, not read again."""
     page, listing = fetched.page, fetched.listing
     meeting_row, items, documents = portal_rows.page_rows(listing.committee_id, fetched.ref, page, today, listing.api_dates)
     check_agenda(page)
@@ -119,14 +121,14 @@ def meeting(fetched: FetchedMeeting, old_meeting: dict | None, old_documents: di
     for doc in sorted(documents, key=reading_order):
         previous = old_documents.get(doc["document_id"])
         if doc["kind"] in download:
-            doc = _fetched_document(derived, doc, previous, fetched.documents.get(doc["url"]))
+            doc = _fetched_document(derived, doc, previous, fetched.documents.get(doc["url"]), refused or {})
         elif previous and previous["url"] == doc["url"]:
             doc = with_previous_file(doc, previous)
         derived.documents.append(doc)
     return derived
 
 
-def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None, fetched) -> dict:
+def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None, fetched, refused: dict[str, str]) -> dict:
     if fetched is None or fetched.response is None:
         derived.failed.add(doc["document_id"])
         return with_previous_file(doc, previous)
@@ -138,6 +140,8 @@ def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None,
     if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
         return {**fresh, "pages": previous["pages"] or None, "text_status": previous["text_status"],
                 "text_path": previous["text_path"] or None}
+    if refused.get(doc["document_id"]) == sha:
+        return with_previous_file(doc, previous)
     claims_pdf = content_type == "application/pdf" or doc["url"].split("?")[0].lower().endswith("pdf")
     derived.to_read.append(DocumentTask(doc["document_id"], doc["meeting_id"], doc["kind"], doc["url"], claims_pdf,
                                         response.content))
@@ -161,7 +165,7 @@ def read_document(task: DocumentTask) -> DocumentRead:
             read.error = str(exc)
         return read
     except text_mod.DocumentError as exc:
-        read.error = str(exc)
+        read.error, read.permanent = str(exc), bool(getattr(exc, "permanent", False))
         return read
     read.status, read.pages = "extracted", extracted.page_count
     read.text = extracted.text.rstrip("\n") + "\n"

@@ -57,6 +57,7 @@ class Outcome:
     refetch: set[str] = field(default_factory=set)  # meetings to fetch again next run
     forget: set[str] = field(default_factory=set)  # URLs whose cached bytes turned out unusable
     confirm: dict[str, str] = field(default_factory=dict)  # document id -> sha256 of a held-back version
+    refused: dict[str, str] = field(default_factory=dict)  # document id -> sha256 of new bytes over a reader's limit
     strategies: dict[str, str] = field(default_factory=dict)  # committee id -> agenda strategy
     extracted: int = 0
 
@@ -205,6 +206,12 @@ def _document(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict |
     outcome = merge.outcome
     if read is None:
         return doc, None
+    if read.error is not None and read.permanent:
+        outcome.failures.append(Failure(doc["url"], "refused", read.error, derived.source))
+        if previous and previous["text_status"] == "extracted":
+            outcome.refused[doc["document_id"]] = doc["sha256"]  # not read again while the bytes stay the same
+            return with_previous_file(doc, previous), None  # a good earlier version stays
+        return {**doc, "text_status": "refused", "pages": None, "text_path": None}, None
     if read.error is not None:
         outcome.failures.append(Failure(doc["url"], "extract", read.error, derived.source))
         outcome.forget.add(doc["url"])

@@ -191,7 +191,7 @@ def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, 
     old_documents = {k: old["documents"][k] for k in documents.keys(fetched.meeting_id)}
     try:
         meeting = derive.meeting(fetched, old["meetings"].get(fetched.meeting_id), old_documents, options.today,
-                                 memory.agenda_strategy.get(fetched.listing.committee_id))
+                                 memory.agenda_strategy.get(fetched.listing.committee_id), memory.refused)
     except ParseError as exc:
         quarantine(state, report, Failure(exc.url, "parse", exc.reason, fetched.source), fetched.response)
         return []
@@ -210,7 +210,7 @@ def collect(document_id: str, future: Future) -> derive.DocumentRead:
     try:
         return future.result()
     except Exception as exc:  # over a budget, or the worker died: reported with the document's URL
-        return derive.DocumentRead(document_id, error=str(exc))
+        return derive.DocumentRead(document_id, error=str(exc), permanent=bool(getattr(exc, "permanent", False)))
 
 
 def quarantine(state: RepoState, report: RunReport, failure: Failure, response) -> None:
@@ -243,6 +243,7 @@ def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, o
         checked={k: v for k, v in checked.items() if k in live},
         refetch=((memory.refetch - read) | outcome.refetch) & set(live),
         agenda_strategy={**memory.agenda_strategy, **outcome.strategies}, confirm=outcome.confirm,
+        refused=_still_there({**memory.refused, **outcome.refused}, outcome),
     )
     if tree is None or not ok:
         return after
@@ -254,6 +255,11 @@ def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, o
     after.seen_package, after.seen_code = tree, code_fingerprint()
     after.seen = {k: v for k, v in seen.items() if k in live}
     return after
+
+
+def _still_there(refused: dict[str, str], outcome: Outcome) -> dict[str, str]:
+    """Refused versions of documents the package still has (the documents table is read only if there are any)."""
+    return {k: v for k, v in refused.items() if k in outcome.tables["documents"]} if refused else {}
 
 
 def log_run(state: RepoState, report: RunReport, today: date) -> None:
@@ -483,8 +489,32 @@ class InlinePool:
         return None
 
 
+class WorkerPool:
+    """Document reads in worker processes under the sandbox's limits (``documents/sandbox.py``),
+    started on the first read, so a run that reads no document starts none."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers
+        self._pool = None
+
+    def submit(self, fn, *args) -> Future:
+        if self._pool is None:
+            from .documents.sandbox import DocumentPool, Limits
+
+            self._pool = DocumentPool(self.workers, Limits())
+        source = getattr(args[0], "url", None) or (args[0].get("url") if isinstance(args[0], dict) else None)
+        return self._pool.submit(fn, *args, source=source)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel=exc_type is not None)
+
+
 def make_pool(factory):
-    return factory() if factory else InlinePool()
+    return factory() if factory else WorkerPool()
 
 
 __all__ = ["ScrapeOptions", "run_scrape", "run_reparse", "write_report", "RunReport"]

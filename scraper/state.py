@@ -221,6 +221,7 @@ class Memory:
     refetch: set[str] = field(default_factory=set)  # meetings whose documents failed: due again
     agenda_strategy: dict[str, str] = field(default_factory=dict)  # committee id -> strategy last seen
     confirm: dict[str, str] = field(default_factory=dict)  # document id -> sha256 of a held-back version
+    refused: dict[str, str] = field(default_factory=dict)  # document id -> sha256 of a version over a reader's limit
     seen_package: str | None = None  # tree of datapackage/ the seen meetings were read into
     seen_code: str | None = None  # fingerprint of the code that read them
     seen: dict[str, Seen] = field(default_factory=dict)
@@ -237,12 +238,14 @@ class Memory:
         return cls(
             checked=dict(data.get("checked") or {}), refetch=set(data.get("refetch") or []),
             agenda_strategy=dict(data.get("agenda_strategy") or {}), confirm=dict(data.get("confirm") or {}),
+            refused=dict(data.get("refused") or {}),
             seen_package=unchanged.get("package"), seen_code=unchanged.get("code"), seen=seen,
         )
 
     def as_dict(self) -> dict:
         data = {"checked": dict(sorted(self.checked.items())), "refetch": sorted(self.refetch),
-                "agenda_strategy": dict(sorted(self.agenda_strategy.items())), "confirm": dict(sorted(self.confirm.items()))}
+                "agenda_strategy": dict(sorted(self.agenda_strategy.items())), "confirm": dict(sorted(self.confirm.items())),
+                "refused": dict(sorted(self.refused.items()))}
         if self.seen_package is not None:
             data["unchanged"] = {"package": self.seen_package, "code": self.seen_code,
                                  "meetings": {k: v.as_dict() for k, v in sorted(self.seen.items())}}

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.package import read_tables
+from scraper.replica.faults import LONG_SLUG
 from scraper.replica.server import start
 
 from .conftest import TODAY
@@ -61,6 +62,16 @@ def test_gzip_with_content_length_is_read_like_plain_answers(tmp_path, clean):
     assert tables == clean
 
 
+def test_a_long_slug_is_one_failed_url(tmp_path, clean):
+    code, report, output, tables, stats = faulty_scrape(tmp_path, "long_link:1.0")
+    assert stats["fault:long_link"] > 0 and code == 1
+    assert report["commit"]
+    bad = {e["url"] for e in report["errors"]}
+    assert bad and all(LONG_SLUG in url for url in bad)
+    assert set(tables["meetings"]) == set(clean["meetings"])
+    assert "error:" in output
+
+
 def test_a_redirect_loop_fails_its_url_and_the_rest_is_committed(tmp_path, clean):
     code, report, _, tables, stats = faulty_scrape(tmp_path, "redirect_loop:0.25")
     assert stats["fault:redirect_loop"] > 0 and code == 1 and report["commit"]
@@ -73,3 +84,18 @@ def test_a_redirect_loop_fails_its_url_and_the_rest_is_committed(tmp_path, clean
     for meeting, row in clean["meetings"].items():
         if row["url"] not in failed and clean["committees"][row["committee_id"]]["url"] not in failed:
             assert tables["meetings"].get(meeting) == row, meeting
+
+
+def test_a_hostile_pdf_is_refused_once_and_not_read_again(tmp_path):
+    with start(day=2, today=TODAY, faults="hostile_pdf:1.0", seed=1) as replica:
+        config = config_for(replica, tmp_path / "portals.toml")
+        code, first, _ = scrape(tmp_path / "data", config)
+        code_again, again, _ = scrape(tmp_path / "data", config)
+    refused = [e for e in first["errors"] if e["stage"] == "refused"]
+    assert code == 1 and refused and len(refused) == len(first["errors"])
+    assert all("distinct page object" in e["message"] and "a property of the file" in e["message"] for e in refused)
+    documents = tables_of(tmp_path / "data")["documents"]
+    refused_rows = [r for r in documents.values() if r["text_status"] == "refused"]
+    assert {r["url"] for r in refused_rows} == {_ORIGIN.sub("http://replica", e["url"]) for e in refused}
+    assert all(r["sha256"] and not r["text_path"] for r in refused_rows)
+    assert code_again == 0 and again["ok"] and again["documents_extracted"] == 0 and again["commit"] is None

@@ -3,9 +3,10 @@
 1. the committee page's rows (``a.accessible-table-cell``, dates from ``aria-label``);
 2. the meeting pages named in the config (``seed_meetings``);
 3. the side menu of a meeting page, when the committee page lists nothing or only upcoming
-   meetings (some portals show only the "Kommande" rows to a plain fetch): meeting links on the
-   committee page, the meetings already known, the configured seeds and the guessed URLs of the
-   JSON list are tried as seeds, at most ``SEED_PAGES``;
+   meetings (some portals show only the "Kommande" rows to a plain fetch), or the JSON list has
+   meetings the pages do not list: meeting links on the committee page, the meetings already
+   known, the configured seeds and the guessed URLs of the JSON list are tried as seeds, at most
+   ``SEED_PAGES``;
 4. the JSON list ``/api/v2.0/committees/{id}/meetings``, wherever the committee's numeric id is
    configured or found on the page: it gives dates and ids to the meetings the pages list (joined
    by guessed URL or date), and its count is compared with theirs.
@@ -137,7 +138,8 @@ def read_listing(fetch: Callable[[str], object], portal: Portal, slug: str, know
         _json_list(read, fetch, portal, slug)
     seeds = seed_refs(portal, slug)
     sources = [(read.page.strategy, listed), ("seed meetings", seeds)]
-    if not listed or read.upcoming_only:
+    _, unlisted = join_api(merge_refs([*listed, *seeds]), read.api_refs)
+    if not listed or read.upcoming_only or unlisted:
         links = pages.parse_meeting_links(read.response.text, read.url, slug)
         side_seed, side = _side_menu(read, fetch, slug, [*links, *known_urls, *(r.url for r in seeds), *(r.url for r in read.api_refs)])
         sources.append((f"side menu of {side_seed}", side))

@@ -23,6 +23,8 @@ Kinds:
 - ``redirect_loop`` (HTML answers only): a 302 back to the very URL asked for;
 - ``long_link`` (HTML answers only): 200 with one more meeting row whose slug is 5,000 characters
   long, linked before the page's own content;
+- ``hostile_pdf`` (PDF answers only): 200 with a 14 KB PDF whose page tree lists one page object
+  1,999 times (a reader that does not notice spends minutes on it);
 - ``upcoming_only`` (committee pages only): 200 with the past meetings left out (the "Tidigare" list
   empty, no link to the latest meeting), as one portal answers a plain fetch.
 
@@ -41,13 +43,14 @@ from __future__ import annotations
 import random
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
 STATUS_KINDS = ("500", "503", "429")
 RATE_KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")  # what a bare rate spreads over
-KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link", "upcoming_only")
+KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link", "hostile_pdf", "upcoming_only")
 LONG_SLUG = "m" * 5000
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
@@ -155,7 +158,7 @@ def applicable_kinds(status: int, content_type: str, body: bytes) -> tuple[str, 
     if len(body) >= 2:
         kinds.append("truncate")
     if status == 200 and content_type.startswith("application/pdf") and len(body) >= 64:
-        kinds.append("corrupt_pdf")
+        kinds.extend(("corrupt_pdf", "hostile_pdf"))
     if status == 200 and body:
         kinds.append("gzip")
     if status == 200 and content_type.startswith("text/html"):
@@ -213,6 +216,27 @@ def corrupt_pdf(body: bytes, rng: random.Random) -> bytes:
     return body[:start] + block + body[end:]
 
 
+def repeated_page_pdf(listings: int = 1999, lines: int = 300) -> bytes:
+    """A small PDF whose page tree lists one page object ``listings`` times."""
+    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(Regionstyrelsen beslutar) Tj 0 -14 Td\n" * lines + b"ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join([b"3 0 R"] * listings), listings),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def with_long_link(html: str, path: str) -> str:
     """The page with one more meeting row whose slug is 5,000 characters long."""
     committee = path.strip("/").split("/")[1] if path.startswith("/committees/") and path.count("/") >= 2 else "x"
@@ -237,6 +261,6 @@ def upcoming_only(html: str) -> str:
 
 __all__ = [
     "KINDS", "EXEMPT", "MARKUP_RENAMES", "FaultPlan", "FaultSpecError", "Fault", "FaultInjector",
-    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length", "with_long_link", "LONG_SLUG",
+    "applicable_kinds", "change_markup", "corrupt_pdf", "error_page", "truncated_length", "with_long_link", "LONG_SLUG", "repeated_page_pdf",
     "upcoming_only",
 ]

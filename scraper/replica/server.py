@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from . import content as content_mod
 from . import render
 from .faults import (EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length,
-                     upcoming_only, with_long_link)
+                     repeated_page_pdf, upcoming_only, with_long_link)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -275,6 +275,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             send = body[: truncated_length(len(body), fault.rng)]
         elif fault.kind == "corrupt_pdf":
             body = corrupt_pdf(body, fault.rng)
+        elif fault.kind == "hostile_pdf":
+            body = repeated_page_pdf()
         elif fault.kind == "markup":
             body = change_markup(body.decode("utf-8")).encode("utf-8")
         elif fault.kind == "upcoming_only":
