@@ -1,4 +1,4 @@
-"""The shape of the code: no function in the checked parts of `scraper/` is longer than `MAX_FUNCTION_LINES`."""
+"""The shape of the code: no function in `scraper/` is longer than `MAX_FUNCTION_LINES`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_FUNCTION_LINES = 60
-CHECKED = ["scraper/documents"]
+CHECKED = ["scraper"]
 
 
 def long_functions(path: Path, limit: int = MAX_FUNCTION_LINES) -> list[str]:
