@@ -112,7 +112,11 @@ def csv_dicts(handle: Iterable[str]) -> Iterator[dict[str, str]]:
 
 # The grain of each resource's parts; every other resource has a part per organisation and year
 # of its meeting (data/<resource>/<organisation>/<year>.csv).
-PART_GRAIN = {"organisations": "organisation", "committees": "organisation", "paragraphs": "month"}
+PART_GRAIN = {"organisations": "organisation", "committees": "organisation", "people": "organisation",
+              "representatives": "organisation", "paragraphs": "month"}
+# Resources not tied to one meeting: parted by their own organisation_id and this date field.
+PART_DATE = {"notices": "posted"}
+UNDATED = "undated"  # the part of rows without the date their part is named after
 EMPTY_PART = "_empty.csv"  # the header-only part of a resource without rows
 
 
@@ -124,7 +128,7 @@ def part_path(resource: str, organisation: str, when: str | None) -> str:
     if grain == "organisation":
         return f"data/{resource}/{organisation}.csv"
     if not when:
-        raise ValueError(f"a {resource} row of {organisation} needs its meeting's date to find its part")
+        return f"data/{resource}/{organisation}/{UNDATED}.csv"
     return f"data/{resource}/{organisation}/{when[:4] if grain == 'year' else when[:7]}.csv"
 
 
@@ -168,7 +172,8 @@ def part_organisation(part: str) -> str | None:
 
 
 class Partitioner:
-    """The part of each row: its organisation (through its committee) and its meeting's date."""
+    """The part of each row: its organisation (its own ``organisation_id``, or its meeting's, through
+    the committee) and its meeting's date (or, for a resource of ``PART_DATE``, a date of its own)."""
 
     def __init__(self, tables: Mapping[str, dict[str, Row]]):
         self.tables = tables
@@ -177,8 +182,10 @@ class Partitioner:
         return self.tables["committees"][committee_id]["organisation_id"]
 
     def part(self, resource: str, row: Row) -> str:
-        if resource in ("organisations", "committees"):
+        if PART_GRAIN.get(resource) == "organisation":
             return part_path(resource, row["organisation_id"], None)
+        if resource in PART_DATE:
+            return part_path(resource, row["organisation_id"], row.get(PART_DATE[resource]) or None)
         meeting = row if resource == "meetings" else self.tables["meetings"][row["meeting_id"]]
         return part_path(resource, self.organisation(meeting["committee_id"]), meeting["date"])
 
