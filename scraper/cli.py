@@ -82,11 +82,12 @@ def cli(debug: bool) -> None:
 @click.option("--batch", type=click.IntRange(min=1), default=25, show_default=True, help="Backfill: meetings per commit; progress is kept in .meetings/ so an interrupted backfill resumes.")
 @click.option("--recent-days", type=int, default=45, show_default=True, help="Meetings younger than this, upcoming ones and those without a protocol are re-checked every run.")
 @click.option("--recheck-days", type=int, default=7, show_default=True, help="Older meetings with a published protocol are re-checked this often (0: every run).")
+@click.option("--jobs", type=click.IntRange(min=1), default=4, show_default=True, help="Portals on different hosts fetched side by side (each host still gets one request at a time, its delay, robots.txt and budget).")
 @click.option("--author", help='Commit author as "Name <email>".')
 @click.option("--discard-local-changes", is_flag=True, help="Throw away uncommitted changes and untracked files in datapackage/ (without it, a scrape refuses to run over them).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def scrape(config_path, portal_id, base_url, repo, force_init, report_path, today, delay, timeout, retries, backoff,
-           since, until, batch, recent_days, recheck_days, author, discard_local_changes, quiet):
+           since, until, batch, recent_days, recheck_days, jobs, author, discard_local_changes, quiet):
     """Fetch portals, validate the records, write datapackage/ in --repo and commit what changed.
 
     Exit status: 0 when every source was fetched and every record was valid, 1 when some source
@@ -110,7 +111,7 @@ def scrape(config_path, portal_id, base_url, repo, force_init, report_path, toda
         discard_local_changes=discard_local_changes,
         client_factory=lambda cache: HttpClient(cache_dir=cache, timeout=timeout, retries=retries, backoff=backoff),
         progress=(lambda m: None) if quiet else (lambda m: _say(f"scraping {m}")),
-        recent_days=recent_days, recheck_days=recheck_days,
+        recent_days=recent_days, recheck_days=recheck_days, jobs=jobs,
         since=since.date() if since else None, until=until.date() if until else None,
     )
     if since or until:

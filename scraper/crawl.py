@@ -21,9 +21,12 @@ meetings every run, older meetings with a protocol a slice a day (``is_due``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 from .config import Portal
 from .errors import Blocked, FetchError, MeetingsError, ParseError
@@ -137,18 +140,40 @@ def wanted(meeting_id_: str, ref: pages.MeetingRef, old: Mapping[str, str] | Non
 # ---------------------------------------------------------------- the crawler
 
 
+class Budget:
+    """How many meeting pages a run may still fetch (``max_meetings``), shared by the crawlers of
+    portals fetched side by side."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Reserve one meeting; False when the budget is spent."""
+        with self._lock:
+            if self.limit is not None and self.used >= self.limit:
+                return False
+            self.used += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.used -= 1
+
+
 class Crawler:
-    """One crawl over several portals: the client, the committed meetings and what earlier runs
-    remember, read only."""
+    """The crawl of one portal (or several, one after another): the client, the committed meetings
+    and what earlier runs remember, read only; the budget of meeting pages, shared."""
 
     def __init__(self, client: HttpClient, meetings: Mapping[str, Mapping[str, str]], memory: Memory,
-                 seen: dict[str, Seen], options: CrawlOptions):
+                 seen: dict[str, Seen], options: CrawlOptions, budget: Budget | None = None):
         self.client = client
         self.meetings = meetings
         self.memory = memory
         self.seen = seen
         self.options = options
-        self.fetched = 0
+        self.budget = budget or Budget(options.max_meetings)
         self.blocked: list[Blocked] = []  # block pages met since they were last reported
 
     def fetch(self, url: str) -> Response:
@@ -201,10 +226,11 @@ class Crawler:
             meeting = meeting_id(listing.committee_id, ref.slug)
             if not wanted(meeting, ref, self.meetings.get(meeting), self.options, self.memory):
                 continue
-            if self.options.max_meetings is not None and self.fetched >= self.options.max_meetings:
+            if not self.budget.take():
                 yield Deferred(meeting)
                 continue
-            yield from self.meeting(listing, ref, meeting)
+            if not (yield from self.meeting(listing, ref, meeting)):
+                self.budget.give_back()
 
     # ------------------------------------------------------------ listings
 
@@ -245,23 +271,23 @@ class Crawler:
 
     # ------------------------------------------------------------ meetings
 
-    def meeting(self, listing: Listing, ref: pages.MeetingRef, meeting: str) -> Iterator[Crawled]:
+    def meeting(self, listing: Listing, ref: pages.MeetingRef, meeting: str) -> Generator[Crawled, None, bool]:
+        """The meeting's page and documents; returns whether it was read (it counts against the budget)."""
         source = f"{listing.portal.id}/{listing.slug}"
         response = self.get(ref.url, source)
         if isinstance(response, Failure):
             yield from self.blocked_pages(source) if self.blocked else iter([response])
-            return
+            return False
         fetched = FetchedMeeting(listing, ref, meeting, response, digest(response.content))
         if self.unchanged(fetched):
             fetched.unchanged = True
-            self.fetched += 1
             yield fetched
-            return
+            return True
         try:
             fetched.page = pages.parse_meeting_page(response.text, ref.url)
         except ParseError as exc:
             yield Unparsed(Failure(exc.url, "parse", exc.reason, source), response)
-            return
+            return False
         prefetched, fetched.documents = fetched.documents, {}
         for link in fetched.page.document_links():
             if link.kind in listing.portal.download and link.url not in fetched.documents:
@@ -270,8 +296,8 @@ class Crawler:
                     yield from self.blocked_pages(source)
                 elif document.error:
                     yield Failure(link.url, "fetch", document.error.reason, source)
-        self.fetched += 1
         yield fetched
+        return True
 
     def document(self, url: str) -> FetchedDocument:
         try:
@@ -297,10 +323,65 @@ class Crawler:
         return True
 
 
-def crawl(portals: list[Portal], crawler: Crawler) -> Iterator[Crawled]:
-    """Everything fetched from the portals, one value at a time, in the order it was fetched."""
+def portal_events(portal: Portal, crawler: Crawler) -> Iterator[Crawled]:
+    """Everything fetched from one portal, in the order it was fetched."""
+    try:
+        yield from crawler.portal(portal)
+    except MeetingsError as exc:
+        yield Failure(portal.base_url, "portal", str(exc), portal.id)
+
+
+def by_host(portals: list[Portal]) -> list[list[Portal]]:
+    """The portals grouped by host, in the order first named: one group is fetched one request at a time."""
+    groups: dict[str, list[Portal]] = {}
     for portal in portals:
+        groups.setdefault(urlsplit(portal.base_url).netloc, []).append(portal)
+    return list(groups.values())
+
+
+_DONE = object()
+
+
+def crawl(portals: list[Portal], make_crawler: Callable[[], Crawler], jobs: int = 1) -> Iterator[Crawled]:
+    """Everything fetched from the portals, one value at a time. Portals on different hosts are
+    fetched side by side (``jobs`` hosts at a time, each host still one request at a time with its
+    delay); a slow or failing host holds up no other. The values of one portal come in the order
+    they were fetched; those of different portals interleave."""
+    groups = by_host(portals)
+    if jobs <= 1 or len(groups) <= 1:
+        crawler = make_crawler()
+        for portal in portals:
+            yield from portal_events(portal, crawler)
+        return
+    events: queue.Queue = queue.Queue(maxsize=256)
+    pending = list(reversed(groups))
+    lock = threading.Lock()
+
+    def work() -> None:
         try:
-            yield from crawler.portal(portal)
-        except MeetingsError as exc:
-            yield Failure(portal.base_url, "portal", str(exc), portal.id)
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    group = pending.pop()
+                crawler = make_crawler()
+                for portal in group:
+                    for event in portal_events(portal, crawler):
+                        events.put(event)
+        except BaseException as exc:  # a bug in one thread must not leave the run waiting
+            events.put(exc)
+        finally:
+            events.put(_DONE)
+
+    threads = [threading.Thread(target=work, name=f"crawl-{n}", daemon=True) for n in range(min(jobs, len(groups)))]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    while running:
+        event = events.get()
+        if event is _DONE:
+            running -= 1
+        elif isinstance(event, BaseException):
+            raise event
+        else:
+            yield event

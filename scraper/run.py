@@ -22,7 +22,7 @@ from pathlib import Path
 from . import changes as changes_mod
 from . import derive, vcs
 from .config import Portal
-from .crawl import Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Listing, Unparsed, crawl
+from .crawl import Budget, Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Listing, Unparsed, crawl
 from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
@@ -57,6 +57,7 @@ class ScrapeOptions:
     max_meetings: int | None = None
     recent_days: int = 45
     recheck_days: int = 7
+    jobs: int = 4  # hosts fetched side by side
 
     def crawl_options(self) -> CrawlOptions:
         return CrawlOptions(self.today, self.since, self.until, self.skip, self.max_meetings, self.recent_days,
@@ -131,8 +132,9 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         seen = memory.seen_for(vcs.package_tree(ws.repo), code_fingerprint())
         factory = options.client_factory or default_client
         with factory(options.cache_dir or ws.state.http_cache) as client, make_pool(options.pool_factory) as pool:
-            crawler = Crawler(client, old["meetings"], memory, seen, options.crawl_options())
-            gathered = gather(crawl(options.portals, crawler), old, memory, options, pool, ws.state, report)
+            meetings, budget = old["meetings"], Budget(options.max_meetings)
+            crawlers = lambda: Crawler(client, meetings, memory, seen, options.crawl_options(), budget)  # noqa: E731
+            gathered = gather(crawl(options.portals, crawlers, options.jobs), old, memory, options, pool, ws.state, report)
             outcome = reconcile(old, gathered.derived, options.today, memory.confirm)
             for url in outcome.forget:
                 client.forget(url)
