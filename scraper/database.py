@@ -135,8 +135,28 @@ def health_rows(runs: list[dict]) -> list[dict]:
     return sorted(per.values(), key=lambda r: r["source"])
 
 
+def host_health_rows(runs: list[dict]) -> list[dict]:
+    """Per host: its figures in its last run (requests, answered 304, retries, failures, requests
+    refused without asking, whether the host was stopped), and its runs in a row with failures."""
+    per: dict[str, dict] = {}
+    for run in runs:
+        for host, figures in (run.get("sources") or {}).items():
+            if "requests" not in figures or "meetings_listed" in figures:
+                continue
+            row = per.setdefault(host, {"host": host, "runs": 0, "consecutive_failures": 0, "last_success": None})
+            row["runs"] += 1
+            row["last_run"] = run.get("finished_at")
+            row.update({key: figures.get(key) for key in ("requests", "not_modified", "retries", "failures", "skipped")})
+            row["stopped"] = int(bool(figures.get("stopped")))
+            failed = bool(figures.get("failures") or figures.get("stopped"))
+            row["consecutive_failures"] = row["consecutive_failures"] + 1 if failed else 0
+            if not failed:
+                row["last_success"] = run.get("finished_at")
+    return sorted(per.values(), key=lambda r: r["host"])
+
+
 def load_runs(runs: list[dict], db_path: Path) -> dict[str, int]:
-    """The run log as tables ``runs`` and ``source_health``."""
+    """The run log as tables ``runs``, ``source_health`` (per committee) and ``host_health`` (per host)."""
     db = sqlite_utils.Database(db_path)
     db["runs"].insert_all(({
         "finished_at": run.get("finished_at"), "today": run.get("today"), "ok": int(bool(run.get("ok"))),
@@ -151,5 +171,8 @@ def load_runs(runs: list[dict], db_path: Path) -> dict[str, int]:
     health = health_rows(runs)
     if health:
         db["source_health"].insert_all(health, pk="source", replace=True)
+    hosts = host_health_rows(runs)
+    if hosts:
+        db["host_health"].insert_all(hosts, pk="host", replace=True)
     db.close()
-    return {"runs": len(runs), "source_health": len(health)}
+    return {"runs": len(runs), "source_health": len(health), "host_health": len(hosts)}

@@ -80,6 +80,23 @@ EXTRA_TABLES = {
         "description": "Scrape runs: when they ran, what they fetched and what went wrong.",
         "columns": {},
     },
+    "source_health": {
+        "title": "Health of each listing",
+        "description": "Per committee listing: its last run and last success, runs in a row with failures, and "
+                       "whether it stopped listing meetings.",
+        "columns": {},
+    },
+    "host_health": {
+        "title": "Health of each host",
+        "description": "Per portal host: its figures in its last run (requests, answered 304, retries, failures, "
+                       "requests refused without asking, whether the run stopped asking it) and runs in a row with failures.",
+        "columns": {
+            "host": "The portal's host (and port).",
+            "stopped": "1 when the run stopped asking this host (too many failures in a row, a block page, an unreadable robots.txt).",
+            "consecutive_failures": "Runs in a row, up to the last, in which the host failed a request or was stopped.",
+            "last_success": "The last run in which the host answered without a failure.",
+        },
+    },
 }
 VERSION_COLUMNS = {
     "version_id": "Stable key of this version.",
