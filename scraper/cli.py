@@ -67,7 +67,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Portals config (default: the project's portals.toml).")
-@click.option("--portal", "portal_id", help="Scrape only this portal id (default: all portals in the config).")
+@click.option("--portal", "portal_id", multiple=True, help="Scrape only this portal id; repeat it or separate ids with commas for several (default: all portals in the config).")
 @click.option("--base-url", help="Fetch the portal from this base URL instead (e.g. the replica: http://127.0.0.1:8765).")
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="The data repository; created if missing or empty.")
 @click.option("--init", "force_init", is_flag=True, help="Make --repo a data repository even though it is a non-empty directory.")
@@ -187,6 +187,41 @@ def migrate(repo, author):
 
 
 @cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Portals config (default: the project's portals.toml).")
+@click.option("--per-job", type=click.IntRange(min=1), default=1, show_default=True, help="Portals per job (portals of one host always share a job).")
+def shards(config_path, per_job):
+    """Print the GitHub Actions matrix of the sharded scrape: one entry per job, with the portal ids
+    it scrapes (comma-separated, for `meetings scrape --portal`)."""
+    from .config import load_config, shards as make_shards
+
+    groups = make_shards(load_config(config_path), per_job)
+    click.echo(json.dumps({"include": [{"shard": group[0].id, "portals": ",".join(p.id for p in group),
+                                         "organisations": ",".join(sorted({p.organisation_id for p in group}))}
+                                        for group in groups]}))
+
+
+@cli.command()
+@click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
+@click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
+@click.option("--branch", default="main", show_default=True, help="The branch to push to.")
+@click.option("--attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Tries before giving up.")
+def push(repo, remote, branch, attempts):
+    """Push the data commits; when another shard pushed first, rebase onto it and try again.
+
+    Shards write disjoint parts (one organisation each), so the only file two shards both change is
+    datapackage.json: a conflict there is resolved by writing it again from the parts present.
+    Any other conflict is an error and nothing is pushed.
+    """
+    from . import vcs
+    from .package import regenerate_descriptor
+
+    handle = vcs.existing_repo(repo)
+    tries = vcs.push_with_rebase(handle, lambda: regenerate_descriptor(Path(repo) / "datapackage"), remote=remote,
+                                 branch=branch, attempts=attempts)
+    _say(f"pushed to {remote}/{branch}" + (f" after {tries} attempts" if tries > 1 else ""))
+
+
+@cli.command()
 @click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
 def descriptor(repo):
     """Write datapackage.json again from the parts present in datapackage/ (after merging another
@@ -273,8 +308,9 @@ def history(repo, full, as_json):
 @cli.command()
 @click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="The data repository.")
 @click.option("--author", help='Commit author as "Name <email>".')
+@click.option("--if-outdated", is_flag=True, help="Only when the package records an older parser version than this code's.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def reparse(repo, author, as_json):
+def reparse(repo, author, if_outdated, as_json):
     """Read every protocol and summary again from the texts in datapackage/text/ and commit what changed.
 
     No request is made. The records read from documents (paragraphs, attendance, reservations,
@@ -283,8 +319,14 @@ def reparse(repo, author, as_json):
     marked as a reparse, so the history tells it from changes on the portal. A scrape runs this by
     itself when the package was read by an older parser. Exit status 1 when a document did not parse.
     """
+    from .documents import PARSER_VERSION
+    from .package import package_parser_version
     from .run import run_reparse
 
+    recorded = package_parser_version(Path(repo) / "datapackage")
+    if if_outdated and recorded in (None, PARSER_VERSION):
+        _say(f"the package was read by parser version {recorded}, this code's; nothing to do")
+        return
     report = run_reparse(repo, author=_author(author))
     if as_json:
         click.echo(json.dumps({"documents": report.documents, "commit": report.commit, "changes": report.changes,

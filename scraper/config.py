@@ -274,12 +274,19 @@ def load_config(path: Path | str | None = None) -> list[Portal]:
     return parse_config(text, source=str(path))
 
 
-def select_portals(portals: list[Portal], portal_id: str | None, base_url: str | None) -> list[Portal]:
-    """Pick the portals of a run: one by id, or all; --base-url needs exactly one."""
-    if portal_id:
-        chosen = [p for p in portals if p.id == portal_id]
-        if not chosen:
-            raise ConfigError(f"unknown portal {portal_id!r}; known: {', '.join(p.id for p in portals)}")
+def select_portals(portals: list[Portal], portal_ids: str | tuple[str, ...] | list[str] | None,
+                   base_url: str | None) -> list[Portal]:
+    """Pick the portals of a run: by id (one, several, or comma-separated), or all; --base-url
+    needs exactly one."""
+    if isinstance(portal_ids, str):
+        portal_ids = (portal_ids,)
+    wanted = [pid.strip() for ids in portal_ids or () for pid in ids.split(",") if pid.strip()]
+    if wanted:
+        known = {p.id: p for p in portals}
+        unknown = [pid for pid in wanted if pid not in known]
+        if unknown:
+            raise ConfigError(f"unknown portal {unknown[0]!r}; known: {', '.join(p.id for p in portals)}")
+        chosen = [known[pid] for pid in dict.fromkeys(wanted)]
     else:
         chosen = list(portals)
     if base_url:
@@ -287,3 +294,18 @@ def select_portals(portals: list[Portal], portal_id: str | None, base_url: str |
             chosen = chosen[:1]
         chosen = [chosen[0].with_base_url(base_url)]
     return chosen
+
+
+def shards(portals: list[Portal], per_job: int = 1) -> list[list[Portal]]:
+    """The portals in groups for jobs that run side by side: portals of one host stay together (a
+    host is asked one request at a time), then groups are filled up to ``per_job`` portals."""
+    hosts: dict[str, list[Portal]] = {}
+    for portal in portals:
+        hosts.setdefault(urlsplit(portal.base_url).netloc, []).append(portal)
+    groups: list[list[Portal]] = []
+    for host_portals in hosts.values():
+        if groups and len(groups[-1]) + len(host_portals) <= per_job:
+            groups[-1].extend(host_portals)
+        else:
+            groups.append(list(host_portals))
+    return groups

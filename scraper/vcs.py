@@ -356,3 +356,62 @@ def _tagger(repo: git.Repo) -> dict[str, str]:
 def tag(repo: git.Repo, name: str, message: str, sha: str) -> None:
     with git_errors(root(repo)), repo.git.custom_environment(**_tagger(repo)):
         repo.git.tag("-a", name, "-m", message, sha)
+
+
+# ---------------------------------------------------------------- shards pushing to one repository
+
+
+DESCRIPTOR = f"{PACKAGE_DIR}/datapackage.json"
+
+
+def _rebase_in_progress(repo: git.Repo) -> bool:
+    return any((Path(repo.git_dir) / name).exists() for name in ("rebase-merge", "rebase-apply"))
+
+
+def _rebase_onto(repo: git.Repo, upstream: str, regenerate) -> None:
+    """Rebase onto ``upstream``; a conflict in ``datapackage.json`` alone is resolved by writing it
+    again from the parts present (shards touch disjoint parts), any other conflict aborts."""
+    env = {"GIT_EDITOR": "true"}
+    try:
+        repo.git.rebase(upstream, env=env)
+        return
+    except git.GitCommandError:
+        pass
+    while _rebase_in_progress(repo):
+        conflicted = set(repo.git.diff("--name-only", "--diff-filter=U").split())
+        if not conflicted <= {DESCRIPTOR}:
+            repo.git.rebase("--abort")
+            raise RepoError(f"{root(repo)}: rebasing onto {upstream} conflicts in {', '.join(sorted(conflicted - {DESCRIPTOR}))}: "
+                            "shards must write disjoint parts (one organisation each)")
+        if conflicted:
+            regenerate()
+            repo.git.add("--", DESCRIPTOR)
+        try:
+            repo.git.rebase("--continue", env=env)
+        except git.GitCommandError:
+            continue
+
+
+def push_with_rebase(repo: git.Repo, regenerate, *, remote: str = "origin", branch: str = "main", attempts: int = 5,
+                     pause: float = 2.0, sleep=None, author: tuple[str, str] | None = None) -> int:
+    """Push HEAD to ``remote``/``branch``; when someone pushed first, rebase onto theirs (resolving the
+    descriptor, see ``_rebase_onto``), write the descriptor again from the parts present, and try
+    again, up to ``attempts`` times with a growing pause. Returns the attempts it took."""
+    import time
+
+    sleep = sleep or time.sleep
+    for attempt in range(1, attempts + 1):
+        with git_errors(root(repo)):
+            try:
+                repo.git.push(remote, f"HEAD:{branch}")
+                return attempt
+            except git.GitCommandError:
+                if attempt == attempts:
+                    raise
+            repo.git.fetch(remote, branch)
+            _rebase_onto(repo, f"{remote}/{branch}", regenerate)
+            regenerate()
+            if repo.git.status("--porcelain", "--", DESCRIPTOR):
+                commit_package(repo, "datapackage.json written from the parts present", author)
+        sleep(pause * attempt)
+    return attempts

@@ -160,3 +160,8 @@ def test_reparse_command(repo):
     assert found["documents"] > 0 and found["commit"] is None and found["errors"] == []
     result = CliRunner().invoke(cli, ["reparse", "--repo", str(repo.parent)])
     assert result.exit_code == 1 and result.output == f"Error: {repo.parent} is not a git repository\n"
+
+
+def test_reparse_if_outdated_does_nothing_on_a_current_package(repo):
+    result = CliRunner().invoke(cli, ["reparse", "--repo", str(repo), "--if-outdated"])
+    assert result.exit_code == 0 and "nothing to do" in result.output
