@@ -29,8 +29,9 @@ at two sizes each; the full run measures everything at x1 and x4. At each size:
   commit that touches a resource rewrites its whole CSV, so the history's cost follows the CSVs'
   size); ``history_full_vs_git_history``: the full build / git-history over the same first
   ``--history-compare-commits`` commits and all CSVs (``--quick``: at x1 only);
-- ``fts_vs_like_p95``: Datasette FTS5 search / a LIKE scan of the same column, p95 latency over
-  ``--fts-queries`` queries, at two table sizes;
+- ``fts_vs_like_p95``: the site's search (``/-/search.json``: FTS5, ranked, snippets, count
+  capped) / a LIKE scan of the same column through the table API, p95 latency over
+  ``--fts-queries`` queries, at two table sizes; the FTS p95 is also held against 50 ms;
 - ``scaling``: for each figure measured at both sizes, ratio at the larger / ratio at x1.
 
 Goals of our own, beyond those the benchmarks were built for, are marked "set here". Every figure
@@ -347,17 +348,20 @@ def fts_figures(args: argparse.Namespace, results: list) -> list[Figure]:
         ratio = result.fts_p95 / result.like_p95
         size = (f"{result.rows / 1_000_000:g}M" if result.rows >= 1_000_000 else
                 f"{result.rows / 1000:g}k" if result.rows >= 1000 else str(result.rows))
+        national = result.rows >= 1_000_000  # the goal's size; on small tables a LIKE scan is cheap too
+        goal = "<= 0.05 and FTS p95 <= 50 ms" if national else "FTS p95 <= 50 ms (the ratio's goal is at 1M rows)"
         figures.append(Figure(
-            "fts_vs_like_p95", ratio, "<= 0.1 (set here)", ratio <= 0.1,
+            "fts_vs_like_p95", ratio, goal, result.fts_p95 <= 0.05 and (ratio <= 0.05 or not national),
             {"rows": result.rows, "queries": result.queries, "db_bytes": result.db_bytes,
              "sizes": "quick sizes" if args.quick else "full sizes"},
             command(args, "fts_vs_like_p95"), size,
             numerator={"p95_ms": _ms(result.fts_p95), "median_ms": _ms(result.fts_median),
-                       "mean_matches": round(result.fts_matches, 1), "how": "?_search_text=WORD"},
+                       "mean_matches": round(result.fts_matches, 1), "how": "/-/search.json?q=WORD"},
             denominator={"p95_ms": _ms(result.like_p95), "median_ms": _ms(result.like_median),
                          "mean_matches": round(result.like_matches, 1), "how": "?text__contains=WORD",
                          "over_3s_site_limit": result.like_over_site_limit},
-            note="Datasette table JSON API in process, _nosuggest=1, _size=20, counts included"))
+            note="Datasette in process as meetings serve configures it; search: ranked within the newest 2,000 matches, "
+                 "20 hits with snippets, matches counted up to 10,000; LIKE: table API, _nosuggest=1, _size=20, counted"))
     return figures
 
 

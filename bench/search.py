@@ -1,18 +1,19 @@
-"""Full-text search (FTS5) against a LIKE scan of the same column, through Datasette.
+"""The site's search against a LIKE scan of the same column, through Datasette.
 
 A synthetic SQLite database holds a ``paragraphs`` table of ``rows`` protocol paragraphs (title,
-decision and a text of two to six sentences, all taken from the real Norrbotten protocol) and an
-FTS5 index on title and text with the project's tokenizer (``unicode61 remove_diacritics 0``,
-made with sqlite-utils as ``meetings build`` makes it). It is built once per size and seed under
-``bench/out/fts/`` and reused.
+decision and a text of two to six sentences, all taken from the real Norrbotten protocol), oldest
+first as ``meetings build`` stores them, the meetings, committees and organisation they belong to,
+and an FTS5 index on title and text with the project's tokenizer (``unicode61 remove_diacritics
+0``, made with sqlite-utils as ``meetings build`` makes it). It is built once per size and seed
+under ``bench/out/fts/`` and reused.
 
-The same query words (common, middling and rare ones, many with å, ä or ö) are sent to Datasette's
-table JSON API in process (``Datasette(...).client``), configured like ``meetings serve``
-(immutable database, ``suggest_facets`` off) but with a longer ``sql_time_limit_ms`` so that every
-LIKE scan finishes: ``?_search_text=WORD`` (FTS on the text column) and ``?text__contains=WORD``
-(``text LIKE '%WORD%'``), both with ``_nosuggest=1`` and ``_size=20``, both computing the
-filtered row count as the site does. FTS matches whole words, LIKE any substring (and folds
-case for ASCII only), so the counts differ; the work each does is what a search box costs.
+The same query words (common, middling and rare ones, many with å, ä or ö) are sent in process to
+Datasette (``Datasette(...).client``) configured by ``make_datasette`` as ``meetings serve`` is, with
+a longer SQL time limit so that every LIKE scan finishes: the site's search, ``/-/search.json?q=WORD``
+(ranked, snippets, the count of matches capped at 10,000: scraper/site/finder.py), and the table
+API's ``?text__contains=WORD`` (``text LIKE '%WORD%'``, with ``_nosuggest=1``, ``_size=20`` and the
+filtered row count). FTS matches whole words, LIKE any substring (and folds case for ASCII only),
+so the counts differ; the work each does is what a search box costs.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from urllib.parse import quote
 
 from scraper.database import FTS_TOKENIZE
 
-VERSION = 1  # of the database's content; a new one rebuilds the cached files
+VERSION = 2  # of the database's content; a new one rebuilds the cached files
 SITE_TIME_LIMIT_MS = 3000  # what `meetings serve` allows a query
 
 
@@ -93,6 +94,7 @@ def build_database(path: Path, rows: int, seed: int) -> float:
             yield (f"{meeting}§{index % 800 + 1}", meeting, index % 800 + 1, rng.choice(titles), rng.choice(decisions), body)
 
     conn.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?)", generate())
+    _meetings(conn)
     conn.commit()
     conn.close()
     db = sqlite_utils.Database(tmp)
@@ -101,6 +103,24 @@ def build_database(path: Path, rows: int, seed: int) -> float:
     db.close()
     tmp.replace(path)
     return time.perf_counter() - started
+
+
+def _meetings(conn: sqlite3.Connection) -> None:
+    """The organisation, committees and meetings of the generated paragraphs (a meeting a week)."""
+    from datetime import date, timedelta
+
+    conn.executescript("""
+        CREATE TABLE organisations (organisation_id TEXT PRIMARY KEY, name TEXT);
+        CREATE TABLE committees (committee_id TEXT PRIMARY KEY, organisation_id TEXT, name TEXT);
+        CREATE TABLE meetings (meeting_id TEXT PRIMARY KEY, committee_id TEXT, title TEXT, date TEXT, url TEXT);
+        INSERT INTO organisations VALUES ('region-syntetisk', 'Region Syntetisk');""")
+    conn.executemany("INSERT INTO committees VALUES (?, 'region-syntetisk', ?)",
+                     [(f"region-syntetisk/namnd-{n}", f"Nämnd {n}") for n in range(40)])
+    meetings = [m for (m,) in conn.execute("SELECT DISTINCT meeting_id FROM paragraphs ORDER BY rowid")]
+    start = date(2016, 1, 4)
+    conn.executemany("INSERT INTO meetings VALUES (?, ?, ?, ?, ?)", [
+        (m, m.rsplit("/", 1)[0], f"Möte {start + timedelta(weeks=i)}", (start + timedelta(weeks=i)).isoformat(),
+         f"https://synthetic.example/committees/{m.split('/', 1)[1]}") for i, m in enumerate(meetings)])
 
 
 def query_words(count: int, seed: int) -> list[str]:
@@ -126,10 +146,13 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def _measure(path: Path, words: list[str], warmup: int) -> tuple[list[float], list[float], list[int], list[int]]:
-    from datasette.app import Datasette
+    from scraper.site.serve import make_datasette
 
-    ds = Datasette(immutables=[str(path)], settings={"suggest_facets": False, "sql_time_limit_ms": 600_000,
-                                                       "facet_time_limit_ms": 500, "default_page_size": 50})
+    import scraper.site.limits as limits
+
+    limits.TIME_LIMIT_SECONDS = 600  # every LIKE scan finishes (the site stops a query at 3 s)
+    ds = make_datasette(path)
+    ds._settings["sql_time_limit_ms"] = 600_000
     name = path.stem
     await ds.invoke_startup()
 
@@ -139,10 +162,11 @@ async def _measure(path: Path, words: list[str], warmup: int) -> tuple[list[floa
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
             raise RuntimeError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
-        return elapsed, response.json().get("filtered_table_rows_count") or 0
+        data = response.json()
+        return elapsed, data.get("filtered_table_rows_count") or data.get("total") or 0
 
     def fts(word: str) -> str:
-        return f"/{name}/paragraphs.json?_search_text={quote(word)}&_nosuggest=1&_size=20"
+        return f"/-/search.json?q={quote(word)}"
 
     def like(word: str) -> str:
         return f"/{name}/paragraphs.json?text__contains={quote(word)}&_nosuggest=1&_size=20"

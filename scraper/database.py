@@ -80,7 +80,8 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
                      foreign_keys=foreign_keys)
         types = {f["name"]: f["type"] for f in fields}
         paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
-        for path in paths:
+        # parts in time order (their names are years or months), so that rowids run oldest first
+        for path in sorted(paths, key=lambda p: (Path(p).stem, p)):
             with (package_dir / path).open(encoding="utf-8", newline="") as handle:
                 rows = ({k: typed(v, types[k]) for k, v in row.items() if k in types} for row in csv_dicts(handle))
                 table.insert_all(rows, batch_size=1000)

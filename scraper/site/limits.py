@@ -88,9 +88,9 @@ class StatementGuard:
     (SQLite: "user-defined function raised exception"), as Python converts every argument first.
     The rows of one cursor past ``budget`` characters and bytes raise an error."""
 
-    def __init__(self, conn: sqlite3.Connection, seconds: float = TIME_LIMIT_SECONDS, budget: int = RESULT_BUDGET):
+    def __init__(self, conn: sqlite3.Connection, seconds: float | None = None, budget: int = RESULT_BUDGET):
         self.interrupt = conn.interrupt
-        self.seconds, self.budget = seconds, budget
+        self.seconds, self.budget = TIME_LIMIT_SECONDS if seconds is None else seconds, budget
         self.started, self.stopping, self.cursor, self.used = time.perf_counter(), False, None, 0
         conn.set_trace_callback(self.statement)
         conn.row_factory = self.row

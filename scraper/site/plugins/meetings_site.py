@@ -344,6 +344,11 @@ def human_size(size: int) -> str:
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["safe_snippet"] = _mark_snippet
+
+
+@hookimpl
 def extra_template_vars(datasette, view_name):
     database = _site_database(datasette)
     return {
@@ -395,15 +400,18 @@ CHART_SQL = {
 }
 
 
+async def _meetings_database(datasette) -> str | None:
+    """The first database served that has a meetings table."""
+    for name in datasette.databases:
+        if await datasette.get_database(name).table_exists("meetings"):
+            return name
+    return None
+
+
 async def activity(datasette, request):
     from scraper.site.chart import colours_for, series_from_rows, stacked_bar_chart
 
-    database = _site_database(datasette)
-    if database is None:
-        for name in datasette.databases:
-            if await datasette.get_database(name).table_exists("meetings"):
-                database = name
-                break
+    database = _site_database(datasette) or await _meetings_database(datasette)
     if database is None:
         return Response.html("No meetings database is served here.", status=404)
     db = datasette.get_database(database)
@@ -438,10 +446,42 @@ async def activity(datasette, request):
     return Response.html(html)
 
 
+KIND_NAMES = {"paragraph": "paragraf", "agenda item": "dagordningspunkt", "summary item": "sammanfattning",
+              "document": "handling", "meeting": "sammanträde"}
+
+
+async def search_page(datasette, request):
+    """``/-/search?q=…`` (and ``/-/search.json``): search over everything, ranked (scraper/site/finder.py)."""
+    from dataclasses import asdict
+
+    from scraper.site.finder import COUNT_CAP, Filters, search
+
+    database = _site_database(datasette) or await _meetings_database(datasette)
+    if database is None:
+        return Response.html("No meetings database is served here.", status=404)
+    db = datasette.get_database(database)
+    args = request.args
+    filters = Filters(**{k: (args.get(k) or None) for k in ("organisation", "committee", "year", "kind")})
+    query = (args.get("q") or "").strip()[:200]
+
+    async def run(sql, params):
+        return list((await db.execute(sql, params)).rows)
+
+    results = await search(run, query, filters)
+    if request.url_vars.get("format") == "json" or request.path.endswith(".json"):
+        return Response.json({"query": query, "match": results.match, "total": results.total, "capped": results.capped,
+                              "counts": results.counts, "hits": [asdict(h) for h in results.hits]})
+    json_url = request.path + ".json" + (f"?{request.query_string}" if request.query_string else "")
+    html = await datasette.render_template("search.html", {
+        "query": query, "results": results, "filters": filters, "cap": COUNT_CAP, "json_url": json_url,
+        "kinds": list(KIND_NAMES.items()), "kind_names": KIND_NAMES}, request=request, view_name="search")
+    return Response.html(html)
+
+
 async def site_css(request):
     return Response(CSS, content_type="text/css; charset=utf-8", headers={"cache-control": "max-age=3600"})
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/activity$", activity), (r"^/-/meetings-site\.css$", site_css)]
+    return [(r"^/-/activity$", activity), (r"^/-/meetings-site\.css$", site_css), (r"^/-/search(\.json)?$", search_page)]
