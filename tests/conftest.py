@@ -15,6 +15,18 @@ TODAY = date(2026, 11, 25)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The demo run once for the session (replica days 1-3 scraped, database built); read it, or copy
+    its data repository before changing anything."""
+    from scraper.demo import run_demo
+
+    workdir = tmp_path_factory.mktemp("demo")
+    result, running = run_demo(workdir, today=TODAY, say=lambda message: None)
+    running.stop()
+    return result
+
+
 @pytest.fixture
 def replica():
     with start(day=1, today=TODAY) as running:

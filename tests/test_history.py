@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.demo import run_demo
 from scraper.history import build_history
 from scraper.state import RepoState
 
@@ -25,14 +24,6 @@ def dump(db: Path) -> dict[str, list[tuple]]:
     data = {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
     conn.close()
     return data
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("demo")
-    result, replica = run_demo(workdir, today=TODAY, say=lambda message: None)
-    replica.stop()
-    return result
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import scraper.documents.protocol as protocol_mod
 import scraper.run as run_mod
 from scraper.build import build_site_database
 from scraper.cli import cli
-from scraper.demo import run_demo
 from scraper.package import package_parser_version, read_tables
 from scraper.run import InlinePool, run_reparse
 from scraper.site.serve import make_datasette
@@ -26,14 +25,6 @@ from .conftest import TODAY
 from .packages import part_of, relative
 
 MEETING = "region-norrbotten/regionstyrelsen/mote-2024-03-12"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("demo")
-    result, replica = run_demo(workdir, today=TODAY, say=lambda message: None)
-    replica.stop()
-    return result
 
 
 @pytest.fixture
