@@ -484,4 +484,7 @@ async def site_css(request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/activity$", activity), (r"^/-/meetings-site\.css$", site_css), (r"^/-/search(\.json)?$", search_page)]
+    from scraper.site.views import ROUTES
+
+    return [(r"^/-/activity$", activity), (r"^/-/meetings-site\.css$", site_css), (r"^/-/search(\.json)?$", search_page),
+            *ROUTES]
