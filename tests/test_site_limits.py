@@ -168,7 +168,8 @@ def test_three_endless_requests_at_once_leave_the_site_answering(site):
     for path, (response, seconds) in zip(endless, stopped):
         assert response.status_code == 400, (path, response.text[:300])
         assert "SQL query took too long" in response.json()["error"], path
-        assert 2.9 < seconds < 6, (path, timings)
+        # each statement under its own 3 s limit: a table page runs its query and then its count
+        assert 2.9 < seconds < 7, (path, timings)
     assert page.status_code == 200 and [r["name"] for r in page.json()] == ["Region Ö"]
     assert page_seconds < 5, timings
 
