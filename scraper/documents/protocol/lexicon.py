@@ -22,6 +22,9 @@ LOWER = "a-zåäöæøüéèáíóúëïçñ"
 # --------------------------------------------------------------------------
 
 LINE_BREAK_CHARS = "\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+# Extracted PDF text marks each page break with a form feed on a line of its own.
+PAGE_BREAK = "\f"
+_PAGE_BREAK_LINE_RE = re.compile(r"\n\f(?=\r?\n)")
 SPACE_CHARS = " \t\x1f\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
@@ -39,9 +42,13 @@ def normalise_text(text: str) -> str:
     "\\r\\n" as one); the other characters `str.isspace` takes for
     whitespace (`SPACE_CHARS`: tab, no-break space, the Ogham space mark,
     the typographic spaces of U+2000-U+200A, U+202F, U+205F, U+3000 ...) become
-    one space each, and so does a control character.
+    one space each, and so does a control character. A form feed on a line of
+    its own (the page break of extracted text) goes with its line, so that the
+    pages join as they were extracted.
     """
     text = unicodedata.normalize("NFC", text)
+    if PAGE_BREAK in text:
+        text = _PAGE_BREAK_LINE_RE.sub("", text)
     if any(ligature in text for ligature in _LIGATURE_CHARS):
         text = text.translate(_LIGATURES)
     text = _INVISIBLE_RE.sub("", text)
