@@ -29,7 +29,7 @@ from .lexicon import (
     organ_name,
 )
 from .model import Attendee, Correction, Protocol, Signatures
-from .paragraphs import heading_key
+from .sections import heading_key
 from .people import attendee, find_people, listing_label, name_and_extra, parse_entry, split_entries
 
 

@@ -77,17 +77,26 @@ _SUSPENDED_HYPHEN_NEXT = {"och", "eller", "samt", "respektive", "resp.", "till",
 
 def join_lines(lines: Iterable[str]) -> str:
     """Join wrapped lines into one: "2024-03-" + "12" -> "2024-03-12", "Hälso-" + "och" -> "Hälso- och"."""
-    parts: list[str] = []
+    return join_with_starts(lines)[0]
+
+
+def join_with_starts(lines: Iterable[str]) -> tuple[str, list[int]]:
+    """`join_lines` of the lines, and where each line starts in the joined text (an empty line where the next starts)."""
+    text = ""
+    starts: list[int] = []
     for line in lines:
-        line = line.strip()
+        line = SPACES_RE.sub(" ", line).strip()
         if not line:
+            starts.append(len(text))
             continue
-        if parts and ends_with_word_hyphen(parts[-1]):
+        if text and ends_with_word_hyphen(text):
             first = line.split(" ", 1)[0].lower()
-            parts[-1] = parts[-1] + (" " if first in _SUSPENDED_HYPHEN_NEXT else "") + line
-        else:
-            parts.append(line)
-    return SPACES_RE.sub(" ", " ".join(parts)).strip()
+            text += " " if first in _SUSPENDED_HYPHEN_NEXT else ""
+        elif text:
+            text += " "
+        starts.append(len(text))
+        text += line
+    return text, starts
 
 
 def ends_with_word_hyphen(text: str) -> bool:
@@ -226,9 +235,33 @@ def find_time(text: str) -> str | None:
 # Organs (styrelse, nämnd, fullmäktige ...) and organisations
 # --------------------------------------------------------------------------
 
-ORGAN_SUFFIX = (
-    r"(?:styrelsen|styrelse|fullmäktige|nämnden|nämnd|utskottet|utskott|beredningen|"
-    r"direktionen|rådet|presidiet|delegationen|kommittén)"
+ORGAN_WORDS = (
+    "styrelsen", "styrelse", "fullmäktige", "nämnden", "nämnd", "utskottet", "utskott", "beredningen",
+    "direktionen", "rådet", "presidiet", "delegationen", "kommittén",
+)
+ORGAN_SUFFIX = "(?:" + "|".join(ORGAN_WORDS) + ")"
+# An organ named at the start of a sentence: "Regionstyrelsen", "Barn- och utbildningsnämnden", "Nämnden".
+ORGAN_AT_START = (
+    rf"(?:[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}"
+    rf"|(?:{'|'.join(word.capitalize() for word in ORGAN_WORDS)}))"
+)
+# An organ named inside a sentence: "regionstyrelsen", "nämnden", "barn- och utbildningsnämnden".
+ORGAN_IN_TEXT = rf"(?:[\w\-]{{1,40}}\s+(?:och\s+)?)?[\w\-]{{0,40}}?{ORGAN_SUFFIX}"
+# Whoever a decision may follow the proposal of: an organ, the chair, the presidium, an office or its head.
+PROPOSER_WORDS = (
+    *ORGAN_WORDS, "ordföranden", "förvaltningen", "kontoret", "direktören", "chefen", "majoriteten", "revisorerna",
+)
+PROPOSER_GENITIVE = (
+    rf"(?P<proposer>(?:[\w\-]{{1,40}}\s+(?:och\s+)?)?[\w\-]{{0,40}}?(?:{'|'.join(PROPOSER_WORDS)}))s"
+    rf"|(?P<abbreviation>[{UPPER}]{{2,6}}):s"
+)
+DECISION_VERBS = (
+    r"beslutar|beslöt|beslutade|beslutat|föreslår|föreslog|tillstyrker|godkänner|godkände|fastställer|antar|"
+    r"noterar|lägger|uppdrar|ger\s+\w+\s+i\s+uppdrag|återremitterar|avslår|bifaller"
+)
+# A sentence that opens with the organ and its decision: "Kommunstyrelsen beslutar ...", "Nu har nämnden beslutat ...".
+DECISION_START_RE = re.compile(
+    rf"^(?:Nu\s+har\s+)?{ORGAN_AT_START}s?\s+(?P<har>har\s+)?(?P<verb>{DECISION_VERBS})\b"
 )
 _ORGAN_LINE_RE = re.compile(
     rf"^[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}$"
@@ -300,6 +333,7 @@ def org_name(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 _PARTY_RE = re.compile(rf"^(?:[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}{UPPER}]{{1,9}}|-|–)$")
+_LOWER_PARTY_RE = re.compile(rf"^[{LOWER}]{{1,4}}$")
 PARTY_NAMES = {
     "socialdemokraterna": "S", "moderaterna": "M", "sverigedemokraterna": "SD",
     "centerpartiet": "C", "vänsterpartiet": "V", "kristdemokraterna": "KD",
@@ -311,17 +345,39 @@ KNOWN_PARTIES = frozenset({
     "PP", "MED", "NYD", "DLP", "SKP", "VÄG", "LPO", "KP",
 })
 PARTY_ABBREVIATION_RE = re.compile(
-    rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b"
+    rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}{LOWER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b"
 )
 
 
 def clean_party(raw: str | None) -> str | None:
-    """The text between a name's parentheses when it reads as a party ("S", "SD", "Sjvp", "-"), else None."""
+    """The party named between a name's parentheses, in upper case, or None when the text is no party.
+
+    Printed abbreviations come in any case ("(s)", "(Kd)", "(mp)", "(SD)",
+    "(Sjvp)"); all become upper case ("S", "KD", "MP", "SD", "SJVP"). A
+    lower-case abbreviation counts only when it is a known party, so "(se)"
+    is none. Historical names are kept: "(fp)" is "FP", not "L", since
+    which party a member of the 2000s belongs to now is not the protocol's
+    to say. A dash ("-") stands for a member outside any party.
+    """
     if raw is None:
         return None
     raw = raw.strip()
-    return raw if _PARTY_RE.match(raw) else None
+    if _PARTY_RE.match(raw):
+        return raw.upper()
+    if _LOWER_PARTY_RE.match(raw) and raw.upper() in KNOWN_PARTIES:
+        return raw.upper()
+    return None
 
+
+# --------------------------------------------------------------------------
+# Numbers written as words (vote counts: "åtta ja-röster mot sju nej-röster")
+# --------------------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
+    "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
+    "arton": 18, "aderton": 18, "nitton": 19, "tjugo": 20,
+}
 
 # --------------------------------------------------------------------------
 # Person names
@@ -346,11 +402,68 @@ NAME_STOPWORDS = {
     "regionstyrelsen", "kommunstyrelsen", "regionfullmäktige", "kommunfullmäktige", "yrkande", "yrkanden",
     "reservation", "förslag", "proposition", "beslutsgång", "motion", "motionen", "motionären", "i",
 }
+OFFICIAL_TITLE_SUFFIXES = (
+    "chef", "direktör", "sekreterare", "handläggare", "strateg", "ekonom", "jurist", "ansvarig", "samordnare",
+    "utvecklare", "controller", "revisor", "notarie", "assistent", "specialist", "tekniker", "inspektör", "läkare",
+    "sköterska", "expert", "ingenjör", "arkitekt", "administratör", "registrator", "kommunikatör", "planerare",
+    "rektor", "tjänsteman", "tjänsteperson", "stabschef", "analytiker", "konsult", "biträde",
+)
 TITLE_SUFFIXES = (
     "chef", "direktör", "sekreterare", "råd", "rådet", "handläggare", "strateg", "ekonom", "jurist", "ansvarig",
     "ledare", "samordnare", "utvecklare", "controller", "revisor", "ordförande", "ledamot", "ersättare",
     "notarie", "assistent", "specialist", "tekniker", "inspektör", "läkare", "sköterska", "ombud", "expert",
 )
+
+
+
+class Role:
+    """The roles of the people in a protocol's attendance (`Attendee.role`): one vocabulary.
+
+    ordförande, 1:e / 2:e / 3:e vice ordförande, vice ordförande
+        The chair and vice chairs of the meeting (members who decide).
+    ledamot
+        A member who takes part in the decisions.
+    tjänstgörande ersättare
+        A substitute serving in a member's place (`Attendee.replaces` names
+        whom, where printed).
+    ersättare
+        A substitute present who does not serve.
+    övrig närvarande
+        An elected representative present without a vote here (the council's
+        chair, a political secretary, a member of another body).
+    tjänsteperson
+        An official: listed under "Övriga närvarande", "Tjänstepersoner" or
+        "Tjänstemän" without a party, or with an official's title
+        (regiondirektör, kommundirektör, ekonomichef ...) and no party.
+    föredragande
+        Someone who only presented a matter or information: listed under
+        "Föredragande", or noted "föredragande", "föredrar ärendet",
+        "närvarande under § 12 för information".
+    sekreterare
+        The meeting's secretary (kommunsekreterare, nämndsekreterare ...).
+    justerare
+        Someone named only to adjust the protocol.
+    """
+
+    CHAIR = "ordförande"
+    VICE_CHAIR = "vice ordförande"
+    MEMBER = "ledamot"
+    SERVING_SUBSTITUTE = "tjänstgörande ersättare"
+    SUBSTITUTE = "ersättare"
+    OTHER_PRESENT = "övrig närvarande"
+    OFFICIAL = "tjänsteperson"
+    PRESENTER = "föredragande"
+    SECRETARY = "sekreterare"
+    ADJUSTER = "justerare"
+
+
+def is_official_title(title: str | None) -> bool:
+    """True when a title is an official's ("regiondirektör", "ekonomichef", "nämndsekreterare")."""
+    if not title:
+        return False
+    words = title.lower().replace(",", " ").split()
+    return bool(words) and words[-1].endswith(OFFICIAL_TITLE_SUFFIXES) and "politisk" not in words
+
 
 # --------------------------------------------------------------------------
 # Page furniture

@@ -20,8 +20,10 @@ from .lexicon import (
     SPACES_RE,
     TITLE_SUFFIXES,
     UPPER,
+    Role,
     capitalise,
     clean_party,
+    is_official_title,
     split_sentences,
 )
 from .model import Attendee, Proposal, Reservation
@@ -98,8 +100,8 @@ def _parties_without_names(text: str) -> list[str]:
     """Parties named without a person: "Ledamöterna från SD", "(M)-gruppen", "Moderaterna", "V:s ledamöter"."""
     parties: list[str] = []
     for m in PARTY_ABBREVIATION_RE.finditer(text):
-        party = next(g for g in m.groups() if g)
-        if party.upper() in KNOWN_PARTIES and party not in parties:
+        party = next(g for g in m.groups() if g).upper()
+        if party in KNOWN_PARTIES and party not in parties:
             parties.append(party)
     for word in re.findall(rf"[{UPPER}][{LOWER}]+", text):
         key = word.lower()
@@ -340,8 +342,21 @@ def _chair_role(text: str) -> str | None:
     return None
 
 
+_PRESENTER_RE = re.compile(
+    r",?\s*(?:närvarande\s+(?:under\s+)?(?:§§?\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?\s+)?för\s+information"
+    r"|föredragande|föredrar\s+ärendet|föredragning|informerar|för\s+information)\b[^,;]{0,40}",
+    re.IGNORECASE,
+)
+_SECRETARY_RE = re.compile(r"\w*sekreterare\b|^sekr\.?$", re.IGNORECASE)
+
+
 def attendee(entry: _Entry, kind: str, listed_under: str) -> Attendee:
-    hint = _clean_role_text(" ".join(x for x in (entry.pre, entry.rest) if x))
+    """An attendance entry with its role (`Role`) as the list and the entry print it."""
+    hint = " ".join(x for x in (entry.pre, entry.rest) if x)
+    presenter = bool(_PRESENTER_RE.search(hint))
+    if presenter:
+        hint = _PRESENTER_RE.sub(" ", hint)
+    hint = _clean_role_text(hint)
     replaces = None
     m = _REPLACES_RE.search(hint)
     if m:
@@ -349,37 +364,39 @@ def attendee(entry: _Entry, kind: str, listed_under: str) -> Attendee:
         if found and not found[0]:
             replaces = found[1]
             hint = _clean_role_text(hint[: m.start()])
+    role, title = _role(kind, hint, entry.party, replaces, presenter)
+    return Attendee(name=entry.name, party=entry.party, role=role, replaces=replaces, title=title, listed_under=listed_under)
+
+
+def _role(kind: str, hint: str, party: str | None, replaces: str | None, presenter: bool) -> tuple[str, str | None]:
+    """(role, title) of an entry listed under `kind` with the words `hint` beside the name."""
     low = hint.lower()
-    party = entry.party
-    role: str
-    title: str | None = None
+    if kind == "att_foredragande" or (presenter and not party):
+        return Role.PRESENTER, hint or None
     if kind == "att_beslutande":
         chair = _chair_role(hint) if hint else None
         if chair:
-            role = chair
-        elif replaces or "ersättare" in low:
-            role = "tjänstgörande ersättare"
-        else:
-            role = "ledamot"
-            title = hint if hint and low not in ("ledamot", "ledamöter") else None
-    elif kind == "att_tjg":
-        role = "tjänstgörande ersättare"
-    elif kind == "att_ersattare":
-        role = "ersättare"
-    elif kind == "sig_sekreterare":
-        role, title = "sekreterare", hint or "sekreterare"
-    elif kind == "sig_justerare":
-        role = "justerare"
-    elif party:
+            return chair, None
+        if replaces or "ersättare" in low:
+            return Role.SERVING_SUBSTITUTE, None
+        if not party and is_official_title(hint):
+            return (Role.SECRETARY if _SECRETARY_RE.search(low) else Role.OFFICIAL), hint
+        return Role.MEMBER, (hint if hint and low not in ("ledamot", "ledamöter") else None)
+    if kind == "att_tjg":
+        return Role.SERVING_SUBSTITUTE, None
+    if kind == "att_ersattare":
+        return Role.SUBSTITUTE, None
+    if kind == "sig_sekreterare":
+        return Role.SECRETARY, hint or "sekreterare"
+    if kind == "sig_justerare":
+        return Role.ADJUSTER, None
+    if party:
         if "ersättare" in low and not re.search(r"\bordf", low):
-            role = "ersättare"
-        else:
-            role, title = "övrig närvarande", hint or None
-    elif "sekreterare" in low or low in ("sekr", "sekr."):
-        role, title = "sekreterare", hint
-    else:
-        role, title = "tjänsteperson", hint or None
-    return Attendee(name=entry.name, party=party, role=role, replaces=replaces, title=title, listed_under=listed_under)
+            return Role.SUBSTITUTE, None
+        return Role.OTHER_PRESENT, hint or None
+    if _SECRETARY_RE.search(low):
+        return Role.SECRETARY, hint
+    return Role.OFFICIAL, hint or None
 
 
 def listing_label(label: str) -> str:
