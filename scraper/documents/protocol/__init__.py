@@ -81,9 +81,11 @@ from .cover import fill_header_fallbacks, header_from_removed, parse_front_matte
 from .lexicon import (
     MONTHS,
     find_date,
+    furniture_mask,
     join_lines,
     normalise_lines,
     normalise_text,
+    paged_lines,
     split_sentences,
     strip_page_furniture,
     wordlike_share,
@@ -95,10 +97,25 @@ from .model import (
     Proposal,
     Protocol,
     ProtocolParseError,
+    Quality,
+    Recusal,
     Reservation,
     Signatures,
+    Vote,
+    VoteMember,
 )
-from .paragraphs import Candidate, paragraph_bodies, paragraph_candidates, parse_paragraph, select_chain
+from .paragraphs import (
+    Candidate,
+    join_case_labels,
+    paragraph_bodies,
+    paragraph_candidates,
+    parse_paragraph,
+    select_chain,
+    titles_above,
+    trailing_candidates,
+)
+from .quality import assess
+from .votes import appendix_starts, attach_appendices, vote_warnings
 
 __all__ = [
     "Attendee",
@@ -108,8 +125,12 @@ __all__ = [
     "Proposal",
     "Protocol",
     "ProtocolParseError",
+    "Quality",
+    "Recusal",
     "Reservation",
     "Signatures",
+    "Vote",
+    "VoteMember",
     "find_date",
     "join_lines",
     "looks_like_protocol",
@@ -135,23 +156,67 @@ def parse_protocol(text: str) -> Protocol:
     if not isinstance(text, str):
         raise ProtocolParseError(f"expected protocol text as str, got {type(text).__name__}")
     protocol = Protocol()
-    lines, removed = strip_page_furniture(normalise_lines(text))
+    lines, layout, pages, removed = _prepared_lines(text)
     if not lines:
         protocol.warnings.append("empty text: no lines to parse")
         header_from_removed(protocol, removed)
         return protocol
-    chain = select_chain(paragraph_candidates(lines))
-    bodies = paragraph_bodies(lines, chain)
-    first = chain[0].index if chain else len(lines)
-    tail = list(lines[chain[-1].index + 1 + len(bodies[-1]):][:200]) if chain else []
+    chain = _paragraph_chain(lines)
+    titled = titles_above(lines, chain)
+    bodies = paragraph_bodies(lines, chain, titled)
+    appendices, tail = _appendices_and_tail(lines, layout, chain, bodies)
+    first = chain[0].index - (0 in titled) if chain else len(lines)
     parse_front_matter(protocol, lines[:first][:_PREAMBLE_LIMIT], tail)
     fill_header_fallbacks(protocol, lines, removed, bodies)
-    protocol.paragraphs = [
-        parse_paragraph(cand.number, cand.rest, body, protocol.committee, lines[cand.index])
-        for cand, body in zip(chain, bodies)
-    ]
+    for k, (cand, body) in enumerate(zip(chain, bodies)):
+        rest, head = (lines[cand.index - 1], f"{lines[cand.index - 1]}\n{lines[cand.index]}") if k in titled else (
+            cand.rest, lines[cand.index])
+        span = layout[cand.index + 1:cand.index + 1 + len(body)]
+        paragraph = parse_paragraph(cand.number, rest, body, protocol.committee, head, span)
+        paragraph.page = pages[cand.index - (k in titled)] if pages else None
+        protocol.paragraphs.append(paragraph)
+    protocol.warnings.extend(attach_appendices({p.number: p.votes for p in protocol.paragraphs}, appendices))
     protocol.warnings.extend(_consistency_warnings(protocol, chain))
+    protocol.warnings.extend(vote_warnings(protocol.paragraphs))
+    assess(protocol, lines[:first][:_PREAMBLE_LIMIT])
     return protocol
+
+
+def _prepared_lines(text: str) -> tuple[list[str], list[str], list[int] | None, list[str]]:
+    """The lines without page furniture, the same as printed, their pages, and the furniture removed."""
+    lines, layout, pages = paged_lines(text)
+    lines, layout, pages = join_case_labels(lines, layout, pages)
+    remove = furniture_mask(lines)
+    kept = [i for i, r in enumerate(remove) if not r]
+    removed = [line for line, r in zip(lines, remove) if r]
+    return [lines[i] for i in kept], [layout[i] for i in kept], [pages[i] for i in kept] if pages else None, removed
+
+
+def _paragraph_chain(lines: Sequence[str]) -> list[Candidate]:
+    """The chain of "§ N" lines; a template printing "Title § N" on one line where no line starts with "§"."""
+    chain = select_chain(paragraph_candidates(lines))
+    if len(chain) < 2:
+        trailing = select_chain(trailing_candidates(lines))
+        if len(trailing) > len(chain):
+            return trailing
+    return chain
+
+
+def _appendices_and_tail(
+    lines: Sequence[str], layout: Sequence[str], chain: Sequence[Candidate], bodies: list[list[str]]
+) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+    """Voting-list appendices after the last paragraph's heading (cut off its body), and the closing lines before them."""
+    if not chain:
+        return [], []
+    start = chain[-1].index + 1
+    rest = lines[start:]
+    found = appendix_starts(rest)
+    cut = found[0] if found else len(rest)
+    bodies[-1] = bodies[-1][:cut]
+    tail = list(rest[len(bodies[-1]):cut][:200])
+    ends = found[1:] + [len(rest)]
+    blocks = [(list(rest[a:b]), list(layout[start + a:start + b])) for a, b in zip(found, ends)]
+    return blocks, tail
 
 
 def _consistency_warnings(protocol: Protocol, chain: Sequence[Candidate]) -> list[str]:

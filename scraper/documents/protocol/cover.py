@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .lexicon import (
+    ATTENDANCE_REFERENCE_RE,
     BULLET_RE,
     DATE_LINE_RE,
     DOTS_RE,
@@ -69,6 +70,8 @@ _COVER_LABEL_PATTERNS = [
         r"övriga\s+(?:närvarande|deltagande|deltagare)(?:\s+tjänstepersoner)?|närvarande\s+tjänstepersoner"
         r"|närvarande\s+tjänstemän|tjänstepersoner|tjänstemän|närvarande\s+övriga|övriga|adjungerade|insynsplatser",
     ),
+    ("att_beslutande", r"närvarande"),
+    ("att_foredragande", r"föredragande|närvarande\s+för\s+information|informatörer|inbjudna"),
     ("att_absent", r"frånvarande(?:\s+ledamöter)?|ej\s+närvarande"),
     ("sig_justerare", r"utses\s+att\s+justera|justerare|justerande"),
     ("sig_sekreterare", r"sekreterare"),
@@ -78,7 +81,7 @@ _COVER_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(rf"^(?:{pattern})(?=[\s:.]|$)\s*[:.]?\s*(?P<value>.*)$", re.IGNORECASE))
     for kind, pattern in _COVER_LABEL_PATTERNS
 ]
-_ATTENDANCE_KINDS = {"att_beslutande", "att_tjg", "att_ersattare", "att_ovriga"}
+_ATTENDANCE_KINDS = {"att_beslutande", "att_tjg", "att_ersattare", "att_ovriga", "att_foredragande"}
 
 
 @dataclass
@@ -459,6 +462,10 @@ def parse_front_matter(protocol: Protocol, preamble: list[str], tail: list[str])
         m = re.search(r"§§\s{0,2}\d{1,4}\s{0,2}[-–—]\s{0,2}\d{1,4}", " ".join(cover_lines[:300]))
         protocol.paragraph_range_printed = _range_printed(m.group(0)) if m else None
     protocol.attendance = _attendance_from_blocks(blocks)
+    protocol.attendance_listed = any(
+        block.kind in _ATTENDANCE_KINDS and any(not ATTENDANCE_REFERENCE_RE.search(line) for line in block.lines)
+        for block in blocks
+    )
     known = [a.name for a in protocol.attendance]
     signatures = _signatures_from_blocks(blocks, known)
     if tail:

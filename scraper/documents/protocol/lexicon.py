@@ -67,6 +67,25 @@ def normalise_lines(text: str) -> list[str]:
     return lines
 
 
+def paged_lines(text: str) -> tuple[list[str], list[str], list[int] | None]:
+    """`normalise_lines` of the text, each line as printed (its spaces kept), and the 1-based page of each line.
+
+    Pages are parted by form feeds (`PAGE_BREAK`); without one the pages are None.
+    """
+    pages = text.split(PAGE_BREAK)
+    lines: list[str] = []
+    layout: list[str] = []
+    numbers: list[int] = []
+    for number, page in enumerate(pages, 1):
+        for raw in normalise_text(page).split("\n"):
+            line = SPACES_RE.sub(" ", raw).strip()
+            if line:
+                lines.append(line)
+                layout.append(raw.rstrip())
+                numbers.append(number)
+    return lines, layout, numbers if len(pages) > 1 else None
+
+
 def squash(line: str) -> str:
     """Runs of whitespace as one space, none at either end (``str.split`` and ``\\s`` agree on whitespace)."""
     return " ".join(line.split())
@@ -457,6 +476,14 @@ class Role:
     ADJUSTER = "justerare"
 
 
+# Where a protocol names no one and refers to an attendance list printed elsewhere.
+ATTENDANCE_REFERENCE_RE = re.compile(
+    r"närvarolist\w*|närvaroförteckning\w*|enligt\s+(?:bifogad\s+)?(?:bilaga|förteckning)\b[^.]{0,40}"
+    r"|se\s+bilaga\b[^.]{0,30}|se\s+protokollets\s+framsida|bifogad\s+förteckning",
+    re.IGNORECASE,
+)
+
+
 def is_official_title(title: str | None) -> bool:
     """True when a title is an official's ("regiondirektör", "ekonomichef", "nämndsekreterare")."""
     if not title:
@@ -558,6 +585,14 @@ def strip_page_furniture(lines: Sequence[str]) -> tuple[list[str], list[str]]:
     Returns the kept lines and the removed ones (in order), the latter being a
     useful source of committee name and meeting date when the cover is missing.
     """
+    remove = furniture_mask(lines)
+    kept = [line for line, r in zip(lines, remove) if not r]
+    removed = [line for line, r in zip(lines, remove) if r]
+    return kept, removed
+
+
+def furniture_mask(lines: Sequence[str]) -> list[bool]:
+    """For each line: is it page furniture (`strip_page_furniture` removes those)?"""
     remove = [False] * len(lines)
     for i, line in enumerate(lines):
         if not _is_header_furniture(line):
@@ -578,6 +613,4 @@ def strip_page_furniture(lines: Sequence[str]) -> tuple[list[str], list[str]]:
         while k < len(lines) and k - i <= 3 and (DATE_LINE_RE.match(lines[k]) or lines[k] in _WEAK_WORDS):
             remove[k] = True
             k += 1
-    kept = [line for line, r in zip(lines, remove) if not r]
-    removed = [line for line, r in zip(lines, remove) if r]
-    return kept, removed
+    return remove

@@ -225,7 +225,6 @@ class Protocol:
     warnings: list[str] = field(default_factory=list)
     quality: Quality = field(default_factory=Quality)
     attendance_listed: bool = False
-    attendance_reference: str | None = None
 
     def to_dict(self) -> dict:
         return {

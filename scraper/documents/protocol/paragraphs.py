@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .decisions import find_decision
+from .decisions import find_decision, proposer
 from .lexicon import (
     BULLET_RE,
     DECISION_START_RE,
@@ -21,8 +21,9 @@ from .lexicon import (
     wordlike_share,
 )
 from .model import Paragraph, Proposal, Reservation
-from .people import find_people, proposals_from_text, reservations_from_text
+from .people import find_people, proposals_from_text, recusals_from_text, reservations_from_text
 from .sections import BACKGROUND_KINDS, Section, heading_kind, segment_sections
+from .votes import read_votes
 
 
 # --------------------------------------------------------------------------
@@ -64,6 +65,51 @@ def paragraph_candidates(lines: Sequence[str]) -> list[Candidate]:
     for c in candidates:
         c.quality = _candidate_quality(c, lines, starts, prefix_counts)
     return candidates
+
+
+_TRAILING_START_RE = re.compile(rf"^(?P<title>[{UPPER}][^§]{{1,119}}\S)\s{{1,3}}§\s{{0,3}}(?P<num>\d{{1,4}})$")
+
+
+def trailing_candidates(lines: Sequence[str]) -> list[Candidate]:
+    """Paragraph starts printed title first on one line ("Val av justerare § 12"); the title is the candidate's rest."""
+    candidates = []
+    for i, line in enumerate(lines):
+        if "§" not in line[-8:]:
+            continue
+        m = _TRAILING_START_RE.match(line)
+        if m and not _REFERENCE_TAIL_RE.search(m.group("title")):
+            candidates.append(Candidate(i, int(m.group("num")), None, m.group("title")))
+    starts = {c.index for c in candidates}
+    for c in candidates:
+        c.quality = _candidate_quality(c, lines, starts, Counter())
+    return candidates
+
+
+def titles_above(lines: Sequence[str], chain: Sequence[Candidate]) -> set[int]:
+    """Positions in the chain of paragraphs whose title stands on the line above "§ N" (a template printing title first).
+
+    Taken only when most "§ N" lines stand alone with a title-like line above
+    and no title below (the next line is a case number, a heading, a
+    decision sentence or prose).
+    """
+    alone = [k for k, c in enumerate(chain) if not c.rest.strip(".:–- ") and c.index > 0]
+    if len(alone) < 2 or len(alone) < len(chain) // 2:
+        return set()
+    above = {k for k in alone if _title_above(lines, chain, k)}
+    return above if len(above) >= 0.6 * len(alone) else set()
+
+
+def _title_above(lines: Sequence[str], chain: Sequence[Candidate], k: int) -> bool:
+    index = chain[k].index
+    previous = lines[index - 1]
+    if (k > 0 and chain[k - 1].index == index - 1) or not _is_title_like(previous) or heading_kind(previous):
+        return False
+    if _case_number(previous) or _TAIL_START_RE.match(previous):
+        return False
+    following = lines[index + 1:index + 3]
+    if following and _case_number(following[0]):
+        following = following[1:]
+    return not following or _opens_sections(following[0]) or not _is_title_like(following[0])
 
 
 def _candidate_quality(c: Candidate, lines: Sequence[str], starts: set[int], prefix_counts: Counter) -> float:
@@ -132,12 +178,17 @@ _CASE_RE = re.compile(
     r"\s{0,3}[:.]?\s{0,3}(?P<value>[^\s].{0,60})$",
     re.IGNORECASE,
 )
-_CASE_VALUE_RE = re.compile(rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?")
-
-
+# A filing-plan code after the case number ("KS/2018:298 - 001", "KS 05-292 531") is kept as printed.
+_FILING_CODE = r"(?:\s[-–]\s\d{1,4}(?!\S)|\s\d{3}(?!\S))?"
+_CASE_VALUE_RE = re.compile(
+    rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*{_FILING_CODE}(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?"
+)
 _BARE_CASE_RE = re.compile(
-    rf"^(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,4}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?)"
-    rf"(?:\s+[{UPPER}]{{2,5}})?$"
+    rf"^(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,5}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?"
+    rf"|\d{{2}}[{UPPER}]{{2,4}}\d{{2,7}}){_FILING_CODE}(?:\s+[{UPPER}]{{2,5}})?$"
+)
+_CASE_LABEL_ONLY_RE = re.compile(
+    r"^(?:Dnr\.?|Diarienr\.?|Diarienummer|Diarie\s+nr\.?|Ärendenummer|Ärendenr\.?|Ärende\s+nr\.?)\s{0,3}[:.]?$", re.IGNORECASE
 )
 
 
@@ -163,6 +214,30 @@ def _case_number(line: str) -> tuple[str, str] | None:
         return None
     before = line[: m.start()].strip(" ,;(")
     return value, before
+
+
+def join_case_labels(
+    lines: Sequence[str], layout: Sequence[str], pages: Sequence[int] | None
+) -> tuple[list[str], list[str], list[int] | None]:
+    """Lines with a case-number label standing alone ("Diarienummer:") joined to the number on the next line."""
+    if not any(_CASE_LABEL_ONLY_RE.match(line) for line in lines):
+        return list(lines), list(layout), list(pages) if pages else None
+    out: list[str] = []
+    printed: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(lines):
+        if _CASE_LABEL_ONLY_RE.match(lines[i]) and i + 1 < len(lines) and _BARE_CASE_RE.match(lines[i + 1]):
+            out.append(f"{lines[i]} {lines[i + 1]}")
+            printed.append(f"{layout[i]} {layout[i + 1].strip()}")
+            numbers.append(pages[i] if pages else 0)
+            i += 2
+            continue
+        out.append(lines[i])
+        printed.append(layout[i])
+        numbers.append(pages[i] if pages else 0)
+        i += 1
+    return out, printed, numbers if pages else None
 
 
 def _title_continues(current: str, nxt: str) -> bool:
@@ -196,18 +271,28 @@ _TAIL_START_RE = re.compile(
 
 
 def parse_paragraph(
-    number: int, first_line_rest: str, body: list[str], committee: str | None = None, head: str | None = None
+    number: int,
+    first_line_rest: str,
+    body: list[str],
+    committee: str | None = None,
+    head: str | None = None,
+    layout: Sequence[str] | None = None,
 ) -> Paragraph:
+    """A paragraph from the rest of its "§ N" line and the lines after it (`layout`: the same as printed)."""
     title_lines, case_number, pos = _split_title(first_line_rest, body)
     sections = segment_sections(body[pos:])
     para = Paragraph(number=number, title=join_lines(title_lines) or None, case_number=case_number)
     para.text = "\n".join(([head] if head else []) + body)
     para.decision = find_decision(sections, committee)
+    barriers = [i for i, line in enumerate(body[pos:]) if (found := heading_kind(line)) and found[0] in _VOTE_BARRIERS]
+    para.votes = read_votes(body[pos:], layout[pos:] if layout else None, barriers)
+    para.recusals = [r for s in sections for r in recusals_from_text(s.text)]
     para.reservations = _paragraph_reservations(sections)
     para.proposals = _paragraph_proposals(sections)
     para.notes = [s.text for s in sections if s.kind == "notes" and s.lines]
     beslutsgang = [s.text for s in sections if s.kind == "beslutsgang" and s.lines]
     para.beslutsgang = " ".join(beslutsgang) if beslutsgang else None
+    para.on_proposal_of = proposer(para.decision, beslutsgang + [v.outcome for v in para.votes if v.outcome])
     para.sent_to = _sent_to(sections)
     para.immediately_adjusted = any(
         ("omedelbar" in s.text or "Omedelbar" in s.text) and _IMMEDIATE_RE.search(s.text) for s in sections
@@ -215,6 +300,7 @@ def parse_paragraph(
     return para
 
 
+_VOTE_BARRIERS = {"decision", "reservation", "sent_to", "notes", "other", "proposal_to_decision"}
 _NOT_A_TITLE_KINDS = {"decision", "proposal_to_decision", "sent_to", "reservation", "proposals", "beslutsgang", "notes"}
 
 
@@ -338,11 +424,17 @@ def _sent_to(sections: list[Section]) -> list[str]:
     return recipients
 
 
-def paragraph_bodies(lines: Sequence[str], chain: Sequence[Candidate]) -> list[list[str]]:
-    """The lines of each paragraph after its "§ N" line; the closing signature part is cut off the last."""
+def paragraph_bodies(
+    lines: Sequence[str], chain: Sequence[Candidate], titled_above: set[int] | frozenset[int] = frozenset()
+) -> list[list[str]]:
+    """The lines of each paragraph after its "§ N" line; the closing signature part is cut off the last.
+
+    A paragraph in `titled_above` has its title on the line above its "§ N"
+    line: that line is not part of the paragraph before.
+    """
     bodies = []
     for k, cand in enumerate(chain):
-        end = chain[k + 1].index if k + 1 < len(chain) else len(lines)
+        end = chain[k + 1].index - (k + 1 in titled_above) if k + 1 < len(chain) else len(lines)
         body = list(lines[cand.index + 1:end])
         if k + 1 == len(chain):
             body = body[:_tail_start(body)]

@@ -26,7 +26,7 @@ from .lexicon import (
     is_official_title,
     split_sentences,
 )
-from .model import Attendee, Proposal, Reservation
+from .model import Attendee, Proposal, Recusal, Reservation
 
 
 # --------------------------------------------------------------------------
@@ -225,6 +225,54 @@ def proposals_from_text(text: str) -> list[Proposal]:
             if not any(p.name == person.name and p.party == person.party and p.stance == stance for p in proposals):
                 proposals.append(Proposal(person.name, person.party, stance))
     return proposals
+
+
+# --------------------------------------------------------------------------
+# Conflicts of interest (jäv)
+# --------------------------------------------------------------------------
+
+_JAV_RE = re.compile(r"\bjäv(?:ig|iga|et|s)?\b", re.IGNORECASE)
+_NO_JAV_RE = re.compile(
+    r"\b(?:ingen|inget|inga|ej|inte)\s+(?:\w+\s+){0,2}?jäv|\bjäv\w*\s+(?:föreligger\s+|anmäls\s+|finns\s+)?(?:inte|ej)\b",
+    re.IGNORECASE,
+)
+_STEPS_OUT_RE = re.compile(
+    r"\bjäv|\bdeltar\s+(?:inte|ej)\b|\blämnar\s+(?:sammanträdet|lokalen|rummet|mötet)|\bdeltog\s+(?:inte|ej)\b"
+    r"|\bdeltar\s+inte\b|\bavstår\s+från\s+att\s+delta",
+    re.IGNORECASE,
+)
+_STEPS_IN_RE = re.compile(r"^\W*(?:tjänstgör|tjänstgjorde|ersätter|ersatte|går\s+in|träder\s+in|inträder)\b", re.IGNORECASE)
+_LIST_JOIN = (",", "och", "samt", "&", ", och", ", samt")
+
+
+def recusals_from_text(text: str) -> list[Recusal]:
+    """Members who declared a conflict of interest (jäv), each with the sentence as printed.
+
+    Read: "X (S) anmäler jäv och deltar inte i handläggningen", "X anmäler
+    jäv och lämnar sammanträdet", "På grund av jäv deltar X inte ...", "X
+    deltar inte i handläggningen på grund av jäv", "X och Y (M) anmäler jäv".
+    A substitute who steps in ("Y (S) tjänstgör istället", "Y ersätter X
+    under ärendet") is not one of them; "Inget jäv anmäls" names nobody.
+    """
+    found: list[Recusal] = []
+    if "jäv" not in text.lower():
+        return found
+    for sentence in split_sentences(text):
+        if not _JAV_RE.search(sentence) or _NO_JAV_RE.search(sentence):
+            continue
+        people = [p for p in find_people(sentence) if p.name]
+        marked = [False] * len(people)
+        for k in range(len(people) - 1, -1, -1):
+            after = sentence[people[k].end: people[k + 1].start if k + 1 < len(people) else len(sentence)]
+            before = sentence[people[k - 1].end if k else 0: people[k].start]
+            if _STEPS_IN_RE.match(after):
+                continue
+            joined_to_next = k + 1 < len(people) and after.strip() in _LIST_JOIN and marked[k + 1]
+            marked[k] = bool(_STEPS_OUT_RE.search(after)) or joined_to_next or bool(_JAV_RE.search(before))
+        for person, recused in zip(people, marked):
+            if recused and not any(r.name == person.name for r in found):
+                found.append(Recusal(person.name, person.party, sentence))
+    return found
 
 
 # --------------------------------------------------------------------------

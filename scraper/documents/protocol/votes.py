@@ -579,3 +579,44 @@ def appendix_paragraph(lines: Sequence[str]) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def attach_appendices(votes_by_paragraph: dict[int, list[Vote]], blocks: Sequence[tuple[Sequence[str], Sequence[str] | None]]) -> list[str]:
+    """Add the voting lists of appendix blocks (lines, layout) to the votes of the paragraphs they name.
+
+    The list goes to the first vote of that paragraph without names (its
+    counts fill those not printed in the paragraph), or becomes a vote of its
+    own. Returns warnings for lists that name no paragraph of the protocol.
+    """
+    warnings: list[str] = []
+    for lines, layout in blocks:
+        number = appendix_paragraph(lines)
+        found = read_votes(lines, layout)
+        if not found:
+            continue
+        if number is None or number not in votes_by_paragraph:
+            where = f"§ {number}" if number is not None else "no paragraph"
+            warnings.append(f"voting list in an appendix ({lines[0]}) names {where} of this protocol: not attached")
+            continue
+        votes = votes_by_paragraph[number]
+        for listed in found:
+            target = next((v for v in votes if not v.members and not any(w.startswith("voting list") for w in v.warnings)), None)
+            if target is None:
+                target = Vote(ordinal=len(votes) + 1, question=listed.question, yes_means=listed.yes_means, no_means=listed.no_means)
+                votes.append(target)
+            target.members.extend(listed.members)
+            target.warnings.extend(w for w in listed.warnings if not w.startswith("printed counts ("))
+            for choice, value in listed.counts.items():
+                if target.counts.get(choice) is None:
+                    target.counts[choice] = value
+            target.casting_vote = target.casting_vote or listed.casting_vote
+            check_counts(target)
+    return warnings
+
+
+def vote_warnings(paragraphs: Sequence) -> list[str]:
+    """The warnings of every vote, each naming its paragraph and vote ("§ 45, vote 1: ...")."""
+    return [
+        f"§ {paragraph.number}, vote {vote.ordinal}: {warning}"
+        for paragraph in paragraphs for vote in paragraph.votes for warning in vote.warnings
+    ]
