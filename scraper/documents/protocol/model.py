@@ -77,7 +77,6 @@ class Vote:
             "casting_vote": self.casting_vote,
             "members": [m.to_dict() for m in self.members],
             "warnings": list(self.warnings),
-            "quality": self.quality.to_dict(),
         }
 
 

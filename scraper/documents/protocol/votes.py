@@ -69,6 +69,7 @@ _OUTCOME_RE = re.compile(
     re.IGNORECASE,
 )
 _CASTING_RE = re.compile(r"utslagsröst", re.IGNORECASE)
+_TALLY_RE = re.compile(rf"\b(?:erhåller|erhöll|får|fick)\s(?:{_NUMBER})\sröst", re.IGNORECASE)
 _MEANING_PART_RE = re.compile(
     r"^(?:den|de)\s+som\s+(?:vill\s+bifalla\s+|vill\s+|bifaller\s+|röstar\s+för\s+|är\s+för\s+)?", re.IGNORECASE
 )
@@ -101,6 +102,7 @@ _HEADER_WORDS = {
 MARKS = frozenset({"X", "x", "✓", "✔", "☒", "●"})
 _PLACEHOLDERS = frozenset({"-", "–", "—", "0", "_"})
 _TOTAL_WORDS = ("summa", "totalt", "antal", "resultat", "summering", "röster")
+_COLUMN_GAP_RE = re.compile(r"\S {2,}(?=\S)")
 _SEPARATORS_RE = re.compile(r"^[\s,;.]*(?:(?:och|samt)[\s,;.]*)?$")
 
 
@@ -183,6 +185,8 @@ def _prose_events(text: str) -> list[_Event]:
         counts = counts_in(sentence) if ("ja" in sentence.lower() or "nej" in sentence.lower()) else {}
         if "ja" in counts or "nej" in counts:
             events.append(_Event(offset, "counts", sentence, counts=counts))
+        if _TALLY_RE.search(sentence):
+            events.append(_Event(offset, "tally", sentence))
         if _CASTING_RE.search(sentence):
             events.append(_Event(offset, "casting", sentence))
         if _OUTCOME_RE.search(sentence):
@@ -291,7 +295,7 @@ def _group(events: list[_Event], limits: Sequence[int]) -> list[Vote]:
 
 
 def _opens_vote(event: _Event, current: dict | None) -> bool:
-    if event.kind in ("outcome", "casting"):
+    if event.kind in ("outcome", "casting", "tally"):
         return False
     if current is None:
         return True
@@ -323,6 +327,8 @@ def _apply(vote: Vote, current: dict, event: _Event, limits: Sequence[int]) -> N
         for choice, value in event.counts.items():
             if vote.counts.get(choice) is None:
                 vote.counts[choice] = value
+    elif event.kind == "tally":
+        current["result"] = True
     elif event.kind == "casting":
         vote.casting_vote = True
         _set_outcome(vote, current, event, limits)
@@ -415,10 +421,15 @@ def _columns(header: str, layout: str | None) -> _Columns:
     choices = {i: _CHOICE_WORDS[w] for i, w in enumerate(names) if w in _CHOICE_WORDS}
     party = names.index("parti") if "parti" in names else None
     offsets = None
-    if layout is not None and "|" not in header:
+    if layout is not None and "|" not in header and _laid_out(layout, len(names) - 1):
         offsets = [m.start() for m in re.finditer(r"\S+", layout)]
         offsets = offsets if len(offsets) == len(names) else None
     return _Columns(names, choices, party, offsets)
+
+
+def _laid_out(layout: str, gaps: int) -> bool:
+    """True when a header as printed parts its columns by runs of spaces (a text that keeps a table's layout)."""
+    return len(_COLUMN_GAP_RE.findall(layout.strip())) >= gaps
 
 
 def read_table(lines: Sequence[str], layout: Sequence[str] | None = None) -> Table:
@@ -524,7 +535,7 @@ def _aligned_choice(layout: str | None, columns: _Columns) -> str | None:
     if layout is None or columns.offsets is None:
         return None
     marks = [m.start() for m in re.finditer(r"\S+", layout) if m.group() in MARKS]
-    if len(marks) != 1:
+    if len(marks) != 1 or not layout[: marks[0]].endswith("  "):
         return None
     distance, column = min((abs(offset - marks[0]), i) for i, offset in enumerate(columns.offsets))
     return columns.choices.get(column) if distance <= 3 else None
