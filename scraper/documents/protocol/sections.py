@@ -34,7 +34,8 @@ _SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
     ("decision", re.compile(r"^(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?$")),
     ("proposal_to_decision", re.compile(
-        r"^(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
+        r"^(?!.*\b(?:beslutar|beslöt|beslutade|föreslår|bifaller|enligt)\s)"
+        r"(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
         r"|[a-zåäö\- ]{0,60}?s\s+förslag(?:\s+till\s+(?:beslut|[a-zåäö]+))?"
         r"|förslag\s+till\s+[a-zåäö]+s\s+beslut)$"
     )),

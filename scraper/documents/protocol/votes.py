@@ -160,7 +160,11 @@ def read_votes(lines: Sequence[str], layout: Sequence[str] | None = None, barrie
     text, starts = join_with_starts(lines)
     if not _might_hold_a_vote(text):
         return []
-    events = _prose_events(text) + _list_events(lines, layout, starts)
+    listed, consumed = _list_events(lines, layout, starts)
+    events = listed
+    for first, last in _runs_outside(consumed, len(lines)):
+        end = starts[last + 1] if last + 1 < len(starts) else len(text)
+        events.extend(_prose_events(text[starts[first]:end], starts[first]))
     events.sort(key=lambda e: e.offset)
     limits = sorted(starts[i] for i in barriers if i < len(starts))
     return _group(events, limits)
@@ -171,12 +175,27 @@ def _might_hold_a_vote(text: str) -> bool:
     return ("röst" in low or "votering" in low) and ("ja" in low or "röster" in low)
 
 
-def _prose_events(text: str) -> list[_Event]:
+def _runs_outside(consumed: set[int], count: int) -> list[tuple[int, int]]:
+    """(first, last) line of each run of lines that no list or table took."""
+    runs: list[tuple[int, int]] = []
+    for i in range(count):
+        if i in consumed:
+            continue
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _prose_events(text: str, base: int) -> list[_Event]:
+    """Events of the sentences of running text that starts at offset `base` of the paragraph."""
     events: list[_Event] = []
     position = 0
     for sentence in split_sentences(text):
         offset = text.find(sentence, position)
         position = offset + len(sentence)
+        offset += base
         if _START_RE.search(sentence) and not _NEGATED_RE.search(sentence[: _START_RE.search(sentence).end()]):
             events.append(_Event(offset, "closed" if _CLOSED_RE.search(sentence) else "start", sentence))
         meaning = _meaning(sentence)
@@ -237,8 +256,12 @@ def names_in_list(text: str, choice: str) -> list[VoteMember]:
     return [VoteMember(p.name, clean_party(p.party), choice) for p in people]
 
 
-def _list_events(lines: Sequence[str], layout: Sequence[str] | None, starts: Sequence[int]) -> list[_Event]:
+def _list_events(
+    lines: Sequence[str], layout: Sequence[str] | None, starts: Sequence[int]
+) -> tuple[list[_Event], set[int]]:
+    """The lists of names and the tables among the lines, and the lines they take."""
     events: list[_Event] = []
+    consumed: set[int] = set()
     i = 0
     while i < len(lines):
         label = _LABEL_RE.match(lines[i])
@@ -246,15 +269,17 @@ def _list_events(lines: Sequence[str], layout: Sequence[str] | None, starts: Seq
             end, members = _labelled_list(lines, i, label)
             if members:
                 events.append(_Event(starts[i], "members", lines[i], members=members))
+                consumed.update(range(i, end))
             i = max(end, i + 1)
             continue
         if is_table_header(lines[i]) or _split_header_at(lines, i):
             table = read_table(lines[i:], layout[i:] if layout else None)
             events.append(_Event(starts[i], "table", lines[i], table.members, table.counts, table.warnings))
+            consumed.update(range(i, i + max(table.length, 1)))
             i += max(table.length, 1)
             continue
         i += 1
-    return events
+    return events, consumed
 
 
 def _labelled_list(lines: Sequence[str], i: int, label: re.Match) -> tuple[int, list[VoteMember]]:
