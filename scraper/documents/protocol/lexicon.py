@@ -104,7 +104,7 @@ def join_with_starts(lines: Iterable[str]) -> tuple[str, list[int]]:
     text = ""
     starts: list[int] = []
     for line in lines:
-        line = SPACES_RE.sub(" ", line).strip()
+        line = " ".join(line.split())
         if not line:
             starts.append(len(text))
             continue

@@ -284,7 +284,7 @@ def parse_paragraph(
     para = Paragraph(number=number, title=join_lines(title_lines) or None, case_number=case_number)
     para.text = "\n".join(([head] if head else []) + body)
     para.decision = find_decision(sections, committee)
-    barriers = [i for i, line in enumerate(body[pos:]) if (found := heading_kind(line)) and found[0] in _VOTE_BARRIERS]
+    barriers = [s.start for s in sections if s.kind in _VOTE_BARRIERS]
     para.votes = read_votes(body[pos:], layout[pos:] if layout else None, barriers)
     para.recusals = [r for s in sections for r in recusals_from_text(s.text)]
     para.reservations = _paragraph_reservations(sections)

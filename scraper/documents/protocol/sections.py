@@ -58,6 +58,7 @@ class Section:
     heading: str
     lines: list[str] = field(default_factory=list)
     _joined: str | None = None
+    start: int = 0
 
     @property
     def text(self) -> str:
@@ -101,14 +102,15 @@ def segment_sections(lines: list[str]) -> list[Section]:
     """The lines of a paragraph split at its section headings; what comes before the first is the "preamble".
 
     A line in the preamble that starts with a decision sentence ("Nämnden
-    beslutar att ...") opens a "decision_inline" section.
+    beslutar att ...") opens a "decision_inline" section. `start` is the
+    index of a section's first line (its heading) in `lines`.
     """
     sections = [Section("preamble", "")]
-    for line in lines:
+    for index, line in enumerate(lines):
         found = heading_kind(line)
         if found:
             kind, inline = found
-            sections.append(Section(kind, line))
+            sections.append(Section(kind, line, start=index))
             if inline:
                 sections[-1].lines.append(inline)
             continue
@@ -116,6 +118,6 @@ def segment_sections(lines: list[str]) -> list[Section]:
         if current.kind == "preamble" and DECISION_START_RE.match(line) and not any(
             s.kind == "decision_inline" for s in sections
         ):
-            sections.append(Section("decision_inline", ""))
+            sections.append(Section("decision_inline", "", start=index))
         sections[-1].lines.append(line)
     return sections

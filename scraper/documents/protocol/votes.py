@@ -69,6 +69,8 @@ _OUTCOME_RE = re.compile(
     re.IGNORECASE,
 )
 _CASTING_RE = re.compile(r"utslagsröst", re.IGNORECASE)
+_JA_WORD_RE = re.compile(r"\bja\b")
+_NEJ_WORD_RE = re.compile(r"\bnej\b")
 _TALLY_RE = re.compile(rf"\b(?:erhåller|erhöll|får|fick)\s(?:{_NUMBER})\sröst", re.IGNORECASE)
 _MEANING_PART_RE = re.compile(
     r"^(?:den|de)\s+som\s+(?:vill\s+bifalla\s+|vill\s+|bifaller\s+|röstar\s+för\s+|är\s+för\s+)?", re.IGNORECASE
@@ -172,7 +174,9 @@ def read_votes(lines: Sequence[str], layout: Sequence[str] | None = None, barrie
 
 def _might_hold_a_vote(text: str) -> bool:
     low = text.lower()
-    return ("röst" in low or "votering" in low) and ("ja" in low or "röster" in low)
+    if "röst" in low or "votering" in low:
+        return True
+    return bool(_JA_WORD_RE.search(low) and _NEJ_WORD_RE.search(low))
 
 
 def _runs_outside(consumed: set[int], count: int) -> list[tuple[int, int]]:
