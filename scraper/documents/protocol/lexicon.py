@@ -101,21 +101,23 @@ def join_lines(lines: Iterable[str]) -> str:
 
 def join_with_starts(lines: Iterable[str]) -> tuple[str, list[int]]:
     """`join_lines` of the lines, and where each line starts in the joined text (an empty line where the next starts)."""
-    text = ""
+    parts: list[str] = []
+    length = 0
     starts: list[int] = []
     for line in lines:
         line = " ".join(line.split())
         if not line:
-            starts.append(len(text))
+            starts.append(length)
             continue
-        if text and ends_with_word_hyphen(text):
+        if parts and ends_with_word_hyphen(parts[-1]):
             first = line.split(" ", 1)[0].lower()
-            text += " " if first in _SUSPENDED_HYPHEN_NEXT else ""
-        elif text:
-            text += " "
-        starts.append(len(text))
-        text += line
-    return text, starts
+            gap = " " if first in _SUSPENDED_HYPHEN_NEXT else ""
+        else:
+            gap = " " if parts else ""
+        parts.append(gap + line)
+        starts.append(length + len(gap))
+        length += len(gap) + len(line)
+    return "".join(parts), starts
 
 
 def ends_with_word_hyphen(text: str) -> bool:

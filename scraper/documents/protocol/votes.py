@@ -291,14 +291,16 @@ def _labelled_list(lines: Sequence[str], i: int, label: re.Match) -> tuple[int, 
         (g.lower() for g in (label.group("a"), label.group("b"), label.group("c")) if g),
         "avstår" if label.group("avstar") else "frånvarande",
     )
-    parts = [lines[i][label.end():]]
+    parts = [lines[i][label.end():].strip()]
     end = i + 1
     while end < len(lines) and not _LABEL_RE.match(lines[end]) and not is_table_header(lines[end]):
-        joined = " ".join(parts).strip()
-        continues = joined.endswith((",", " och", " samt")) or not joined
-        if not (continues or names_in_list(lines[end], choice)) or not names_in_list(joined + " " + lines[end], choice):
+        previous = parts[-1]
+        continues = not previous or previous.endswith((",", " och", " samt"))
+        line = lines[end]
+        bare = line[4:] if line.startswith("och ") else line
+        if not names_in_list(bare, choice) or not (continues or not previous.endswith(".")):
             break
-        parts.append(lines[end])
+        parts.append(line)
         end += 1
     return end, names_in_list(" ".join(parts).strip().rstrip("."), choice)
 
@@ -639,8 +641,10 @@ def attach_appendices(votes_by_paragraph: dict[int, list[Vote]], blocks: Sequenc
             warnings.append(f"voting list in an appendix ({lines[0]}) names {where} of this protocol: not attached")
             continue
         votes = votes_by_paragraph[number]
+        open_votes = [v for v in votes if not v.members and not any(w.startswith("voting list") for w in v.warnings)]
+        open_votes.reverse()
         for listed in found:
-            target = next((v for v in votes if not v.members and not any(w.startswith("voting list") for w in v.warnings)), None)
+            target = open_votes.pop() if open_votes else None
             if target is None:
                 target = Vote(ordinal=len(votes) + 1, question=listed.question, yes_means=listed.yes_means, no_means=listed.no_means)
                 votes.append(target)
