@@ -46,6 +46,9 @@ DECISIONS = [
     ("Beslut\nRegionstyrelsen beslutar att bifalla regionala utvecklingsnämndens förslag.",
      "Regionstyrelsen beslutar att bifalla regionala utvecklingsnämndens förslag.", "regionala utvecklingsnämnden"),
     ("Beslut\nKommunstyrelsen beslutar enligt förslaget.", "Kommunstyrelsen beslutar enligt förslaget.", None),
+    ("Beslut i kommunstyrelsen\nKommunstyrelsen beslutar att anta planen.", "Kommunstyrelsen beslutar att anta planen.", None),
+    ("Kommunstyrelsen beslut\nKommunstyrelsen beslutar att anta planen.", "Kommunstyrelsen beslutar att anta planen.", None),
+    ("Beslutsformulering\nKommunstyrelsen beslutar att anta planen.", "Kommunstyrelsen beslutar att anta planen.", None),
     ("Kommunstyrelsen föreslår kommunfullmäktige besluta att anta planen.",
      "Kommunstyrelsen föreslår kommunfullmäktige besluta att anta planen.", None),
     ("Nämndens beslut\n1. Planen antas.\n2. Uppdraget avslutas.\nBeslutsunderlag\nTjänsteskrivelse",
@@ -92,6 +95,16 @@ PROPOSALS_ONLY = [
 @pytest.mark.parametrize("body", PROPOSALS_ONLY)
 def test_a_proposal_or_a_past_decision_is_never_the_decision(body: str) -> None:
     assert paragraph(body)["decision"] is None
+
+
+def test_an_arbetsutskotts_proposal_to_the_board_is_what_it_decided() -> None:
+    body = (
+        "Förvaltningens förslag\nKommunstyrelsen beslutar att anta planen.\n"
+        "Arbetsutskottets förslag till kommunstyrelsen\nKommunstyrelsen beslutar att anta planen med ändringen att den gäller från 2026."
+    )
+    decided = "Kommunstyrelsen beslutar att anta planen med ändringen att den gäller från 2026."
+    assert paragraph(body, committee="Kommunstyrelsens arbetsutskott")["decision"] == decided
+    assert paragraph(body, committee="Kommunstyrelsen")["decision"] is None
 
 
 def test_the_meetings_own_decision_heading_comes_first() -> None:

@@ -18,7 +18,10 @@ Where the decision is printed
        "Ordförandens förslag", "Förvaltningens förslag") is never taken for
        the decision. A sentence under it that refers to the proposal as
        decided ("Nämnden beslutar enligt förvaltningens förslag") is the
-       decision.
+       decision. The meeting's own proposal to another body, under its own
+       name ("Arbetsutskottets förslag till kommunstyrelsen" in the
+       arbetsutskott's protocol), is what it decided: that is its decision
+       when nothing else is.
 
 Whose proposal
     `on_proposal_of` reads "på X:s förslag", "enligt X:s förslag", "i
@@ -65,6 +68,7 @@ _PROPOSER_RE = re.compile(
     re.IGNORECASE,
 )
 _CONCLUSION_RE = re.compile(r"\bfinner\s+att\b|\bbeslut(?:ar|at|ade)\b|\bbeslöt\b|\bhar\s+således\b", re.IGNORECASE)
+_OWN_PROPOSAL_RE = re.compile(r"^(?P<body>[a-zåäö\-]{2,60})\s+förslag\s+till\s+(?!beslut\b)[a-zåäö\- ]{2,60}$")
 _POINT_RE = re.compile(r"^(?:\d{1,2}[.)]|[a-z][.)]|att\b)", re.IGNORECASE)
 _CONTINUES_RE = re.compile(r"(?:[:;,]|\bsamt|\boch|\bbesluta|\batt)$")
 
@@ -81,10 +85,28 @@ def find_decision(sections: Sequence[Section], committee: str | None = None) -> 
         return join_lines(_decision_block(inline.lines, 0))
     own = [s for s in sections if s.kind not in _NO_DECISION_KINDS and s.lines]
     found = _first_sentence(own, committee, _is_decision_sentence)
+    proposals = [s for s in sections if s.kind in _PROPOSAL_KINDS and s.lines]
     if found is None:
-        proposals = [s for s in sections if s.kind in _PROPOSAL_KINDS and s.lines]
         found = _first_sentence(proposals, committee, lambda sentence: bool(_REFERS_TO_PROPOSAL_RE.search(sentence)))
+    if found is None:
+        own = next((s for s in proposals if _own_proposal(s.heading, committee)), None)
+        found = join_lines(decision_lines(own.lines)) if own else None
     return found
+
+
+def _own_proposal(heading: str, committee: str | None) -> bool:
+    """A heading of the meeting's own proposal to another body ("Arbetsutskottets förslag till kommunstyrelsen"
+    in the arbetsutskott's protocol): what that body decided."""
+    if not committee:
+        return False
+    key = heading_key(heading)
+    m = _OWN_PROPOSAL_RE.match(key)
+    if not m:
+        return False
+    body = genitive_to_base(m.group("body"))
+    own = committee.lower()
+    last = own.split()[-1]
+    return body == own or any(form.endswith(body) for form in (last, last + "et", last + "en", last + "n"))
 
 
 def _is_decision_sentence(sentence: str) -> bool:

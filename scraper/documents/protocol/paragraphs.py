@@ -109,7 +109,9 @@ def _title_above(lines: Sequence[str], chain: Sequence[Candidate], k: int) -> bo
     following = lines[index + 1:index + 3]
     if following and _case_number(following[0]):
         following = following[1:]
-    return not following or _opens_sections(following[0]) or not _is_title_like(following[0])
+    if not following:
+        return True
+    return _opens_sections(following[0]) or is_sentence_end(following[0]) or heading_kind(following[0]) is not None
 
 
 def _candidate_quality(c: Candidate, lines: Sequence[str], starts: set[int], prefix_counts: Counter) -> float:

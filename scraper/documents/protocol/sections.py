@@ -32,7 +32,11 @@ _SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"|ordförandens\s+proposition|propositionsordning\s+och\s+beslut)$"
     )),
     ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
-    ("decision", re.compile(r"^(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?$")),
+    ("decision", re.compile(
+        r"^(?:(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?"
+        r"|beslut\s+(?:i\s+|av\s+)?[a-zåäö\-]{0,40}(?:styrelsen|nämnden|fullmäktige|utskottet|beredningen|direktionen)"
+        r"|[a-zåäö\-]{0,40}(?:styrelsen|nämnden|fullmäktige|utskottet)\s+beslut|beslutsformulering|beslutsmening|beslutstext)$"
+    )),
     ("proposal_to_decision", re.compile(
         r"^(?!.*\b(?:beslutar|beslöt|beslutade|föreslår|bifaller|enligt)\s)"
         r"(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
