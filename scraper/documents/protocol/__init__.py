@@ -23,12 +23,16 @@ Cover page (first page, may be missing)
     times ("kl. 13:00-14:03", "13.00–14.03"), "Justeringens plats och tid",
     "Paragrafer §§ 31-56", the "Underskrifter" block with Sekreterare,
     Ordförande and Justerare names after dotted lines, and the attendance
-    lists: "Beslutande", "Tjänstgörande ersättare", "Ersättare" /
-    "Närvarande ersättare" / "Ej tjänstgörande ersättare", "Övriga
-    närvarande" / "Övriga deltagande", "Sekreterare", "Justerare". Entries
-    look like "Anders Öberg (S), ordförande", "Helena Ölund (S), ersättare",
-    "X (M) för Y (M)", "X (M), tjänstgörande ersättare för Y",
-    "Ulrika Sundquist, regiondirektör".
+    lists: "Beslutande" / "Närvarande", "Tjänstgörande ersättare",
+    "Ersättare" / "Närvarande ersättare" / "Ej tjänstgörande ersättare",
+    "Övriga närvarande" / "Övriga deltagande" / "Tjänstepersoner" /
+    "Tjänstemän", "Föredragande", "Sekreterare", "Justerare". Entries look
+    like "Anders Öberg (S), ordförande", "Helena Ölund (S), ersättare", "X
+    (M) för Y (M)", "X (M), tjänstgörande ersättare för Y", "Ulrika
+    Sundquist, regiondirektör", "Jenny Jansson, controller, närvarande under
+    § 14 för information". Each gets a role of one vocabulary
+    (`lexicon.Role`): officials and presenters are told apart from members.
+    Parties are printed in any case ("(s)", "(Kd)") and read in upper case.
 
 Corrections
     A "Rättelse" notice ("Region X rättar regionstyrelsen protokoll
@@ -36,18 +40,37 @@ Corrections
     correction per paragraph named at the start of a line.
 
 Paragraphs
-    A paragraph starts on a line beginning with "§ N" (or "Ks § N"), with the
-    title on the same line or on the following line(s). References such as
+    A paragraph starts on a line beginning with "§ N" or with the body's
+    initials ("KS § 80", "KF § 128", "Ks § 14"), with the title on the same
+    line, on the following line(s), or printed first: on the line above a
+    "§ N" standing alone, or as "Title § N" on one line. References such as
     "beslut 2018-10-09 § 78", "16 kap. 5 §" or "§ 10 – Titel" inside a
     list are told apart by the numbering: the parser keeps the best chain of
     increasing paragraph numbers, preferring steps of one and lines that look
-    like paragraph starts. The title ends at the case number ("Dnr ...",
-    "Diarienummer: ...", "Ärendenummer ...") or at the first section heading.
+    like paragraph starts. The title ends at the case number or at the first
+    section heading. Case numbers come with a label ("Dnr", "Diarienr",
+    "Diarienummer:", "Ärendenr", "Ärendenummer", the label alone on its line
+    before the number) or without, on the heading line ("KS § 80
+    KS/2018:298 - 001", "KF § 131 Dnr KS 05-292 531") or a line of their own
+    ("RS 2024/123", "RS 912-2025", "24RS1759", "NLL-00288-2024"); a
+    filing-plan code after the number is kept as printed. Each paragraph
+    has the page of its heading where the text marks page breaks (a form
+    feed, as `scraper.documents.text` gives it).
 
 Sections inside a paragraph
-    "<Organ>s beslut" / "Beslut" / "Beslut:" hold the decision; without
-    them a sentence "<Organ> beslutar ..." / "<Organ> föreslår ..." before
-    any heading is used, and "Förslag till beslut" only as a last resort.
+    Decisions are read from their lead-in (`decisions`): under a decision
+    heading ("Beslut", "Beslut:", "Regionstyrelsens beslut", "Nämndens
+    beslut", "Beslut i ärendet" ...) or, failing one, as the decision
+    sentence of the paragraph ("Nämnden beslutar att ...", "Då inga extra
+    ärenden föreligger beslutar regionstyrelsen att ..."); a proposal
+    ("Förslag till beslut", "Arbetsutskottets förslag") is never the
+    decision. `on_proposal_of` names the body whose proposal was followed
+    ("på finansutskottets förslag" -> "finansutskottet"). Roll-call votes
+    (`votes`) are read with their counts, meaning, outcome, casting vote and
+    names per side, from the paragraph and from voting lists in appendices
+    ("Omröstningsbilaga", "Bilaga 1 Omröstningslista") naming it.
+    Conflicts of interest ("X (S) anmäler jäv och deltar inte i
+    handläggningen") become `recusals`.
     Reservations come from "Reservation(er)" sections and from sentences
     "X (M) och Y (SD) reserverar sig ..." anywhere outside the background
     sections. Proposals (yrkanden) come from "Ärendets behandling under
@@ -57,6 +80,11 @@ Sections inside a paragraph
     under "Protokollsutdrag skickas till" / "Delges" / "Expedieras till" /
     "Beslutet skickas till", and "omedelbart justerad".
 
+Quality
+    `Protocol.quality` says how much was read (paragraphs with a decision
+    and a case number, people in the attendance, votes, votes whose counts
+    and names disagree) and whether the template looks unknown (`quality`).
+
 Failure behaviour
     Text without any paragraph marker gives a `Protocol` with no paragraphs
     and a warning; so does empty or garbage input. `ProtocolParseError` is
@@ -65,11 +93,14 @@ Failure behaviour
     the input.
 
 Modules
-    `lexicon` (normalisation, dates, organs, parties, names, page furniture),
-    `paragraphs` ("§ N" starts, titles, case numbers, sections, decisions),
-    `people` (names in running text, reservations, proposals, attendance
-    entries), `cover` (cover page, signatures, corrections, header fields) and
-    `model` (the result types).
+    `lexicon` (normalisation, pages, dates, organs, parties, roles, names,
+    page furniture), `paragraphs` ("§ N" starts, titles, case numbers),
+    `sections` (the headings inside a paragraph), `decisions` (the decision
+    and whose proposal it followed), `votes` (roll-call votes and voting
+    lists), `people` (names in running text, reservations, proposals,
+    conflicts of interest, attendance entries), `cover` (cover page,
+    signatures, corrections, header fields), `quality` (the quality report)
+    and `model` (the result types).
 """
 
 from __future__ import annotations
