@@ -184,6 +184,7 @@ COUNTS = [
     ("Vid voteringen avgavs 10 ja-röster och 5 nej-röster medan 2 ledamöter avstod från att rösta.",
      {"ja": 10, "nej": 5, "avstår": 2}),
     ("Med tjugo ja mot tretton nej beslutar fullmäktige att bifalla.", {"ja": 20, "nej": 13}),
+    ("Omröstningsresultat: Ja 8, Nej 5, Avstår 0.", {"ja": 8, "nej": 5, "avstår": 0}),
     ("Fullmäktige sammanträder den 6 januari.", {}),
 ]
 
@@ -263,6 +264,20 @@ def test_casting_vote_and_two_votes_in_one_paragraph() -> None:
         (1, True, 5, 5), (2, False, 6, 4),
     ]
     assert (votes[1]["yes_means"], votes[1]["no_means"]) == ("förslaget", "avslå det")
+
+
+def test_meaning_over_two_sentences_and_counts_printed_twice() -> None:
+    body = (
+        "Beslutsgång\nOmröstning begärs och ska genomföras. Följande propositionsordning godkänns: Ja-röst för "
+        "arbetsutskottets förslag.\nNej-röst för Anna Anderssons (M) yrkande.\nOmröstningsresultat: Ja 8, Nej 5, Avstår 0.\n"
+        "Med 8 ja-röster mot 5 nej-röster beslutar kommunstyrelsen enligt arbetsutskottets förslag.\nBeslut\n"
+        "Kommunstyrelsen beslutar enligt arbetsutskottets förslag."
+    )
+    votes = paragraph(body)["votes"]
+    assert [(v["yes_means"], v["no_means"], v["counts"]["ja"], v["counts"]["nej"], v["counts"]["avstår"]) for v in votes] == [
+        ("arbetsutskottets förslag", "Anna Anderssons (M) yrkande", 8, 5, 0)
+    ]
+    assert votes[0]["outcome"] == "Med 8 ja-röster mot 5 nej-röster beslutar kommunstyrelsen enligt arbetsutskottets förslag."
 
 
 def test_no_vote_without_one() -> None:

@@ -53,7 +53,7 @@ from .people import find_people
 _NUMBER = rf"\d{{1,3}}|{'|'.join(NUMBER_WORDS)}"
 _START_RE = re.compile(
     r"\b(?:omröstning|votering|röstning)\s+(?:begärs|begärdes|har\s+begärts|verkställs|verkställdes|genomförs|genomfördes"
-    r"|äger\s+rum|ska\s+ske|sker|skedde)\b|\bbegär(?:s|de|t)?\s+(?:omröstning|votering)\b|\bsluten\s+(?:omröstning|votering)\b",
+    r"|äger\s+rum|ska\s+(?:ske|genomföras|verkställas)|sker|skedde)\b|\bbegär(?:s|de|t)?\s+(?:omröstning|votering)\b|\bsluten\s+(?:omröstning|votering)\b",
     re.IGNORECASE,
 )
 _CLOSED_RE = re.compile(r"\bslutn?(?:a|en)?\s+(?:omröstning|votering)(?:en)?\b", re.IGNORECASE)
@@ -62,6 +62,9 @@ _COUNT_RE = re.compile(
     r"|(?:(?:ledam(?:ot|öter)\s)?(?:som\s)?)(?P<avstar>avstår|avstod|avstående|nedlagda?\s+röst(?:er)?)"
     r"|(?:ledam(?:ot|öter)\s(?:är\s)?)?(?P<franvarande>frånvarande))\b(?:-?\s?röst(?:er|en)?\b)?",
     re.IGNORECASE,
+)
+_COUNT_AFTER_RE = re.compile(
+    r"\b(?P<word>ja|nej|avstår|avstående|frånvarande)(?:-?röster)?\s?[:=]?\s(?P<n>\d{1,3})\b(?![.,:]\d)", re.IGNORECASE
 )
 _OUTCOME_RE = re.compile(
     r"\b(?:beslut(?:ar|at|ade)|beslöt|bifall(?:er|it|s)|avsl(?:år|agit|ogs)|vald|valts|utsedd|utsett|utses|väljs"
@@ -81,6 +84,9 @@ _JA_FOR_RE = re.compile(
     r"^(?:[^:]{0,60}:\s)?ja(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<yes>[^;]{1,200}?)[,;]\s(?:och\s)?"
     r"nej(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<no>.{1,200}?)\.?$",
     re.IGNORECASE,
+)
+_ONE_SIDE_RE = re.compile(
+    r"^(?:[^:]{0,60}:\s)?(?P<side>ja|nej)(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<what>.{1,200}?)\.?$", re.IGNORECASE
 )
 _LABEL_RE = re.compile(
     r"^(?:(?:för\s)?(?P<a>ja|nej)(?:-?röster|-?röst|\sröster)?(?:\s(?:röstar|röstade))?"
@@ -133,6 +139,9 @@ def counts_in(text: str) -> dict[str, int]:
         choice = choice_of(m)
         if value is not None and choice not in counts:
             counts[choice] = value
+    if not counts:
+        for m in _COUNT_AFTER_RE.finditer(text):
+            counts.setdefault(_CHOICE_WORDS[m.group("word").lower()], int(m.group("n")))
     return counts
 
 
@@ -205,6 +214,8 @@ def _prose_events(text: str, base: int) -> list[_Event]:
         meaning = _meaning(sentence)
         if meaning:
             events.append(_Event(offset, "meaning", sentence, meaning=meaning))
+        elif side := _ONE_SIDE_RE.match(sentence):
+            events.append(_Event(offset, "side", sentence, meaning=(side.group("side").lower(), side.group("what").strip())))
         counts = counts_in(sentence) if ("ja" in sentence.lower() or "nej" in sentence.lower()) else {}
         if "ja" in counts or "nej" in counts:
             events.append(_Event(offset, "counts", sentence, counts=counts))
@@ -330,10 +341,11 @@ def _opens_vote(event: _Event, current: dict | None) -> bool:
         return False
     if current is None:
         return True
-    if event.kind in ("start", "closed", "meaning"):
+    if event.kind in ("start", "closed", "meaning", "side"):
         return current["result"]
     if event.kind == "counts":
-        return current["counted"] is not None and current["counted"] != event.counts
+        counted = current["counted"]
+        return counted is not None and any(counted.get(choice, value) != value for choice, value in event.counts.items())
     return bool({m.vote for m in event.members} & current["choices"])
 
 
@@ -343,6 +355,13 @@ def _apply(vote: Vote, current: dict, event: _Event, limits: Sequence[int]) -> N
     elif event.kind == "meaning" and vote.question is None:
         vote.question = event.text
         vote.yes_means, vote.no_means = event.meaning or (None, None)
+    elif event.kind == "side" and event.meaning and (vote.no_means is None or vote.yes_means is None):
+        vote.question = f"{vote.question} {event.text}" if vote.question else event.text
+        side, what = event.meaning
+        if side == "ja":
+            vote.yes_means = vote.yes_means or what
+        else:
+            vote.no_means = vote.no_means or what
     elif event.kind == "counts":
         if current["counted"] is None:
             for choice, value in event.counts.items():
