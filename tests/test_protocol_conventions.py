@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.documents.protocol import parse_protocol
+from scraper.documents.protocol import looks_like_protocol, parse_protocol
 from scraper.documents.protocol.lexicon import clean_party
 from scraper.documents.protocol.votes import counts_in, read_table
 
@@ -152,6 +152,7 @@ def test_title_printed_before_its_paragraph_sign_on_one_line() -> None:
         "Taxa för vatten och avlopp 2025 § 22\nDnr TN 2024/77\nBeslut\nNämnden beslutar att anta taxan.\n"
         "Avslutning § 23\nOrdföranden avslutar mötet.\n"
     )
+    assert looks_like_protocol(text)
     paragraphs = parse_protocol(text).to_dict()["paragraphs"]
     assert [(p["number"], p["title"], p["case_number"], p["decision"]) for p in paragraphs] == [
         (21, "Val av justerare", None, "Nämnden beslutar att utse Anna Alm att justera."),

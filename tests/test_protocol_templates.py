@@ -843,3 +843,32 @@ def test_pdf_of_a_table_without_its_layout_is_not_guessed() -> None:
     assert votes[0].warnings == [
         "voting list: 3 row(s) give a mark but not its column (Tuva Thorén S X); those votes are not read"
     ]
+
+
+UNKNOWN = """\
+Kulturnämnden
+Minnesanteckningar 2024-02-01
+§ 1 Mötets öppnande
+Ordföranden hälsar välkommen.
+§ 2 Biblioteksplan
+Planen diskuterades. Synpunkter lämnades på avsnittet om meröppna bibliotek.
+§ 3 Konstinköp
+Gruppen gick igenom förslagen till inköp och enades om att återkomma.
+§ 4 Sommarläsning
+Förvaltningen redogjorde för sommarens läsprojekt.
+§ 5 Avslutning
+"""
+
+
+def test_an_unknown_template_is_said_to_be_one() -> None:
+    result = parse_protocol(UNKNOWN).to_dict()
+    assert [p["number"] for p in result["paragraphs"]] == [1, 2, 3, 4, 5]
+    assert result["quality"] == {
+        "paragraphs": 5, "with_decision": 0, "with_case_number": 0, "attendance": 0, "attendance_listed": False,
+        "votes": 0, "votes_mismatched": 0, "decision_share": 0.0, "unknown_template": True,
+    }
+    assert result["warnings"][-2:] == [
+        "unknown template: only 0 of 3 paragraphs (0 %) have a decision "
+        "(opening, closing, roll-call and information paragraphs not counted)",
+        "unknown template: no attendance list and no reference to one",
+    ]

@@ -277,11 +277,11 @@ _PROTOCOL_MARKERS_RE = re.compile(
 
 
 def looks_like_protocol(text: str) -> bool:
-    """True when text has paragraph starts ("§ N" lines) in sequence, or one and protocol vocabulary."""
+    """True when text has paragraph starts ("§ N" lines, or "Title § N") in sequence, or one and protocol vocabulary."""
     if not isinstance(text, str) or "§" not in text:
         return False
     lines = normalise_lines(text)
-    chain = select_chain(paragraph_candidates(lines))
+    chain = _paragraph_chain(lines)
     if len(chain) >= 2:
         return True
     return len(chain) == 1 and bool(_PROTOCOL_MARKERS_RE.search(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import DECISION_START_RE, SPACES_RE, join_lines
+from .lexicon import DECISION_START_RE, ORGAN_SUFFIX, SPACES_RE, join_lines
 
 # --------------------------------------------------------------------------
 # Section headings inside a paragraph
@@ -34,8 +34,8 @@ _SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
     ("decision", re.compile(
         r"^(?:(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?"
-        r"|beslut\s+(?:i\s+|av\s+)?[a-zåäö\-]{0,40}(?:styrelsen|nämnden|fullmäktige|utskottet|beredningen|direktionen)"
-        r"|[a-zåäö\-]{0,40}(?:styrelsen|nämnden|fullmäktige|utskottet)\s+beslut|beslutsformulering|beslutsmening|beslutstext)$"
+        rf"|beslut\s+(?:i\s+|av\s+)?[a-zåäö\-]{{0,40}}{ORGAN_SUFFIX}"
+        rf"|[a-zåäö\-]{{0,40}}{ORGAN_SUFFIX}\s+beslut|beslutsformulering|beslutsmening|beslutstext)$"
     )),
     ("proposal_to_decision", re.compile(
         r"^(?!.*\b(?:beslutar|beslöt|beslutade|föreslår|bifaller|enligt)\s)"

@@ -80,14 +80,13 @@ _MEANING_PART_RE = re.compile(
 )
 _YES_NO_RE = re.compile(r"\bröstar\s+ja\b[,;]?\s(?:och\s)?(?=(?:den|de)\s+som\b)", re.IGNORECASE)
 _NEGATED_RE = re.compile(r"\b(?:ingen|inte|ej)\b", re.IGNORECASE)
+# What a side stands for: "Ja-röst för X", "ja innebär X", "Nej = Y", after an optional lead ("Följande propositionsordning godkänns:").
+_LEAD = r"^(?:[^:]{0,60}:\s)?"
+_STANDS_FOR = r"(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s"
 _JA_FOR_RE = re.compile(
-    r"^(?:[^:]{0,60}:\s)?ja(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<yes>[^;]{1,200}?)[,;]\s(?:och\s)?"
-    r"nej(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<no>.{1,200}?)\.?$",
-    re.IGNORECASE,
+    rf"{_LEAD}ja{_STANDS_FOR}(?P<yes>[^;]{{1,200}}?)[,;]\s(?:och\s)?nej{_STANDS_FOR}(?P<no>.{{1,200}}?)\.?$", re.IGNORECASE
 )
-_ONE_SIDE_RE = re.compile(
-    r"^(?:[^:]{0,60}:\s)?(?P<side>ja|nej)(?:-?röst(?:en)?)?\s(?:för|innebär|=)\s(?P<what>.{1,200}?)\.?$", re.IGNORECASE
-)
+_ONE_SIDE_RE = re.compile(rf"{_LEAD}(?P<side>ja|nej){_STANDS_FOR}(?P<what>.{{1,200}}?)\.?$", re.IGNORECASE)
 _LABEL_RE = re.compile(
     r"^(?:(?:för\s)?(?P<a>ja|nej)(?:-?röster|-?röst|\sröster)?(?:\s(?:röstar|röstade))?"
     r"|följande(?:\sledamöter)?\s(?:röstar|röstade)\s(?P<b>ja|nej)"
