@@ -20,6 +20,7 @@ from .lexicon import (
     STRONG_TOKEN_RE,
     UPPER,
     WEEKDAY_ALT,
+    Role,
     capitalise,
     find_iso_date,
     find_time,
@@ -478,13 +479,13 @@ def parse_front_matter(protocol: Protocol, preamble: list[str], tail: list[str])
             _apply_cover(protocol, [b for b in tail_blocks if b.kind == "justering"])
     protocol.signatures = signatures
     if not signatures.ordforande:
-        signatures.ordforande = next((a.name for a in protocol.attendance if a.role == "ordförande"), None)
+        signatures.ordforande = next((a.name for a in protocol.attendance if a.role == Role.CHAIR), None)
     if signatures.sekreterare and not any(a.name == signatures.sekreterare for a in protocol.attendance):
         protocol.attendance.append(
-            Attendee(signatures.sekreterare, None, "sekreterare", None, "sekreterare", "Underskrifter")
+            Attendee(signatures.sekreterare, None, Role.SECRETARY, None, Role.SECRETARY, "Underskrifter")
         )
     if not signatures.sekreterare:
-        signatures.sekreterare = next((a.name for a in protocol.attendance if a.role == "sekreterare"), None)
+        signatures.sekreterare = next((a.name for a in protocol.attendance if a.role == Role.SECRETARY), None)
 
 
 def _split_notice(preamble: list[str]) -> tuple[list[str], list[str]]:

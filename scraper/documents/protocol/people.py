@@ -280,7 +280,7 @@ def recusals_from_text(text: str) -> list[Recusal]:
 # --------------------------------------------------------------------------
 
 _ROLE_TEXT = {
-    "ordf": "ordförande", "ordf.": "ordförande", "sekr": "sekreterare", "sekr.": "sekreterare",
+    "ordf": Role.CHAIR, "ordf.": Role.CHAIR, "sekr": Role.SECRETARY, "sekr.": Role.SECRETARY,
 }
 
 
@@ -377,16 +377,13 @@ def _clean_role_text(text: str) -> str:
 
 def _chair_role(text: str) -> str | None:
     low = text.lower()
-    if re.search(r"(?:1:e|1:a|förste|första)\s+vice\s+ordf", low):
-        return "1:e vice ordförande"
-    if re.search(r"(?:2:e|2:a|andre|andra)\s+vice\s+ordf", low):
-        return "2:e vice ordförande"
-    if re.search(r"(?:3:e|tredje)\s+vice\s+ordf", low):
-        return "3:e vice ordförande"
+    for ordinal, pattern in (("1:e", r"1:e|1:a|förste|första"), ("2:e", r"2:e|2:a|andre|andra"), ("3:e", r"3:e|tredje")):
+        if re.search(rf"(?:{pattern})\s+vice\s+ordf", low):
+            return f"{ordinal} {Role.VICE_CHAIR}"
     if re.search(r"\bvice\s+ordf", low):
-        return "vice ordförande"
-    if re.fullmatch(r"ordf(?:örande|\.)?|tjänstgörande\s+ordförande|ordförande\s+\w+", low) or low == "ordförande":
-        return "ordförande"
+        return Role.VICE_CHAIR
+    if re.fullmatch(r"ordf(?:örande|\.)?|tjänstgörande\s+ordförande|ordförande\s+\w+", low) or low == Role.CHAIR:
+        return Role.CHAIR
     return None
 
 
@@ -435,7 +432,7 @@ def _role(kind: str, hint: str, party: str | None, replaces: str | None, present
     if kind == "att_ersattare":
         return Role.SUBSTITUTE, None
     if kind == "sig_sekreterare":
-        return Role.SECRETARY, hint or "sekreterare"
+        return Role.SECRETARY, hint or Role.SECRETARY
     if kind == "sig_justerare":
         return Role.ADJUSTER, None
     if party:
