@@ -324,3 +324,17 @@ def test_recusals(sentence: str, recused: list) -> None:
     para = paragraph(f"Jäv\n{sentence}\nBeslut\nKommunstyrelsen beslutar att anta planen.")
     assert [(r["name"], r["party"]) for r in para["recusals"]] == recused
     assert all(r["text"] == sentence for r in para["recusals"])
+
+
+def test_a_voting_list_inside_the_last_paragraph_stays_there() -> None:
+    text = (
+        "Kommunfullmäktige\nPROTOKOLL\n§ 44\nVal av justerare\nBeslut\nAnna Alm utses.\n§ 45\nMotion om parkering\n"
+        "Votering begärs och verkställs.\nOmröstningslista\nLedamot | Parti | Ja | Nej\nAnna Alm | S | X |\n"
+        "Dan Dahl | M | | X\nMed 1 ja-röst mot 1 nej-röst och ordförandens utslagsröst bifalls motionen.\n"
+        "Beslut\nKommunfullmäktige beslutar att bifalla motionen.\n"
+    )
+    parsed = parse_protocol(text).to_dict()
+    vote = parsed["paragraphs"][1]["votes"][0]
+    assert [(m["name"], m["vote"]) for m in vote["members"]] == [("Anna Alm", "ja"), ("Dan Dahl", "nej")]
+    assert vote["casting_vote"] is True and vote["warnings"] == []
+    assert parsed["paragraphs"][1]["decision"] == "Kommunfullmäktige beslutar att bifalla motionen."

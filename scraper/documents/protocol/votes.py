@@ -618,15 +618,21 @@ _APPENDIX_RE = re.compile(
     re.IGNORECASE,
 )
 _APPENDIX_LABEL_RE = re.compile(r"^bilaga\s{1,2}\d{1,3}\b", re.IGNORECASE)
+_APPENDIX_NAME_RE = re.compile(r"^(?:bilaga|omröstningsbilaga|voteringsbilaga)", re.IGNORECASE)
 _SECTION_SIGN_RE = re.compile(r"§\s{0,2}(\d{1,4})\b")
 
 
 def appendix_starts(lines: Sequence[str]) -> list[int]:
-    """Where voting-list appendices start ("Omröstningsbilaga 1", "Bilaga 1 Omröstningslista", "Bilaga 2" + "Omröstning ...")."""
+    """Where voting-list appendices start ("Omröstningsbilaga 1", "Bilaga 1 Omröstningslista", "Bilaga 2" + "Omröstning ...").
+
+    A heading such as "Omröstningslista" starts one only where it names a
+    paragraph in its first lines; otherwise it is a list inside the paragraph.
+    """
     found = []
     for i, line in enumerate(lines):
         if _APPENDIX_RE.match(line):
-            found.append(i)
+            if _APPENDIX_NAME_RE.match(line) or appendix_paragraph(lines[i:i + 5]) is not None:
+                found.append(i)
         elif _APPENDIX_LABEL_RE.match(line) and any(_APPENDIX_RE.match(nxt) for nxt in lines[i + 1:i + 3]):
             found.append(i)
     return [i for k, i in enumerate(found) if k == 0 or i > found[k - 1] + 2]
