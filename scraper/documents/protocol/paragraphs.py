@@ -185,9 +185,14 @@ _FILING_CODE = r"(?:\s[-–]\s\d{1,4}(?!\S)|\s\d{3}(?!\S))?"
 _CASE_VALUE_RE = re.compile(
     rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*{_FILING_CODE}(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?"
 )
-_BARE_CASE_RE = re.compile(
-    rf"^(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,5}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?"
-    rf"|\d{{2}}[{UPPER}]{{2,4}}\d{{2,7}}){_FILING_CODE}(?:\s+[{UPPER}]{{2,5}})?$"
+_BARE_CASE = (
+    rf"(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,5}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?"
+    rf"|\d{{2}}[{UPPER}]{{2,4}}\d{{2,7}}){_FILING_CODE}"
+)
+_BARE_CASE_RE = re.compile(rf"^{_BARE_CASE}(?:\s+[{UPPER}]{{2,5}})?$")
+# A heading line giving the case number before the title: "KS § 80 KS/2018:298 - 001 Val av justerare".
+_LEADING_CASE_RE = re.compile(
+    rf"^(?:(?:Dnr|Diarienr|Diarienummer|Ärendenr|Ärendenummer)\.?\s{{0,3}}:?\s{{0,3}})?(?P<case>{_BARE_CASE})\s+(?=[{UPPER}])"
 )
 _CASE_LABEL_ONLY_RE = re.compile(
     r"^(?:Dnr\.?|Diarienr\.?|Diarienummer|Diarie\s+nr\.?|Ärendenummer|Ärendenr\.?|Ärende\s+nr\.?)\s{0,3}[:.]?$", re.IGNORECASE
@@ -312,6 +317,15 @@ def _opens_sections(line: str) -> bool:
     return (found is not None and found[0] in _NOT_A_TITLE_KINDS) or bool(DECISION_START_RE.match(line))
 
 
+def _heading_case(rest: str) -> tuple[str | None, str]:
+    """(case number, title) of the rest of a "§ N" line: the case number may stand before the title or after it."""
+    lead = _LEADING_CASE_RE.match(rest)
+    if lead and ISO_DATE_RE.match(lead.group("case")) is None:
+        return lead.group("case"), rest[lead.end():].strip()
+    found = _case_number(rest)
+    return found if found else (None, rest)
+
+
 def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int]:
     """Title lines, case number and the index in body where the sections start.
 
@@ -324,9 +338,7 @@ def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int
     title: list[str] = []
     rest = rest.lstrip(".:–- ").strip()
     if rest:
-        found = _case_number(rest)
-        if found:
-            case_number, rest = found
+        case_number, rest = _heading_case(rest)
         if rest:
             title.append(rest)
     i = 0
