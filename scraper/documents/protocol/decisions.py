@@ -34,6 +34,7 @@ Whose proposal
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from .lexicon import (
@@ -127,7 +128,7 @@ def _first_sentence(sections: Iterable[Section], committee: str | None, accept) 
         for sentence in split_sentences(text):
             position = text.find(sentence, position)
             if accept(sentence):
-                line = max(i for i, start in enumerate(starts) if start <= position)
+                line = bisect_right(starts, position) - 1
                 lines = [text[position:starts[line + 1] if line + 1 < len(starts) else len(text)].strip()]
                 decision = join_lines(_decision_block(lines + list(section.lines[line + 1:]), 0))
                 found.append((bool(own) and own in sentence.lower(), decision))

@@ -208,7 +208,8 @@ def _prose_events(text: str, base: int) -> list[_Event]:
         offset = text.find(sentence, position)
         position = offset + len(sentence)
         offset += base
-        if _START_RE.search(sentence) and not _NEGATED_RE.search(sentence[: _START_RE.search(sentence).end()]):
+        start = _START_RE.search(sentence)
+        if start and not _NEGATED_RE.search(sentence[: start.end()]):
             events.append(_Event(offset, "closed" if _CLOSED_RE.search(sentence) else "start", sentence))
         meaning = _meaning(sentence)
         if meaning:
