@@ -8,8 +8,9 @@ per-input deadline into a result of the right type; nothing but the
 documented error for non-text input may be raised.
 
 The pathological shapes are inputs that once took seconds to minutes (a run
-of U+1680 in an attendance line was cubic); each must now finish well within
-a bound several times its measured time.
+of U+1680 in an attendance line was cubic), and the long shapes of votes,
+voting lists and decisions (runs of names, marks, "ja", counts, lead-ins);
+each must finish well within a bound several times its measured time.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ words = st.sampled_from([
     "yrkar bifall", "yrkar avslag", "instämmer i", "reserverar sig mot beslutet", "för", "ersätter", "ej § 5",
     "§§ 31-40", "deltar ej § 44", "kl. 13.00-15.30", "tisdagen den 12 mars 2024", "2024-03-12", "2024-02-30",
     "omedelbart justerad", "1.", "2)", "•", "https://example.se/protokoll", "[Läs mer](#)", "och", "samt", "att",
+    "Omröstning begärs och verkställs.", "Votering begärs.", "Sluten omröstning", "För ja röstar:", "Ja-röster:", "Ja:",
+    "Nej:", "Avstår:", "Avstår från att rösta:", "Ledamot Parti Ja Nej Avstår", "Ledamot | Parti | Ja | Nej",
+    "Anna Andersson S X", "| X |", "X - -", "Summa 7 5 1", "Med 8 ja-röster mot 7 nej-röster", "åtta ja", "röstar ja,",
+    "Den som bifaller", "röstar nej.", "ordförandens utslagsröst", "anmäler jäv och deltar inte", "tjänstgör istället",
+    "På grund av jäv deltar", "Omröstningsbilaga 1", "Bilaga 1 Omröstningslista", "på arbetsutskottets förslag",
+    "beslutar regionstyrelsen att", "Då inga extra ärenden föreligger", "KS/2018:298 - 001", "24RS1759",
+    "Diarienummer:", "Föredragande", "närvarande under § 12 för information", "Enligt närvarolista", "Titel § 12",
+    "Informationen är delgiven.", "noterade informationen", "föreslår fullmäktige att",
 ])
 runs = st.builds(lambda ch, n: ch * n, st.sampled_from(SPACES + PUNCTUATION), st.integers(1, 100))
 nested = st.builds(
@@ -193,6 +202,49 @@ def test_lines_of_100_000_characters(unit: str) -> None:
     text = attendance_protocol(line)
     assert elapsed(parse_protocol, text) < 5.0
     assert elapsed(parse_summary, text) < 5.0
+
+
+def vote_protocol(fill: str) -> str:
+    """A short protocol whose vote (meaning, counts, name lists, a table, an appendix), jäv and decision carry `fill`."""
+    return (
+        "Kommunfullmäktige\nPROTOKOLL\nBeslutande\nAnna Andersson (S), ordförande\n"
+        f"§ 1 Budget {fill}\nDnr KS 2024/1\nOmröstning begärs och verkställs. Den som bifaller {fill} röstar ja, den som "
+        f"bifaller {fill} röstar nej.\nFör ja röstar: Anna Andersson (S), {fill}\nNej: Bo Berg (M) {fill}\n"
+        f"Ledamot Parti Ja Nej Avstår\nAnna Andersson S X {fill}\nMed 8 ja-röster {fill} mot 7 nej-röster beslutar "
+        f"fullmäktige {fill} enligt kommunstyrelsens förslag.\nAnna Andersson (S) anmäler jäv {fill} och deltar inte.\n"
+        f"Beslut\nDå {fill} beslutar kommunfullmäktige på {fill}s förslag att anta budgeten.\n§ 2 Avslutning\n"
+        f"Omröstningsbilaga 1 § 1\nLedamot | Parti | Ja | Nej\nAnna Andersson | S | X | {fill}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Anna Berg (S), ", "X ", "x ", "ja ", "ja-röster ", "8 ja ", "8 ja-röster mot 7 nej-röster ", "Den som bifaller ",
+        "röstar ja, den som ", "jäv ", "beslutar nämnden ", "på arbetsutskottets förslag ", "| X ", "Ja: ", "- ",
+        "Omröstning begärs. ", "Titel § 1 ", "åtta ", "Summa 1 ", "anmäler jäv och ", "tjänstgör ", "KS/2018:298 - 001 ",
+    ],
+)
+def test_long_vote_and_decision_shapes(unit: str) -> None:
+    fill = (unit * (20_000 // len(unit) + 1))[:20_000]
+    assert elapsed(parse_protocol, vote_protocol(fill)) < 3.0
+    assert elapsed(parse_summary, vote_protocol(fill)) < 3.0
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Anna Andersson S X", "Anna Andersson | S | X |", "Ja: Anna Andersson (S),", "Ledamot Parti Ja Nej", "Titel § 1",
+     "Omröstningsbilaga 1 § 1", "X X X X X X X X", "ja ja ja ja ja nej", "Diarienummer:", "\f"],
+)
+def test_10_000_lines_of_one_vote_shape(line: str) -> None:
+    text = vote_protocol("") + (line + "\n") * 10_000
+    assert elapsed(parse_protocol, text) < 5.0
+
+
+@pytest.mark.parametrize("label", ["För ja röstar:", "Ledamot Parti Ja Nej Avstår", "Ledamot | Parti | Ja | Nej"])
+def test_a_vote_list_of_10_000_lines(label: str) -> None:
+    text = vote_protocol("").replace("Beslut\n", f"{label}\n" + "Anna Andersson (S),\nBo Berg | M | X |\n" * 5_000 + "Beslut\n")
+    assert elapsed(parse_protocol, text) < 5.0
 
 
 def test_a_5_mb_protocol() -> None:

@@ -70,12 +70,12 @@ def test_every_annotated_field_is_compared(parsed: dict, expected: dict) -> None
 def test_json_shape(parsed: dict) -> None:
     assert list(parsed) == [
         "kind", "organisation", "committee", "meeting_date", "time", "place", "justering", "signatures",
-        "paragraph_range_printed", "paragraphs", "attendance", "corrections", "warnings",
+        "paragraph_range_printed", "paragraphs", "attendance", "corrections", "warnings", "quality",
     ]
     assert parsed["kind"] == "protocol"
     assert list(parsed["paragraphs"][0]) == [
         "number", "title", "case_number", "decision", "text", "reservations", "proposals", "notes",
-        "beslutsgang", "sent_to", "immediately_adjusted",
+        "beslutsgang", "sent_to", "immediately_adjusted", "on_proposal_of", "page", "votes", "recusals",
     ]
     assert list(parsed["attendance"][0]) == ["name", "party", "role", "replaces", "title", "listed_under"]
     assert list(parsed["corrections"][0]) == ["paragraph", "description"]

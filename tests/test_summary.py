@@ -267,3 +267,65 @@ def test_large_input_without_blank_lines_finishes_quickly() -> None:
     started = time.perf_counter()
     json.dumps(parse_summary(text).to_dict())
     assert time.perf_counter() - started < 6.0
+
+
+# --------------------------------------------------------------------------
+# Decision kinds in the phrasings summaries use
+# --------------------------------------------------------------------------
+
+DECISION_KIND_VARIANTS = [
+    ("regionstyrelsen", "Regionstyrelsen har beslutat att godkänna rapporten.", "beslut"),
+    ("regionstyrelsen", "Regionstyrelsen beslutade att godkänna rapporten.", "beslut"),
+    ("regionstyrelsen", "Vid mötet beslutade regionstyrelsen att anta planen för 2026.", "beslut"),
+    ("regionstyrelsen", "Regionstyrelsen har godkänt rapporten och tackar för arbetet.", "beslut"),
+    ("regionstyrelsen", "Regionstyrelsen beslutade att avslå initiativärendet.", "beslut"),
+    ("regionstyrelsen", "Regionstyrelsen har beslutat att informationen är delgiven.", "beslut"),
+    ("regionfullmäktige", "Regionfullmäktige har beslutat att avslå motionen.", "beslut"),
+    ("regionfullmäktige", "Fullmäktige beslutade att bevilja styrelsen ansvarsfrihet.", "beslut"),
+    ("kommunfullmäktige", "Kommunfullmäktige har fattat beslut om att anta budgeten.", "beslut"),
+    ("kommunstyrelsen", "Kommunstyrelsen beslutade vid sitt möte att godkänna delårsrapporten.", "beslut"),
+    ("barn- och utbildningsnämnden", "Nämnden har beslutat att anta riktlinjerna.", "beslut"),
+    ("regionstyrelsen", "Regionstyrelsen föreslår regionfullmäktige att godkänna årsredovisningen.", "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Regionstyrelsen föreslår fullmäktige att anta planen.", "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Regionstyrelsen föreslår att regionfullmäktige beslutar att motionen avslås.",
+     "forslag_till_fullmaktige"),
+    ("kommunstyrelsen", "Kommunstyrelsen föreslår kommunfullmäktige att anta budgeten för 2026.", "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Regionstyrelsen beslutade att föreslå regionfullmäktige att anta planen.",
+     "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Regionstyrelsen har fastställt planen och föreslår att regionfullmäktige godkänner den.",
+     "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Regionfullmäktige föreslås besluta att anta planen.", "forslag_till_fullmaktige"),
+    ("kommunstyrelsen", "Styrelsen ställde sig bakom förslaget och föreslår kommunfullmäktige att anta det.",
+     "forslag_till_fullmaktige"),
+    ("regionstyrelsen", "Informationen är delgiven.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen beslutade att lägga informationen till handlingarna.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen noterade informationen.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen har noterat informationen.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen tog del av informationen.", "information"),
+    ("regionstyrelsen", "Informationen lades till handlingarna.", "information"),
+    ("kommunstyrelsen", "Kommunstyrelsen lägger informationen till handlingarna.", "information"),
+    ("kommunstyrelsen", "Nämnden har tagit del av informationen och lagt den till handlingarna.", "information"),
+    ("kommunstyrelsen", "Informationen noterades av kommunstyrelsen.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen informerades om läget i vården.", "information"),
+    ("regionstyrelsen", "Regionstyrelsen diskuterade frågan utan att fatta något beslut.", None),
+]
+
+
+def variant_summary(committee: str, sentence: str) -> str:
+    return (
+        f"Sammanfattning från {committee} den 8 april 2025\n\n[Protokoll och handlingar](https://exempel.se/mote)\n\n"
+        "Plan för verksamheten\n\nFörvaltningen har tagit fram en plan för verksamheten under de kommande åren.\n\n"
+        f"{sentence}\n\nNästa ärende\n\nEtt annat beslut har fattats.\n"
+    )
+
+
+def test_decision_kinds_of_summary_phrasings() -> None:
+    missed = []
+    for committee, sentence, kind in DECISION_KIND_VARIANTS:
+        items = parse_summary(variant_summary(committee, sentence)).items
+        got = items[0].decision_kind if items else "no item"
+        if got != kind:
+            missed.append((sentence, got, kind))
+    share = 1 - len(missed) / len(DECISION_KIND_VARIANTS)
+    print(f"\nsummary decision kinds: {len(DECISION_KIND_VARIANTS) - len(missed)}/{len(DECISION_KIND_VARIANTS)} = {share:.0%}")
+    assert share >= 0.9, missed

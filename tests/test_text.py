@@ -91,19 +91,23 @@ def squashed_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n")]
 
 
+PAGE_BREAK_LINE = "\n\f\n"
+
+
 def page_joins(text: str, pages: list[str]) -> list[str]:
-    """What joins each page of an extracted text to the next: a line break, or an empty line where the
-    page ends a paragraph. Fails when `text` is not the pages so joined."""
+    """What joins each page of an extracted text to the next, without the form-feed line that marks
+    every page break: a line break, or an empty line where the page ends a paragraph. Fails when
+    `text` is not the pages so joined."""
     joins: list[str] = []
     position = 0
     for number, page in enumerate(pages):
         assert text.startswith(page, position), f"page {number + 1} not found at {position}"
         position += len(page)
         if number + 1 < len(pages):
-            join = "\n\n" if text.startswith("\n\n", position) else "\n"
-            assert text.startswith(join, position)
+            join = "\n\n" if text.startswith("\n" + PAGE_BREAK_LINE, position) else "\n"
+            assert text.startswith(join[:-1] + PAGE_BREAK_LINE, position)
             joins.append(join)
-            position += len(join)
+            position += len(join) - 1 + len(PAGE_BREAK_LINE)
     assert position == len(text)
     return joins
 
@@ -187,8 +191,9 @@ def test_small_round_trip(small_pdf: bytes) -> None:
     result = extract_text(small_pdf)
     assert result.page_count == 3
     assert [page.split("\n")[0] for page in result.pages] == [SMALL_PROTOCOL[0], "§ 2", "§ 3"]
-    expected = ["" if line == "\f" else " ".join(line.split()) for line in SMALL_PROTOCOL]
-    assert squashed_lines(result.text) == expected
+    # each page ends a paragraph: an empty line, then the form-feed line that marks the page break
+    expected = [part for line in SMALL_PROTOCOL for part in (["", "\f"] if line == "\f" else [" ".join(line.split())])]
+    assert [line if line == "\f" else " ".join(line.split()) for line in result.text.split("\n")] == expected
 
 
 def test_small_round_trip_restores_hyphen_at_wrapped_line_end(small_pdf: bytes) -> None:
@@ -271,7 +276,7 @@ def test_page_joins_keep_paragraph_breaks_only() -> None:
     assert result.page_count == 4
     assert page_joins(result.text, result.pages) == ["\n", "\n", "\n\n"]
     assert result.pages[1].startswith(flowing[len(result.pages[0].split("\n"))])
-    assert f"{sentence}\n\nNästa stycke" in result.text
+    assert f"{sentence}\n\n\f\nNästa stycke" in result.text
 
 
 def test_page_ending_with_a_short_closing_line_ends_its_paragraph() -> None:

@@ -17,7 +17,7 @@ from ..errors import MeetingsError
 from .sandbox import GIB, Limits, run_limited
 
 FIELDS = ("title", "case_number", "decision", "text", "reservations", "proposals", "sent_to",
-          "immediately_adjusted", "beslutsgang", "notes")
+          "immediately_adjusted", "beslutsgang", "notes", "on_proposal_of", "votes", "recusals")
 _LAYOUT = re.compile(r"[\s\-\u00ad]+")
 COMMAND_LIMITS = Limits(memory=GIB, seconds=10.0)
 HEAD_BYTES = 1024

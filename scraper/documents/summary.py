@@ -50,9 +50,13 @@ Layout clues used to tell headings from body text
   list; the points are joined with spaces. A line ending with a link ends
   its paragraph.
 
-Decision kinds: "beslut" (the organ decided), "forslag_till_fullmaktige" (the
-text proposes that fullmäktige decides), "information" (an information item
-without a decision) or None.
+Decision kinds: "beslut" (the organ decided: "har beslutat", "beslutade",
+"har godkänt"), "forslag_till_fullmaktige" (the text proposes that
+fullmäktige decides: "föreslår regionfullmäktige", "föreslår fullmäktige att",
+"fullmäktige föreslås besluta"), "information" (an information item taken
+note of: "informationen är delgiven", "lägga informationen till
+handlingarna", "noterade informationen", or no decision under a title
+announcing information) or None.
 """
 
 from __future__ import annotations
@@ -139,12 +143,13 @@ _TITLE_RE = re.compile(
 )
 _SUM_ORGAN = (
     r"(?:[Rr]egion|[Kk]ommun|[Ll]andstings|[Kk]yrko)?(?:fullmäktige|styrelsen)"
-    r"|[\wåäö\-]{2,40}?(?:nämnden|utskottet|beredningen|direktionen)"
+    r"|[\wåäö\-]{0,40}?(?:nämnden|utskottet|beredningen|direktionen)"
 )
 _DECISION_VERBS = (
     r"beslutat|beslutar|beslutade|godkänt|godkänner|godkände|fastställt|fastställer|fastställde|föreslår|föreslog"
     r"|antagit|antar|antog|avslagit|avslår|avslog|återremitterat|återremitterar|återremitterade|bifallit|bifaller"
     r"|bordlagt|tillstyrkt|tillstyrker|valt|väljer|utsett|utser|ger\s+\w+\s+i\s+uppdrag|gett\s+\w+\s+i\s+uppdrag"
+    r"|fattat\s+beslut|fattade\s+beslut"
 )
 _DECISION_PATTERNS = [
     re.compile(rf"\b(?P<organ>{_SUM_ORGAN})\s+(?:har\s+|hade\s+)?(?:nu\s+)?(?:{_DECISION_VERBS})\b", re.IGNORECASE),
@@ -153,7 +158,18 @@ _DECISION_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(rf"\b(?:föreslår|beslutar|beslutade|föreslog)\s+(?P<organ>{_SUM_ORGAN})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<organ>{_SUM_ORGAN})\s+föreslås\s+(?:besluta|fatta\s+beslut)\b", re.IGNORECASE),
 ]
+# An information item taken note of: "lägga informationen till handlingarna", "noterade informationen",
+# "Informationen är delgiven" (said on its own; "har beslutat att informationen är delgiven" is a decision).
+_INFORMATION_DECISION_RE = re.compile(
+    r"\b(?:lägga|lägger|lade|lagt|läggs|lades)\s+(?:informationen|rapporten|redovisningen)\s+till\s+handlingarna"
+    r"|\b(?:informationen|rapporten|redovisningen)\s+(?:läggs|lades|har\s+lagts)\s+till\s+handlingarna"
+    r"|\b(?:noter(?:a|ar|ade|at)|tog\s+del\s+av|tar\s+del\s+av|tagit\s+del\s+av)\s+informationen\b"
+    r"|\binformationen\s+(?:noteras|noterades|har\s+noterats)\b|\b(?:informerades|har\s+informerats)\s+om\b"
+    r"|^informationen\s+(?:är|var|har\s+varit)\s+delgiven",
+    re.IGNORECASE,
+)
 _ORGAN_HINT_RE = re.compile(r"fullmäktige|styrelsen|nämnden|utskottet|beredningen|direktionen", re.IGNORECASE)
 _PROPOSAL_TO_COUNCIL_RE = re.compile(r"föreslå\w*\b[^.]{0,160}?fullmäktige|fullmäktige\s+föreslås", re.IGNORECASE)
 _INFORMATION_RE = re.compile(r"\binformation\b|\binformerar\b|\binformerade\b", re.IGNORECASE)
@@ -489,13 +505,17 @@ def _numbered_items(lines: list[str], section: str) -> list[SummaryItem]:
 
 
 def _pick_decision(paragraphs: list[str], committee: str | None) -> str | None:
-    matches: list[tuple[bool, str]] = []
+    """The decision sentence: the own organ's first, then any organ's, then an information item's."""
+    matches: list[tuple[int, str]] = []
     committee_key = (committee or "").lower()
     for paragraph in paragraphs:
-        if not _ORGAN_HINT_RE.search(paragraph):
+        if not _ORGAN_HINT_RE.search(paragraph) and "nformationen" not in paragraph:
             continue
         for sentence in split_sentences(paragraph):
             sentence = _BULLET_LINE_RE.sub("", sentence).strip()
+            if _INFORMATION_DECISION_RE.search(sentence):
+                matches.append((2, sentence))
+                continue
             for pattern in _DECISION_PATTERNS:
                 m = pattern.search(sentence)
                 if m:
@@ -504,12 +524,11 @@ def _pick_decision(paragraphs: list[str], committee: str | None) -> str | None:
                         organ.endswith("fullmäktige") and committee_key.endswith("fullmäktige")
                         and organ in committee_key
                     ))
-                    matches.append((own, sentence))
+                    matches.append((0 if own else 1, sentence))
                     break
     if not matches:
         return None
-    own = [s for is_own, s in matches if is_own]
-    return own[0] if own else matches[0][1]
+    return min(matches, key=lambda match: match[0])[1]
 
 
 def _finish(draft: _Draft, committee: str | None) -> SummaryItem:
@@ -525,6 +544,8 @@ def _finish(draft: _Draft, committee: str | None) -> SummaryItem:
             item.decision_items = [item.decision]
     if item.decision is None:
         item.decision_kind = "information" if _INFORMATION_RE.search(item.title) else None
+    elif _INFORMATION_DECISION_RE.search(item.decision) and not _PROPOSAL_TO_COUNCIL_RE.search(item.decision):
+        item.decision_kind = "information"
     elif _PROPOSAL_TO_COUNCIL_RE.search(item.decision) and not re.match(
         r"^[\wåäö]*fullmäktige\s+har\s+beslutat", item.decision, re.IGNORECASE
     ):

@@ -47,6 +47,7 @@ import pypdfium2.raw as pdfium_c
 from scraper.documents.protocol.lexicon import (
     DATE_LINE_RE as _DATE_LINE,
     MEETING_DATE_LABEL_RE as _MEETING_DATE_LABEL,
+    PAGE_BREAK,
     PAGE_LABEL_RE as _PAGE_LABEL,
     PAGE_NUMBER_LINE_RE as _PAGE_NUMBER_LINE,
     is_furniture,
@@ -163,8 +164,8 @@ class ExtractedText:
     """The text of one PDF.
 
     `pages` are cleaned of running headers and footers, `text` is the pages
-    joined with a line break (an empty line where a page ends a paragraph),
-    `char_count` its length, `page_count` the number of pages in the PDF and
+    joined by a form feed on a line of its own (`PAGE_BREAK`, after an
+    empty line where a page ends a paragraph), `char_count` its length, `page_count` the number of pages in the PDF and
     `sha256` the hex digest of the PDF bytes.
     """
 
@@ -981,9 +982,12 @@ def extract_text(
 ) -> ExtractedText:
     """The cleaned text of a PDF with its page count, length and the SHA-256 of its bytes.
 
-    Pages are joined with an empty line where `_page_end_breaks` finds that
-    a page ends a paragraph, otherwise with a line break. The limits and
-    errors are those of `extract_pages`.
+    Pages are joined by a form feed on a line of its own, so that readers can
+    tell on which page a line stands; where `_page_end_breaks` finds that a
+    page ends a paragraph an empty line comes before it. Without the form-feed
+    line (`normalise_text` drops it) the pages read as joined by a line break,
+    or by an empty line at the end of a paragraph. The limits and errors are
+    those of `extract_pages`.
     """
     caps = Caps(max_pages, max_bytes, max_stream_bytes, max_decoded_bytes)
     layout = _extract_layout(data, caps, source)
@@ -994,7 +998,7 @@ def extract_text(
     breaks = _page_end_breaks(layout, kept)
     parts = pages[:1]
     for page, paragraph_ends in zip(pages[1:], breaks):
-        parts.append("\n\n" if paragraph_ends and parts[-1] and page else "\n")
+        parts.append(("\n\n" if paragraph_ends and parts[-1] and page else "\n") + PAGE_BREAK + "\n")
         parts.append(page)
     text = "".join(parts)
     return ExtractedText(

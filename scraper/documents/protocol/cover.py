@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .lexicon import (
+    ATTENDANCE_REFERENCE_RE,
     BULLET_RE,
     DATE_LINE_RE,
     DOTS_RE,
@@ -19,6 +20,7 @@ from .lexicon import (
     STRONG_TOKEN_RE,
     UPPER,
     WEEKDAY_ALT,
+    Role,
     capitalise,
     find_iso_date,
     find_time,
@@ -29,7 +31,7 @@ from .lexicon import (
     organ_name,
 )
 from .model import Attendee, Correction, Protocol, Signatures
-from .paragraphs import heading_key
+from .sections import heading_key
 from .people import attendee, find_people, listing_label, name_and_extra, parse_entry, split_entries
 
 
@@ -69,6 +71,8 @@ _COVER_LABEL_PATTERNS = [
         r"övriga\s+(?:närvarande|deltagande|deltagare)(?:\s+tjänstepersoner)?|närvarande\s+tjänstepersoner"
         r"|närvarande\s+tjänstemän|tjänstepersoner|tjänstemän|närvarande\s+övriga|övriga|adjungerade|insynsplatser",
     ),
+    ("att_beslutande", r"närvarande"),
+    ("att_foredragande", r"föredragande|närvarande\s+för\s+information|informatörer|inbjudna"),
     ("att_absent", r"frånvarande(?:\s+ledamöter)?|ej\s+närvarande"),
     ("sig_justerare", r"utses\s+att\s+justera|justerare|justerande"),
     ("sig_sekreterare", r"sekreterare"),
@@ -78,7 +82,7 @@ _COVER_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(rf"^(?:{pattern})(?=[\s:.]|$)\s*[:.]?\s*(?P<value>.*)$", re.IGNORECASE))
     for kind, pattern in _COVER_LABEL_PATTERNS
 ]
-_ATTENDANCE_KINDS = {"att_beslutande", "att_tjg", "att_ersattare", "att_ovriga"}
+_ATTENDANCE_KINDS = {"att_beslutande", "att_tjg", "att_ersattare", "att_ovriga", "att_foredragande"}
 
 
 @dataclass
@@ -459,6 +463,10 @@ def parse_front_matter(protocol: Protocol, preamble: list[str], tail: list[str])
         m = re.search(r"§§\s{0,2}\d{1,4}\s{0,2}[-–—]\s{0,2}\d{1,4}", " ".join(cover_lines[:300]))
         protocol.paragraph_range_printed = _range_printed(m.group(0)) if m else None
     protocol.attendance = _attendance_from_blocks(blocks)
+    protocol.attendance_listed = any(
+        block.kind in _ATTENDANCE_KINDS and any(not ATTENDANCE_REFERENCE_RE.search(line) for line in block.lines)
+        for block in blocks
+    )
     known = [a.name for a in protocol.attendance]
     signatures = _signatures_from_blocks(blocks, known)
     if tail:
@@ -471,13 +479,13 @@ def parse_front_matter(protocol: Protocol, preamble: list[str], tail: list[str])
             _apply_cover(protocol, [b for b in tail_blocks if b.kind == "justering"])
     protocol.signatures = signatures
     if not signatures.ordforande:
-        signatures.ordforande = next((a.name for a in protocol.attendance if a.role == "ordförande"), None)
+        signatures.ordforande = next((a.name for a in protocol.attendance if a.role == Role.CHAIR), None)
     if signatures.sekreterare and not any(a.name == signatures.sekreterare for a in protocol.attendance):
         protocol.attendance.append(
-            Attendee(signatures.sekreterare, None, "sekreterare", None, "sekreterare", "Underskrifter")
+            Attendee(signatures.sekreterare, None, Role.SECRETARY, None, Role.SECRETARY, "Underskrifter")
         )
     if not signatures.sekreterare:
-        signatures.sekreterare = next((a.name for a in protocol.attendance if a.role == "sekreterare"), None)
+        signatures.sekreterare = next((a.name for a in protocol.attendance if a.role == Role.SECRETARY), None)
 
 
 def _split_notice(preamble: list[str]) -> tuple[list[str], list[str]]:

@@ -22,6 +22,9 @@ LOWER = "a-zåäöæøüéèáíóúëïçñ"
 # --------------------------------------------------------------------------
 
 LINE_BREAK_CHARS = "\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+# Extracted PDF text marks each page break with a form feed on a line of its own.
+PAGE_BREAK = "\f"
+_PAGE_BREAK_LINE_RE = re.compile(r"\n\f(?=\r?\n)")
 SPACE_CHARS = " \t\x1f\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
@@ -39,9 +42,13 @@ def normalise_text(text: str) -> str:
     "\\r\\n" as one); the other characters `str.isspace` takes for
     whitespace (`SPACE_CHARS`: tab, no-break space, the Ogham space mark,
     the typographic spaces of U+2000-U+200A, U+202F, U+205F, U+3000 ...) become
-    one space each, and so does a control character.
+    one space each, and so does a control character. A form feed on a line of
+    its own (the page break of extracted text) goes with its line, so that the
+    pages join as they were extracted.
     """
     text = unicodedata.normalize("NFC", text)
+    if PAGE_BREAK in text:
+        text = _PAGE_BREAK_LINE_RE.sub("", text)
     if any(ligature in text for ligature in _LIGATURE_CHARS):
         text = text.translate(_LIGATURES)
     text = _INVISIBLE_RE.sub("", text)
@@ -60,6 +67,25 @@ def normalise_lines(text: str) -> list[str]:
     return lines
 
 
+def paged_lines(text: str) -> tuple[list[str], list[str], list[int] | None]:
+    """`normalise_lines` of the text, each line as printed (its spaces kept), and the 1-based page of each line.
+
+    Pages are parted by form feeds (`PAGE_BREAK`); without one the pages are None.
+    """
+    pages = text.split(PAGE_BREAK)
+    lines: list[str] = []
+    layout: list[str] = []
+    numbers: list[int] = []
+    for number, page in enumerate(pages, 1):
+        for raw in normalise_text(page).split("\n"):
+            line = SPACES_RE.sub(" ", raw).strip()
+            if line:
+                lines.append(line)
+                layout.append(raw.rstrip())
+                numbers.append(number)
+    return lines, layout, numbers if len(pages) > 1 else None
+
+
 def squash(line: str) -> str:
     """Runs of whitespace as one space, none at either end (``str.split`` and ``\\s`` agree on whitespace)."""
     return " ".join(line.split())
@@ -70,17 +96,28 @@ _SUSPENDED_HYPHEN_NEXT = {"och", "eller", "samt", "respektive", "resp.", "till",
 
 def join_lines(lines: Iterable[str]) -> str:
     """Join wrapped lines into one: "2024-03-" + "12" -> "2024-03-12", "Hälso-" + "och" -> "Hälso- och"."""
+    return join_with_starts(lines)[0]
+
+
+def join_with_starts(lines: Iterable[str]) -> tuple[str, list[int]]:
+    """`join_lines` of the lines, and where each line starts in the joined text (an empty line where the next starts)."""
     parts: list[str] = []
+    length = 0
+    starts: list[int] = []
     for line in lines:
-        line = line.strip()
+        line = " ".join(line.split())
         if not line:
+            starts.append(length)
             continue
         if parts and ends_with_word_hyphen(parts[-1]):
             first = line.split(" ", 1)[0].lower()
-            parts[-1] = parts[-1] + (" " if first in _SUSPENDED_HYPHEN_NEXT else "") + line
+            gap = " " if first in _SUSPENDED_HYPHEN_NEXT else ""
         else:
-            parts.append(line)
-    return SPACES_RE.sub(" ", " ".join(parts)).strip()
+            gap = " " if parts else ""
+        parts.append(gap + line)
+        starts.append(length + len(gap))
+        length += len(gap) + len(line)
+    return "".join(parts), starts
 
 
 def ends_with_word_hyphen(text: str) -> bool:
@@ -219,9 +256,33 @@ def find_time(text: str) -> str | None:
 # Organs (styrelse, nämnd, fullmäktige ...) and organisations
 # --------------------------------------------------------------------------
 
-ORGAN_SUFFIX = (
-    r"(?:styrelsen|styrelse|fullmäktige|nämnden|nämnd|utskottet|utskott|beredningen|"
-    r"direktionen|rådet|presidiet|delegationen|kommittén)"
+ORGAN_WORDS = (
+    "styrelsen", "styrelse", "fullmäktige", "nämnden", "nämnd", "utskottet", "utskott", "beredningen",
+    "direktionen", "rådet", "presidiet", "delegationen", "kommittén",
+)
+ORGAN_SUFFIX = "(?:" + "|".join(ORGAN_WORDS) + ")"
+# An organ named at the start of a sentence: "Regionstyrelsen", "Barn- och utbildningsnämnden", "Nämnden".
+ORGAN_AT_START = (
+    rf"(?:[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}"
+    rf"|(?:{'|'.join(word.capitalize() for word in ORGAN_WORDS)}))"
+)
+# An organ named inside a sentence: "regionstyrelsen", "nämnden", "barn- och utbildningsnämnden".
+ORGAN_IN_TEXT = rf"(?:[\w\-]{{1,40}}\s+(?:och\s+)?)?[\w\-]{{0,40}}?{ORGAN_SUFFIX}"
+# Whoever a decision may follow the proposal of: an organ, the chair, the presidium, an office or its head.
+PROPOSER_WORDS = (
+    *ORGAN_WORDS, "ordföranden", "förvaltningen", "kontoret", "direktören", "chefen", "majoriteten", "revisorerna",
+)
+PROPOSER_GENITIVE = (
+    rf"(?P<proposer>(?:[\w\-]{{1,40}}\s+(?:och\s+)?)?[\w\-]{{0,40}}?(?:{'|'.join(PROPOSER_WORDS)}))s"
+    rf"|(?P<abbreviation>[{UPPER}]{{2,6}}):s"
+)
+DECISION_VERBS = (
+    r"beslutar|beslöt|beslutade|beslutat|föreslår|föreslog|tillstyrker|godkänner|godkände|fastställer|antar|"
+    r"noterar|lägger|uppdrar|ger\s+\w+\s+i\s+uppdrag|återremitterar|avslår|bifaller"
+)
+# A sentence that opens with the organ and its decision: "Kommunstyrelsen beslutar ...", "Nu har nämnden beslutat ...".
+DECISION_START_RE = re.compile(
+    rf"^(?:Nu\s+har\s+)?{ORGAN_AT_START}s?\s+(?P<har>har\s+)?(?P<verb>{DECISION_VERBS})\b"
 )
 _ORGAN_LINE_RE = re.compile(
     rf"^[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}$"
@@ -293,6 +354,7 @@ def org_name(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 _PARTY_RE = re.compile(rf"^(?:[{UPPER}]{{1,6}}|[{UPPER}][{LOWER}{UPPER}]{{1,9}}|-|–)$")
+_LOWER_PARTY_RE = re.compile(rf"^[{LOWER}]{{1,4}}$")
 PARTY_NAMES = {
     "socialdemokraterna": "S", "moderaterna": "M", "sverigedemokraterna": "SD",
     "centerpartiet": "C", "vänsterpartiet": "V", "kristdemokraterna": "KD",
@@ -304,17 +366,39 @@ KNOWN_PARTIES = frozenset({
     "PP", "MED", "NYD", "DLP", "SKP", "VÄG", "LPO", "KP",
 })
 PARTY_ABBREVIATION_RE = re.compile(
-    rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b"
+    rf"\b(?:från|för)\s+\(?([{UPPER}]{{1,5}})\)?(?=[\s,.]|$)|\(([{UPPER}{LOWER}]{{1,5}})\)|\b([{UPPER}]{{1,5}}):s\b"
 )
 
 
 def clean_party(raw: str | None) -> str | None:
-    """The text between a name's parentheses when it reads as a party ("S", "SD", "Sjvp", "-"), else None."""
+    """The party named between a name's parentheses, in upper case, or None when the text is no party.
+
+    Printed abbreviations come in any case ("(s)", "(Kd)", "(mp)", "(SD)",
+    "(Sjvp)"); all become upper case ("S", "KD", "MP", "SD", "SJVP"). A
+    lower-case abbreviation counts only when it is a known party, so "(se)"
+    is none. Historical names are kept: "(fp)" is "FP", not "L", since
+    which party a member of the 2000s belongs to now is not the protocol's
+    to say. A dash ("-") stands for a member outside any party.
+    """
     if raw is None:
         return None
     raw = raw.strip()
-    return raw if _PARTY_RE.match(raw) else None
+    if _PARTY_RE.match(raw):
+        return raw.upper()
+    if _LOWER_PARTY_RE.match(raw) and raw.upper() in KNOWN_PARTIES:
+        return raw.upper()
+    return None
 
+
+# --------------------------------------------------------------------------
+# Numbers written as words (vote counts: "åtta ja-röster mot sju nej-röster")
+# --------------------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
+    "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
+    "arton": 18, "aderton": 18, "nitton": 19, "tjugo": 20,
+}
 
 # --------------------------------------------------------------------------
 # Person names
@@ -339,11 +423,76 @@ NAME_STOPWORDS = {
     "regionstyrelsen", "kommunstyrelsen", "regionfullmäktige", "kommunfullmäktige", "yrkande", "yrkanden",
     "reservation", "förslag", "proposition", "beslutsgång", "motion", "motionen", "motionären", "i",
 }
+OFFICIAL_TITLE_SUFFIXES = (
+    "chef", "direktör", "sekreterare", "handläggare", "strateg", "ekonom", "jurist", "ansvarig", "samordnare",
+    "utvecklare", "controller", "revisor", "notarie", "assistent", "specialist", "tekniker", "inspektör", "läkare",
+    "sköterska", "expert", "ingenjör", "arkitekt", "administratör", "registrator", "kommunikatör", "planerare",
+    "rektor", "tjänsteman", "tjänsteperson", "stabschef", "analytiker", "konsult", "biträde",
+)
 TITLE_SUFFIXES = (
     "chef", "direktör", "sekreterare", "råd", "rådet", "handläggare", "strateg", "ekonom", "jurist", "ansvarig",
     "ledare", "samordnare", "utvecklare", "controller", "revisor", "ordförande", "ledamot", "ersättare",
     "notarie", "assistent", "specialist", "tekniker", "inspektör", "läkare", "sköterska", "ombud", "expert",
 )
+
+
+
+class Role:
+    """The roles of the people in a protocol's attendance (`Attendee.role`): one vocabulary.
+
+    ordförande, 1:e / 2:e / 3:e vice ordförande, vice ordförande
+        The chair and vice chairs of the meeting (members who decide).
+    ledamot
+        A member who takes part in the decisions.
+    tjänstgörande ersättare
+        A substitute serving in a member's place (`Attendee.replaces` names
+        whom, where printed).
+    ersättare
+        A substitute present who does not serve.
+    övrig närvarande
+        An elected representative present without a vote here (the council's
+        chair, a political secretary, a member of another body).
+    tjänsteperson
+        An official: listed under "Övriga närvarande", "Tjänstepersoner" or
+        "Tjänstemän" without a party, or with an official's title
+        (regiondirektör, kommundirektör, ekonomichef ...) and no party.
+    föredragande
+        Someone who only presented a matter or information: listed under
+        "Föredragande", or noted "föredragande", "föredrar ärendet",
+        "närvarande under § 12 för information".
+    sekreterare
+        The meeting's secretary (kommunsekreterare, nämndsekreterare ...).
+    justerare
+        Someone named only to adjust the protocol.
+    """
+
+    CHAIR = "ordförande"
+    VICE_CHAIR = "vice ordförande"
+    MEMBER = "ledamot"
+    SERVING_SUBSTITUTE = "tjänstgörande ersättare"
+    SUBSTITUTE = "ersättare"
+    OTHER_PRESENT = "övrig närvarande"
+    OFFICIAL = "tjänsteperson"
+    PRESENTER = "föredragande"
+    SECRETARY = "sekreterare"
+    ADJUSTER = "justerare"
+
+
+# Where a protocol names no one and refers to an attendance list printed elsewhere.
+ATTENDANCE_REFERENCE_RE = re.compile(
+    r"närvarolist\w*|närvaroförteckning\w*|enligt\s+(?:bifogad\s+)?(?:bilaga|förteckning)\b[^.]{0,40}"
+    r"|se\s+bilaga\b[^.]{0,30}|se\s+protokollets\s+framsida|bifogad\s+förteckning",
+    re.IGNORECASE,
+)
+
+
+def is_official_title(title: str | None) -> bool:
+    """True when a title is an official's ("regiondirektör", "ekonomichef", "nämndsekreterare")."""
+    if not title:
+        return False
+    words = title.lower().replace(",", " ").split()
+    return bool(words) and words[-1].endswith(OFFICIAL_TITLE_SUFFIXES) and "politisk" not in words
+
 
 # --------------------------------------------------------------------------
 # Page furniture
@@ -438,6 +587,14 @@ def strip_page_furniture(lines: Sequence[str]) -> tuple[list[str], list[str]]:
     Returns the kept lines and the removed ones (in order), the latter being a
     useful source of committee name and meeting date when the cover is missing.
     """
+    remove = furniture_mask(lines)
+    kept = [line for line, r in zip(lines, remove) if not r]
+    removed = [line for line, r in zip(lines, remove) if r]
+    return kept, removed
+
+
+def furniture_mask(lines: Sequence[str]) -> list[bool]:
+    """For each line: is it page furniture (`strip_page_furniture` removes those)?"""
     remove = [False] * len(lines)
     for i, line in enumerate(lines):
         if not _is_header_furniture(line):
@@ -458,6 +615,4 @@ def strip_page_furniture(lines: Sequence[str]) -> tuple[list[str], list[str]]:
         while k < len(lines) and k - i <= 3 and (DATE_LINE_RE.match(lines[k]) or lines[k] in _WEAK_WORDS):
             remove[k] = True
             k += 1
-    kept = [line for line, r in zip(lines, remove) if not r]
-    removed = [line for line, r in zip(lines, remove) if r]
-    return kept, removed
+    return remove

@@ -29,6 +29,70 @@ class Proposal:
 
 
 @dataclass
+class VoteMember:
+    name: str
+    party: str | None
+    vote: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "party": self.party, "vote": self.vote}
+
+
+VOTE_CHOICES = ("ja", "nej", "avstår", "frånvarande")
+
+
+@dataclass
+class Vote:
+    """A roll-call vote (votering, omröstning) in a paragraph, as printed.
+
+    `kind` is "open" (by name, the rule) or "closed" (sluten omröstning: no
+    names). `question` is what was put to the vote, `yes_means` and
+    `no_means` what a yes and a no stand for; `counts` the printed numbers
+    per choice (`VOTE_CHOICES`; None where none is printed); `outcome` the
+    sentence saying what the vote decided; `members` each member's vote.
+    `warnings` say what could not be read, or where the printed counts and
+    the names read disagree.
+    """
+
+    ordinal: int
+    kind: str = "open"
+    question: str | None = None
+    yes_means: str | None = None
+    no_means: str | None = None
+    counts: dict[str, int | None] = field(default_factory=lambda: dict.fromkeys(VOTE_CHOICES))
+    outcome: str | None = None
+    casting_vote: bool = False
+    members: list[VoteMember] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "ordinal": self.ordinal,
+            "kind": self.kind,
+            "question": self.question,
+            "yes_means": self.yes_means,
+            "no_means": self.no_means,
+            "counts": {choice: self.counts.get(choice) for choice in VOTE_CHOICES},
+            "outcome": self.outcome,
+            "casting_vote": self.casting_vote,
+            "members": [m.to_dict() for m in self.members],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class Recusal:
+    """A member who declared a conflict of interest (jäv) in the paragraph; `text` is the sentence as printed."""
+
+    name: str | None
+    party: str | None
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "party": self.party, "text": self.text}
+
+
+@dataclass
 class Paragraph:
     number: int
     title: str | None
@@ -41,6 +105,10 @@ class Paragraph:
     beslutsgang: str | None = None
     sent_to: list[str] = field(default_factory=list)
     immediately_adjusted: bool = False
+    on_proposal_of: str | None = None
+    page: int | None = None
+    votes: list[Vote] = field(default_factory=list)
+    recusals: list[Recusal] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -55,6 +123,10 @@ class Paragraph:
             "beslutsgang": self.beslutsgang,
             "sent_to": list(self.sent_to),
             "immediately_adjusted": self.immediately_adjusted,
+            "on_proposal_of": self.on_proposal_of,
+            "page": self.page,
+            "votes": [v.to_dict() for v in self.votes],
+            "recusals": [r.to_dict() for r in self.recusals],
         }
 
 
@@ -102,6 +174,41 @@ class Signatures:
 
 
 @dataclass
+class Quality:
+    """How much of a protocol was read: a measure of how well the parser knows its template.
+
+    `attendance` counts the people read, `attendance_listed` says whether an
+    attendance list was found at all; `votes_mismatched` counts votes whose
+    printed counts and names disagree; `decision_share` is `with_decision`
+    over `paragraphs`. `unknown_template` is true when the document looks
+    laid out in a way the parser does not know (the protocol's warnings say why).
+    """
+
+    paragraphs: int = 0
+    with_decision: int = 0
+    with_case_number: int = 0
+    attendance: int = 0
+    attendance_listed: bool = False
+    votes: int = 0
+    votes_mismatched: int = 0
+    decision_share: float = 0.0
+    unknown_template: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "paragraphs": self.paragraphs,
+            "with_decision": self.with_decision,
+            "with_case_number": self.with_case_number,
+            "attendance": self.attendance,
+            "attendance_listed": self.attendance_listed,
+            "votes": self.votes,
+            "votes_mismatched": self.votes_mismatched,
+            "decision_share": self.decision_share,
+            "unknown_template": self.unknown_template,
+        }
+
+
+@dataclass
 class Protocol:
     organisation: str | None = None
     committee: str | None = None
@@ -115,6 +222,8 @@ class Protocol:
     attendance: list[Attendee] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    quality: Quality = field(default_factory=Quality)
+    attendance_listed: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -131,4 +240,5 @@ class Protocol:
             "attendance": [a.to_dict() for a in self.attendance],
             "corrections": [c.to_dict() for c in self.corrections],
             "warnings": list(self.warnings),
+            "quality": self.quality.to_dict(),
         }

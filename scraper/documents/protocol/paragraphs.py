@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .decisions import find_decision, proposer
 from .lexicon import (
     BULLET_RE,
+    DECISION_START_RE,
     FUNCTION_WORDS,
     ISO_DATE_RE,
     LOWER,
-    ORGAN_SUFFIX,
-    SPACES_RE,
     UPPER,
     ends_with_word_hyphen,
     is_sentence_end,
@@ -21,7 +21,9 @@ from .lexicon import (
     wordlike_share,
 )
 from .model import Paragraph, Proposal, Reservation
-from .people import find_people, proposals_from_text, reservations_from_text
+from .people import find_people, proposals_from_text, recusals_from_text, reservations_from_text
+from .sections import BACKGROUND_KINDS, Section, heading_kind, segment_sections
+from .votes import read_votes
 
 
 # --------------------------------------------------------------------------
@@ -63,6 +65,53 @@ def paragraph_candidates(lines: Sequence[str]) -> list[Candidate]:
     for c in candidates:
         c.quality = _candidate_quality(c, lines, starts, prefix_counts)
     return candidates
+
+
+_TRAILING_START_RE = re.compile(rf"^(?P<title>[{UPPER}][^§]{{1,119}}\S)\s{{1,3}}§\s{{0,3}}(?P<num>\d{{1,4}})$")
+
+
+def trailing_candidates(lines: Sequence[str]) -> list[Candidate]:
+    """Paragraph starts printed title first on one line ("Val av justerare § 12"); the title is the candidate's rest."""
+    candidates = []
+    for i, line in enumerate(lines):
+        if "§" not in line[-8:]:
+            continue
+        m = _TRAILING_START_RE.match(line)
+        if m and not _REFERENCE_TAIL_RE.search(m.group("title")):
+            candidates.append(Candidate(i, int(m.group("num")), None, m.group("title")))
+    starts = {c.index for c in candidates}
+    for c in candidates:
+        c.quality = _candidate_quality(c, lines, starts, Counter())
+    return candidates
+
+
+def titles_above(lines: Sequence[str], chain: Sequence[Candidate]) -> set[int]:
+    """Positions in the chain of paragraphs whose title stands on the line above "§ N" (a template printing title first).
+
+    Taken only when most "§ N" lines stand alone with a title-like line above
+    and no title below (the next line is a case number, a heading, a
+    decision sentence or prose).
+    """
+    alone = [k for k, c in enumerate(chain) if not c.rest.strip(".:–- ") and c.index > 0]
+    if len(alone) < 2 or len(alone) < len(chain) // 2:
+        return set()
+    above = {k for k in alone if _title_above(lines, chain, k)}
+    return above if len(above) >= 0.6 * len(alone) else set()
+
+
+def _title_above(lines: Sequence[str], chain: Sequence[Candidate], k: int) -> bool:
+    index = chain[k].index
+    previous = lines[index - 1]
+    if (k > 0 and chain[k - 1].index == index - 1) or not _is_title_like(previous) or heading_kind(previous):
+        return False
+    if _case_number(previous) or _TAIL_START_RE.match(previous):
+        return False
+    following = lines[index + 1:index + 3]
+    if following and _case_number(following[0]):
+        following = following[1:]
+    if not following:
+        return True
+    return _opens_sections(following[0]) or is_sentence_end(following[0]) or heading_kind(following[0]) is not None
 
 
 def _candidate_quality(c: Candidate, lines: Sequence[str], starts: set[int], prefix_counts: Counter) -> float:
@@ -123,94 +172,6 @@ def select_chain(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 # --------------------------------------------------------------------------
-# Section headings inside a paragraph
-# --------------------------------------------------------------------------
-
-_SECTION_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("sent_to", re.compile(
-        r"^(?:protokollsutdrag(?:\s+(?:skickas|sänds|expedieras|delges|ska\s+skickas))?(?:\s+för\s+kännedom)?(?:\s+till)?"
-        r"|(?:beslutet|beslut|utdrag|kopia|protokollet)\s+(?:ska\s+)?(?:skickas|sänds|expedieras|delges)(?:\s+till)?"
-        r"|delges(?:\s+till)?|expedieras(?:\s+till)?|expediering|expedierat\s+till|skickas\s+till|sänds\s+till"
-        r"|utdrag\s+till|kopia\s+till|för\s+kännedom\s+till)$"
-    )),
-    ("reservation", re.compile(
-        r"^(?:reservation(?:er)?|reservationer\s+och\s+särskilda\s+yttranden|reservation\s+och\s+särskilt\s+yttrande)$"
-    )),
-    ("proposals", re.compile(
-        r"^(?:ärendets\s+behandling(?:\s+(?:under|på|vid)\s+(?:sammanträdet|mötet))?"
-        r"|(?:behandling|förslag|yrkanden?)\s+(?:under|på|vid)\s+(?:sammanträdet|mötet)|yrkanden?"
-        r"|sammanträdets\s+behandling|yrkanden?\s+och\s+(?:beslutsgång|propositionsordning|proposition|omröstning)"
-        r"|förslag\s+och\s+beslutsgång|yrkande\s+och\s+proposition)$"
-    )),
-    ("beslutsgang", re.compile(
-        r"^(?:beslutsgång|propositionsordning|proposition|beslutsordning|omröstning|omröstningsresultat|votering"
-        r"|ordförandens\s+proposition|propositionsordning\s+och\s+beslut)$"
-    )),
-    ("notes", re.compile(r"^(?:protokollsanteckning(?:ar)?(?:\s+.{1,60})?|anteckningar?\s+(?:till|i)\s+protokollet)$")),
-    ("decision", re.compile(r"^(?:[a-zåäö\- ]{0,60}?s\s+)?beslut(?:et)?(?:\s+i\s+ärendet)?$")),
-    ("proposal_to_decision", re.compile(
-        r"^(?:förslag\s+till\s+beslut(?:\s+.{1,60})?|beslutsförslag"
-        r"|[a-zåäö\- ]{0,60}?s\s+förslag(?:\s+till\s+(?:beslut|[a-zåäö]+))?"
-        r"|förslag\s+till\s+[a-zåäö]+s\s+beslut)$"
-    )),
-    ("other", re.compile(
-        r"^(?:ärendet|ärende|ärendebeskrivning|beskrivning\s+av\s+ärendet|sammanfattning(?:\s+av\s+ärendet)?|bakgrund"
-        r"|beslutsunderlag|underlag(?:\s+för\s+beslut)?|handlingar(?:\s+i\s+ärendet)?|yttrande(?:\s+till\s+beslutsförslaget)?|yttranden"
-        r"|jäv|ekonomiska\s+konsekvenser|[a-zåäö]{2,30}perspektiv(?:et)?|motivering|beslutsmotivering|skäl\s+för\s+beslut(?:et)?"
-        r"|bedömning|[a-zåäö\-]{2,40}s\s+bedömning|överväganden|konsekvenser|finansiering|juridisk\s+bedömning"
-        r"|[a-zåäö\- ]{0,60}?s\s+beredning\s+av\s+ärendet|ärendets\s+beredning|beredning|deltar\s+(?:inte|ej)\s+i\s+beslutet"
-        r"|föredragning|föredragande|information|tjänsteskrivelse|särskil(?:t|da)\s+yttranden?|särskilt\s+uttalande"
-        r"|analys|konsekvensanalys|barnkonsekvensanalys|uppföljning|inledning|syfte|lagstiftning|samråd|remissinstanser)$"
-    )),
-]
-_BACKGROUND_KINDS = {"other"}
-
-
-@dataclass
-class _Section:
-    kind: str
-    heading: str
-    lines: list[str] = field(default_factory=list)
-    _joined: str | None = None
-
-    @property
-    def text(self) -> str:
-        if self._joined is None:
-            self._joined = join_lines(self.lines)
-        return self._joined
-
-
-def heading_key(text: str) -> str:
-    return SPACES_RE.sub(" ", text.strip().rstrip(":.").strip()).lower()
-
-
-def _classify_heading_key(key: str) -> str | None:
-    if not key or len(key) > 80 or len(key.split()) > 10:
-        return None
-    for kind, pattern in _SECTION_RULES:
-        if pattern.match(key):
-            return kind
-    return None
-
-
-def heading_kind(line: str) -> tuple[str, str] | None:
-    """(section kind, inline content) when the line is a section heading of a paragraph."""
-    if not line or not line[0].isupper() or len(line) > 400:
-        return None
-    stripped = line.rstrip()
-    if (len(line) <= 80 and not stripped.endswith((".", ",", ";"))) or stripped.endswith(":"):
-        kind = _classify_heading_key(heading_key(line))
-        if kind:
-            return kind, ""
-    colon = line.find(":")
-    if 0 < colon <= 60:
-        kind = _classify_heading_key(heading_key(line[:colon]))
-        if kind:
-            return kind, line[colon + 1:].strip()
-    return None
-
-
-# --------------------------------------------------------------------------
 # Case numbers and titles
 # --------------------------------------------------------------------------
 
@@ -219,12 +180,22 @@ _CASE_RE = re.compile(
     r"\s{0,3}[:.]?\s{0,3}(?P<value>[^\s].{0,60})$",
     re.IGNORECASE,
 )
-_CASE_VALUE_RE = re.compile(rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?")
-
-
-_BARE_CASE_RE = re.compile(
-    rf"^(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,4}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?)"
-    rf"(?:\s+[{UPPER}]{{2,5}})?$"
+# A filing-plan code after the case number ("KS/2018:298 - 001", "KS 05-292 531") is kept as printed.
+_FILING_CODE = r"(?:\s[-–]\s\d{1,4}(?!\S)|\s\d{3}(?!\S))?"
+_CASE_VALUE_RE = re.compile(
+    rf"^(?:[{UPPER}]{{1,8}}[ /\-]?|[{UPPER}][{LOWER}]{{1,3}}\s)?\d[\w./:\-]*{_FILING_CODE}(?:\s+[{UPPER}]{{2,5}}\b(?!\s+\w))?"
+)
+_BARE_CASE = (
+    rf"(?:[{UPPER}]{{1,8}}[ ./\-]?\d{{2,5}}[/.:\-]\d{{1,6}}(?:[/.:\-]\d{{1,6}})?|\d{{2,4}}/\d{{1,6}}(?:[/.:\-]\d{{1,6}})?"
+    rf"|\d{{2}}[{UPPER}]{{2,4}}\d{{2,7}}){_FILING_CODE}"
+)
+_BARE_CASE_RE = re.compile(rf"^{_BARE_CASE}(?:\s+[{UPPER}]{{2,5}})?$")
+# A heading line giving the case number before the title: "KS § 80 KS/2018:298 - 001 Val av justerare".
+_LEADING_CASE_RE = re.compile(
+    rf"^(?:(?:Dnr|Diarienr|Diarienummer|Ärendenr|Ärendenummer)\.?\s{{0,3}}:?\s{{0,3}})?(?P<case>{_BARE_CASE})\s+(?=[{UPPER}])"
+)
+_CASE_LABEL_ONLY_RE = re.compile(
+    r"^(?:Dnr\.?|Diarienr\.?|Diarienummer|Diarie\s+nr\.?|Ärendenummer|Ärendenr\.?|Ärende\s+nr\.?)\s{0,3}[:.]?$", re.IGNORECASE
 )
 
 
@@ -252,11 +223,28 @@ def _case_number(line: str) -> tuple[str, str] | None:
     return value, before
 
 
-_DECISION_SENTENCE_RE = re.compile(
-    rf"^(?:Nu\s+har\s+)?[{UPPER}][\w\-]{{0,40}}(?:\s+(?:och\s+)?[\w\-]{{1,40}}){{0,5}}?{ORGAN_SUFFIX}s?\s+"
-    r"(?:har\s+)?(?:beslutar|beslöt|beslutade|beslutat|föreslår|föreslog|tillstyrker|godkänner|godkände|fastställer|antar|"
-    r"noterar|lägger|uppdrar|ger\s+\w+\s+i\s+uppdrag|återremitterar|avslår|bifaller)\b"
-)
+def join_case_labels(
+    lines: Sequence[str], layout: Sequence[str], pages: Sequence[int] | None
+) -> tuple[list[str], list[str], list[int] | None]:
+    """Lines with a case-number label standing alone ("Diarienummer:") joined to the number on the next line."""
+    if not any(_CASE_LABEL_ONLY_RE.match(line) for line in lines):
+        return list(lines), list(layout), list(pages) if pages else None
+    out: list[str] = []
+    printed: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(lines):
+        if _CASE_LABEL_ONLY_RE.match(lines[i]) and i + 1 < len(lines) and _BARE_CASE_RE.match(lines[i + 1]):
+            out.append(f"{lines[i]} {lines[i + 1]}")
+            printed.append(f"{layout[i]} {layout[i + 1].strip()}")
+            numbers.append(pages[i] if pages else 0)
+            i += 2
+            continue
+        out.append(lines[i])
+        printed.append(layout[i])
+        numbers.append(pages[i] if pages else 0)
+        i += 1
+    return out, printed, numbers if pages else None
 
 
 def _title_continues(current: str, nxt: str) -> bool:
@@ -290,18 +278,28 @@ _TAIL_START_RE = re.compile(
 
 
 def parse_paragraph(
-    number: int, first_line_rest: str, body: list[str], committee: str | None = None, head: str | None = None
+    number: int,
+    first_line_rest: str,
+    body: list[str],
+    committee: str | None = None,
+    head: str | None = None,
+    layout: Sequence[str] | None = None,
 ) -> Paragraph:
+    """A paragraph from the rest of its "§ N" line and the lines after it (`layout`: the same as printed)."""
     title_lines, case_number, pos = _split_title(first_line_rest, body)
-    sections = _segment_sections(body[pos:])
+    sections = segment_sections(body[pos:])
     para = Paragraph(number=number, title=join_lines(title_lines) or None, case_number=case_number)
     para.text = "\n".join(([head] if head else []) + body)
-    para.decision = _decision(sections, committee)
+    para.decision = find_decision(sections, committee)
+    barriers = [s.start for s in sections if s.kind in _VOTE_BARRIERS]
+    para.votes = read_votes(body[pos:], layout[pos:] if layout else None, barriers)
+    para.recusals = [r for s in sections for r in recusals_from_text(s.text)]
     para.reservations = _paragraph_reservations(sections)
     para.proposals = _paragraph_proposals(sections)
     para.notes = [s.text for s in sections if s.kind == "notes" and s.lines]
     beslutsgang = [s.text for s in sections if s.kind == "beslutsgang" and s.lines]
     para.beslutsgang = " ".join(beslutsgang) if beslutsgang else None
+    para.on_proposal_of = proposer(para.decision, beslutsgang + [v.outcome for v in para.votes if v.outcome])
     para.sent_to = _sent_to(sections)
     para.immediately_adjusted = any(
         ("omedelbar" in s.text or "Omedelbar" in s.text) and _IMMEDIATE_RE.search(s.text) for s in sections
@@ -309,13 +307,23 @@ def parse_paragraph(
     return para
 
 
+_VOTE_BARRIERS = {"decision", "reservation", "sent_to", "notes", "other", "proposal_to_decision"}
 _NOT_A_TITLE_KINDS = {"decision", "proposal_to_decision", "sent_to", "reservation", "proposals", "beslutsgang", "notes"}
 
 
 def _opens_sections(line: str) -> bool:
     """A line that cannot be the first title line: a decision-type heading or a decision sentence."""
     found = heading_kind(line)
-    return (found is not None and found[0] in _NOT_A_TITLE_KINDS) or bool(_DECISION_SENTENCE_RE.match(line))
+    return (found is not None and found[0] in _NOT_A_TITLE_KINDS) or bool(DECISION_START_RE.match(line))
+
+
+def _heading_case(rest: str) -> tuple[str | None, str]:
+    """(case number, title) of the rest of a "§ N" line: the case number may stand before the title or after it."""
+    lead = _LEADING_CASE_RE.match(rest)
+    if lead and ISO_DATE_RE.match(lead.group("case")) is None:
+        return lead.group("case"), rest[lead.end():].strip()
+    found = _case_number(rest)
+    return found if found else (None, rest)
 
 
 def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int]:
@@ -330,9 +338,7 @@ def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int
     title: list[str] = []
     rest = rest.lstrip(".:–- ").strip()
     if rest:
-        found = _case_number(rest)
-        if found:
-            case_number, rest = found
+        case_number, rest = _heading_case(rest)
         if rest:
             title.append(rest)
     i = 0
@@ -354,7 +360,7 @@ def _split_title(rest: str, body: list[str]) -> tuple[list[str], str | None, int
             if found[1]:
                 title.append(found[1])
             break
-        if _DECISION_SENTENCE_RE.match(nxt):
+        if DECISION_START_RE.match(nxt):
             break
         if _title_continues(title[-1], nxt) or (not heading_kind(nxt) and _title_lookahead(body, i)):
             title.append(nxt)
@@ -385,76 +391,10 @@ def _title_lookahead(body: list[str], i: int) -> bool:
     return False
 
 
-def _segment_sections(lines: list[str]) -> list[_Section]:
-    sections = [_Section("preamble", "")]
-    for idx, line in enumerate(lines):
-        found = heading_kind(line)
-        if found:
-            kind, inline = found
-            sections.append(_Section(kind, line))
-            if inline:
-                sections[-1].lines.append(inline)
-            continue
-        current = sections[-1]
-        if current.kind == "preamble" and _DECISION_SENTENCE_RE.match(line) and not any(
-            s.kind == "decision_inline" for s in sections
-        ):
-            sections.append(_Section("decision_inline", ""))
-        sections[-1].lines.append(line)
-    return sections
-
-
-def _looks_like_subheading(prev: str | None, line: str, nxt: str | None) -> bool:
-    if prev is None or not is_sentence_end(prev):
-        return False
-    if not line[0].isupper() or BULLET_RE.match(line) or line[0].isdigit():
-        return False
-    if len(line) > 60 or len(line.split()) > 6 or line.endswith((".", ",", ":", ";")):
-        return False
-    return nxt is None or nxt[0].isupper()
-
-
-def _decision_lines(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if out and _looks_like_subheading(out[-1], line, nxt):
-            break
-        out.append(line)
-    return out
-
-
-def _decision(sections: list[_Section], committee: str | None = None) -> str | None:
-    for kind in ("decision", "decision_inline", "proposal_to_decision"):
-        candidates = [s for s in sections if s.kind == kind and s.lines]
-        for section in _prefer_own(candidates, committee):
-            text = join_lines(_decision_lines(section.lines))
-            if text:
-                return text
-    return None
-
-
-def _prefer_own(sections: list[_Section], committee: str | None) -> list[_Section]:
-    """Decision sections of the meeting's own committee ("Kommunstyrelsens beslut") or plain "Beslut" first."""
-    if len(sections) < 2:
-        return sections
-    own = committee.lower() + "s" if committee else None
-
-    def rank(section: _Section) -> int:
-        key = heading_key(section.heading)
-        if own and key.startswith(own):
-            return 0
-        if key in ("beslut", "beslutet", "beslut i ärendet"):
-            return 1
-        return 2
-
-    return sorted(sections, key=rank)
-
-
-def _paragraph_reservations(sections: list[_Section]) -> list[Reservation]:
+def _paragraph_reservations(sections: list[Section]) -> list[Reservation]:
     found: list[Reservation] = []
     for section in sections:
-        if section.kind in _BACKGROUND_KINDS or not section.lines:
+        if section.kind in BACKGROUND_KINDS or not section.lines:
             continue
         text = section.text
         items = reservations_from_text(text, past_tense_ok=section.kind == "reservation")
@@ -468,7 +408,7 @@ def _paragraph_reservations(sections: list[_Section]) -> list[Reservation]:
     return found
 
 
-def _paragraph_proposals(sections: list[_Section]) -> list[Proposal]:
+def _paragraph_proposals(sections: list[Section]) -> list[Proposal]:
     chosen = [s for s in sections if s.kind in ("proposals", "beslutsgang")]
     if not any(s.kind == "proposals" for s in sections):
         chosen = [s for s in sections if s.kind in ("preamble", "beslutsgang")]
@@ -480,7 +420,7 @@ def _paragraph_proposals(sections: list[_Section]) -> list[Proposal]:
     return proposals
 
 
-def _sent_to(sections: list[_Section]) -> list[str]:
+def _sent_to(sections: list[Section]) -> list[str]:
     recipients: list[str] = []
     for section in sections:
         if section.kind != "sent_to":
@@ -498,11 +438,17 @@ def _sent_to(sections: list[_Section]) -> list[str]:
     return recipients
 
 
-def paragraph_bodies(lines: Sequence[str], chain: Sequence[Candidate]) -> list[list[str]]:
-    """The lines of each paragraph after its "§ N" line; the closing signature part is cut off the last."""
+def paragraph_bodies(
+    lines: Sequence[str], chain: Sequence[Candidate], titled_above: set[int] | frozenset[int] = frozenset()
+) -> list[list[str]]:
+    """The lines of each paragraph after its "§ N" line; the closing signature part is cut off the last.
+
+    A paragraph in `titled_above` has its title on the line above its "§ N"
+    line: that line is not part of the paragraph before.
+    """
     bodies = []
     for k, cand in enumerate(chain):
-        end = chain[k + 1].index if k + 1 < len(chain) else len(lines)
+        end = chain[k + 1].index - (k + 1 in titled_above) if k + 1 < len(chain) else len(lines)
         body = list(lines[cand.index + 1:end])
         if k + 1 == len(chain):
             body = body[:_tail_start(body)]

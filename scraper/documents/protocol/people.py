@@ -20,11 +20,13 @@ from .lexicon import (
     SPACES_RE,
     TITLE_SUFFIXES,
     UPPER,
+    Role,
     capitalise,
     clean_party,
+    is_official_title,
     split_sentences,
 )
-from .model import Attendee, Proposal, Reservation
+from .model import Attendee, Proposal, Recusal, Reservation
 
 
 # --------------------------------------------------------------------------
@@ -98,8 +100,8 @@ def _parties_without_names(text: str) -> list[str]:
     """Parties named without a person: "Ledamöterna från SD", "(M)-gruppen", "Moderaterna", "V:s ledamöter"."""
     parties: list[str] = []
     for m in PARTY_ABBREVIATION_RE.finditer(text):
-        party = next(g for g in m.groups() if g)
-        if party.upper() in KNOWN_PARTIES and party not in parties:
+        party = next(g for g in m.groups() if g).upper()
+        if party in KNOWN_PARTIES and party not in parties:
             parties.append(party)
     for word in re.findall(rf"[{UPPER}][{LOWER}]+", text):
         key = word.lower()
@@ -226,11 +228,59 @@ def proposals_from_text(text: str) -> list[Proposal]:
 
 
 # --------------------------------------------------------------------------
+# Conflicts of interest (jäv)
+# --------------------------------------------------------------------------
+
+_JAV_RE = re.compile(r"\bjäv(?:ig|iga|et|s)?\b", re.IGNORECASE)
+_NO_JAV_RE = re.compile(
+    r"\b(?:ingen|inget|inga|ej|inte)\s+(?:\w+\s+){0,2}?jäv|\bjäv\w*\s+(?:föreligger\s+|anmäls\s+|finns\s+)?(?:inte|ej)\b",
+    re.IGNORECASE,
+)
+_STEPS_OUT_RE = re.compile(
+    r"\bjäv|\bdeltar\s+(?:inte|ej)\b|\blämnar\s+(?:sammanträdet|lokalen|rummet|mötet)|\bdeltog\s+(?:inte|ej)\b"
+    r"|\bdeltar\s+inte\b|\bavstår\s+från\s+att\s+delta",
+    re.IGNORECASE,
+)
+_STEPS_IN_RE = re.compile(r"^\W*(?:tjänstgör|tjänstgjorde|ersätter|ersatte|går\s+in|träder\s+in|inträder)\b", re.IGNORECASE)
+_LIST_JOIN = (",", "och", "samt", "&", ", och", ", samt")
+
+
+def recusals_from_text(text: str) -> list[Recusal]:
+    """Members who declared a conflict of interest (jäv), each with the sentence as printed.
+
+    Read: "X (S) anmäler jäv och deltar inte i handläggningen", "X anmäler
+    jäv och lämnar sammanträdet", "På grund av jäv deltar X inte ...", "X
+    deltar inte i handläggningen på grund av jäv", "X och Y (M) anmäler jäv".
+    A substitute who steps in ("Y (S) tjänstgör istället", "Y ersätter X
+    under ärendet") is not one of them; "Inget jäv anmäls" names nobody.
+    """
+    found: list[Recusal] = []
+    if "jäv" not in text.lower():
+        return found
+    for sentence in split_sentences(text):
+        if not _JAV_RE.search(sentence) or _NO_JAV_RE.search(sentence):
+            continue
+        people = [p for p in find_people(sentence) if p.name]
+        marked = [False] * len(people)
+        for k in range(len(people) - 1, -1, -1):
+            after = sentence[people[k].end: people[k + 1].start if k + 1 < len(people) else len(sentence)]
+            before = sentence[people[k - 1].end if k else 0: people[k].start]
+            if _STEPS_IN_RE.match(after):
+                continue
+            joined_to_next = k + 1 < len(people) and after.strip() in _LIST_JOIN and marked[k + 1]
+            marked[k] = bool(_STEPS_OUT_RE.search(after)) or joined_to_next or bool(_JAV_RE.search(before))
+        for person, recused in zip(people, marked):
+            if recused and not any(r.name == person.name for r in found):
+                found.append(Recusal(person.name, person.party, sentence))
+    return found
+
+
+# --------------------------------------------------------------------------
 # Attendance entries
 # --------------------------------------------------------------------------
 
 _ROLE_TEXT = {
-    "ordf": "ordförande", "ordf.": "ordförande", "sekr": "sekreterare", "sekr.": "sekreterare",
+    "ordf": Role.CHAIR, "ordf.": Role.CHAIR, "sekr": Role.SECRETARY, "sekr.": Role.SECRETARY,
 }
 
 
@@ -327,21 +377,31 @@ def _clean_role_text(text: str) -> str:
 
 def _chair_role(text: str) -> str | None:
     low = text.lower()
-    if re.search(r"(?:1:e|1:a|förste|första)\s+vice\s+ordf", low):
-        return "1:e vice ordförande"
-    if re.search(r"(?:2:e|2:a|andre|andra)\s+vice\s+ordf", low):
-        return "2:e vice ordförande"
-    if re.search(r"(?:3:e|tredje)\s+vice\s+ordf", low):
-        return "3:e vice ordförande"
+    for ordinal, pattern in (("1:e", r"1:e|1:a|förste|första"), ("2:e", r"2:e|2:a|andre|andra"), ("3:e", r"3:e|tredje")):
+        if re.search(rf"(?:{pattern})\s+vice\s+ordf", low):
+            return f"{ordinal} {Role.VICE_CHAIR}"
     if re.search(r"\bvice\s+ordf", low):
-        return "vice ordförande"
-    if re.fullmatch(r"ordf(?:örande|\.)?|tjänstgörande\s+ordförande|ordförande\s+\w+", low) or low == "ordförande":
-        return "ordförande"
+        return Role.VICE_CHAIR
+    if re.fullmatch(r"ordf(?:örande|\.)?|tjänstgörande\s+ordförande|ordförande\s+\w+", low) or low == Role.CHAIR:
+        return Role.CHAIR
     return None
 
 
+_PRESENTER_RE = re.compile(
+    r",?\s*(?:närvarande\s+(?:under\s+)?(?:§§?\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?\s+)?för\s+information"
+    r"|föredragande|föredrar\s+ärendet|föredragning|informerar|för\s+information)\b[^,;]{0,40}",
+    re.IGNORECASE,
+)
+_SECRETARY_RE = re.compile(r"\w*sekreterare\b|^sekr\.?$", re.IGNORECASE)
+
+
 def attendee(entry: _Entry, kind: str, listed_under: str) -> Attendee:
-    hint = _clean_role_text(" ".join(x for x in (entry.pre, entry.rest) if x))
+    """An attendance entry with its role (`Role`) as the list and the entry print it."""
+    hint = " ".join(x for x in (entry.pre, entry.rest) if x)
+    presenter = bool(_PRESENTER_RE.search(hint))
+    if presenter:
+        hint = _PRESENTER_RE.sub(" ", hint)
+    hint = _clean_role_text(hint)
     replaces = None
     m = _REPLACES_RE.search(hint)
     if m:
@@ -349,37 +409,39 @@ def attendee(entry: _Entry, kind: str, listed_under: str) -> Attendee:
         if found and not found[0]:
             replaces = found[1]
             hint = _clean_role_text(hint[: m.start()])
+    role, title = _role(kind, hint, entry.party, replaces, presenter)
+    return Attendee(name=entry.name, party=entry.party, role=role, replaces=replaces, title=title, listed_under=listed_under)
+
+
+def _role(kind: str, hint: str, party: str | None, replaces: str | None, presenter: bool) -> tuple[str, str | None]:
+    """(role, title) of an entry listed under `kind` with the words `hint` beside the name."""
     low = hint.lower()
-    party = entry.party
-    role: str
-    title: str | None = None
+    if kind == "att_foredragande" or (presenter and not party):
+        return Role.PRESENTER, hint or None
     if kind == "att_beslutande":
         chair = _chair_role(hint) if hint else None
         if chair:
-            role = chair
-        elif replaces or "ersättare" in low:
-            role = "tjänstgörande ersättare"
-        else:
-            role = "ledamot"
-            title = hint if hint and low not in ("ledamot", "ledamöter") else None
-    elif kind == "att_tjg":
-        role = "tjänstgörande ersättare"
-    elif kind == "att_ersattare":
-        role = "ersättare"
-    elif kind == "sig_sekreterare":
-        role, title = "sekreterare", hint or "sekreterare"
-    elif kind == "sig_justerare":
-        role = "justerare"
-    elif party:
+            return chair, None
+        if replaces or "ersättare" in low:
+            return Role.SERVING_SUBSTITUTE, None
+        if not party and is_official_title(hint):
+            return (Role.SECRETARY if _SECRETARY_RE.search(low) else Role.OFFICIAL), hint
+        return Role.MEMBER, (hint if hint and low not in ("ledamot", "ledamöter") else None)
+    if kind == "att_tjg":
+        return Role.SERVING_SUBSTITUTE, None
+    if kind == "att_ersattare":
+        return Role.SUBSTITUTE, None
+    if kind == "sig_sekreterare":
+        return Role.SECRETARY, hint or Role.SECRETARY
+    if kind == "sig_justerare":
+        return Role.ADJUSTER, None
+    if party:
         if "ersättare" in low and not re.search(r"\bordf", low):
-            role = "ersättare"
-        else:
-            role, title = "övrig närvarande", hint or None
-    elif "sekreterare" in low or low in ("sekr", "sekr."):
-        role, title = "sekreterare", hint
-    else:
-        role, title = "tjänsteperson", hint or None
-    return Attendee(name=entry.name, party=party, role=role, replaces=replaces, title=title, listed_under=listed_under)
+            return Role.SUBSTITUTE, None
+        return Role.OTHER_PRESENT, hint or None
+    if _SECRETARY_RE.search(low):
+        return Role.SECRETARY, hint
+    return Role.OFFICIAL, hint or None
 
 
 def listing_label(label: str) -> str:
