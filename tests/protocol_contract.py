@@ -26,9 +26,10 @@ def roll_call(ordinal: int = 1, members: list[dict] | None = None, counts: dict 
     return {**vote, **extra}
 
 
-def closed_ballot(ordinal: int = 2) -> dict:
-    return roll_call(ordinal, members=[], counts={"ja": 7, "nej": 8, "avstår": 0, "frånvarande": None}, kind="closed",
-                     outcome="Bertil Provssons (M) yrkande", casting_vote=True)
+def closed_ballot(ordinal: int = 2, **extra) -> dict:
+    """A closed ballot decided by the chair's casting vote: counts only."""
+    return roll_call(ordinal, members=[], counts={"ja": 7, "nej": 8, "avstår": 0, "frånvarande": None},
+                     **{"kind": "closed", "outcome": "Bertil Provssons (M) yrkande", "casting_vote": True, **extra})
 
 
 def recusal(name: str = "David Demosson", party: str | None = "S") -> dict:
