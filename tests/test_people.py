@@ -135,3 +135,18 @@ def test_a_meeting_moved_to_another_date_moves_its_people_dates():
     merge.new["meetings"]["a/rs/m1"] = {**merge.new["meetings"]["a/rs/m1"], "date": "2024-01-17"}
     rebuild_people(merge)
     assert merge.new["people"]["a/anna-berg"]["first_seen"] == "2024-01-17"
+
+
+def test_a_rescheduled_meeting_rewrites_its_records_parts_and_its_organisations_people():
+    from scraper.changes import diff_tables
+    from scraper.run import dirty_parts
+
+    old = _lazy({**_tables(), "organisations": {}})
+    new = copy_tables(old)
+    new["meetings"]["a/rs/m1"] = {**new["meetings"]["a/rs/m1"], "date": "2025-01-10"}
+    merge = Merge(old, Outcome(new))
+    rebuild_people(merge)
+    diffs = diff_tables({r: old[r] for r in new.loaded()}, new.view())
+    dirty = dirty_parts(old, new, diffs)
+    assert {"data/votes/a/2024.csv", "data/votes/a/2025.csv"} <= dirty["votes"]
+    assert dirty["people"] == {"data/people/a.csv"}
