@@ -37,7 +37,8 @@ def test_a_person_seen_in_two_meetings_with_two_parties_is_one_row_with_both():
 
 
 def test_the_name_is_the_spelling_seen_most_often_and_ties_go_to_the_latest():
-    records = {"attendance": [named(JAN, "Per Olof Ståhl", "M", role="ledamot"), named(MAY, "Per-Olof Ståhl", "M", role="ledamot"),
+    records = {"attendance": [named(JAN, "Per Olof Ståhl", "M", role="ledamot"),
+                              named(MAY, "Per-Olof Ståhl", "M", role="ledamot"),
                               named(MAY, "Per-Olof  Ståhl", "M", role="justerare")]}
     [row] = people_rows("o", DATES, records)
     assert (row["person_id"], row["name"]) == ("o/per-olof-stahl", "Per-Olof Ståhl")

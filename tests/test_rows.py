@@ -164,7 +164,8 @@ def test_the_quality_of_a_reading_goes_on_the_document_row():
     }
     good = {**QUALITY, "unknown_template": False, "votes_mismatched": 0, "attendance": 14, "attendance_listed": True}
     assert protocol.document_quality({"quality": good})["quality_warning"] is None
-    assert protocol.document_quality({"quality": {**good, "attendance": 0}})["quality_warning"] == "attendance listed but no name read"
+    unread = protocol.document_quality({"quality": {**good, "attendance": 0}})
+    assert unread["quality_warning"] == "attendance listed but no name read"
     assert set(protocol.document_quality({}).values()) == {None}
     assert list(protocol.document_quality({})) == list(portal.QUALITY_FIELDS)
 

@@ -69,7 +69,8 @@ def test_votes_recusals_and_people_are_derived_partitioned_and_valid(published):
     assert validate_package(root).valid
     tables = read_tables(root)
     assert sorted(tables["vote_results"]) == [f"{PARAGRAPH}/1", f"{PARAGRAPH}/2"]
-    assert sorted(tables["votes"]) == [f"{PARAGRAPH}/1/{name}" for name in ("Anna Exempelsson", "Bertil Provsson", "Cecilia Testdotter")]
+    assert sorted(tables["votes"]) == [f"{PARAGRAPH}/1/{name}"
+                                       for name in ("Anna Exempelsson", "Bertil Provsson", "Cecilia Testdotter")]
     assert tables["votes"][f"{PARAGRAPH}/1/Bertil Provsson"]["person_id"] == "region-norrbotten/bertil-provsson"
     assert list(tables["recusals"]) == [f"{PARAGRAPH}/David Demosson"]
     assert tables["paragraphs"][PARAGRAPH]["on_proposal_of"] == "arbetsutskottet"
@@ -135,7 +136,8 @@ def test_reparse_history_and_database_carry_the_new_tables(published, monkeypatc
         rows = conn.execute("select kind, field, old_value, new_value, made_by, meeting_id from changes "
                             "where resource = 'votes' and record_id = ? order by committed_at",
                             (f"{PARAGRAPH}/1/Bertil Provsson",)).fetchall()
-        assert [r[:5] for r in rows] == [("added", None, None, rows[0][3], "scrape"), ("changed", "vote", "nej", "avstår", "reparse")]
+        assert [r[:5] for r in rows] == [("added", None, None, rows[0][3], "scrape"),
+                                         ("changed", "vote", "nej", "avstår", "reparse")]
         assert rows[1][5] == MEETING
         assert conn.execute("select count(*) from people_versions").fetchone()[0] >= counts["people"]
         indexes = {row[1] for table in ("votes", "recusals", "attendance", "people")
