@@ -85,6 +85,12 @@ RECUSALS = ("recusal_id", "paragraph_id", "meeting_id", "name", "party", "person
 PEOPLE = ("person_id", "organisation_id", "name", "party", "parties", "first_seen", "last_seen", "meetings",
           "possible_duplicates")
 _PRINTED_OR_NAMED = "coalesce(vr.{0}, vr.named_{0})"
+# The columns that say where a record of a paragraph stands, and the joins they need.
+_PARAGRAPH_COLUMNS = "m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title"
+
+
+def _paragraph_joins(alias: str) -> str:
+    return f"join paragraphs p on p.paragraph_id = {alias}.paragraph_id\n" + _joins(alias)
 
 
 def _with(**more: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -459,12 +465,11 @@ order by m.date, m.start_time""",
         "region-vasterbotten/anna-exempelsson), newest first: the paragraph, what a yes and a no meant, how they "
         "voted, the outcome and the decision.",
         _with(votes=VOTES, vote_results=VOTE_RESULTS, paragraphs=PARAGRAPHS),
-        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title, v.ordinal, v.vote,
+        f"""select {_PARAGRAPH_COLUMNS}, v.ordinal, v.vote,
   v.name, v.party, vr.yes_means, vr.no_means, vr.outcome, p.decision, v.paragraph_id, v.meeting_id, m.url
 from votes v
-join paragraphs p on p.paragraph_id = v.paragraph_id
 left join vote_results vr on vr.paragraph_id = v.paragraph_id and vr.ordinal = v.ordinal
-{_joins('v')}
+{_paragraph_joins('v')}
 where v.person_id = :person_id
 order by m.date desc, p.number, v.ordinal""",
     ),
@@ -473,12 +478,11 @@ order by m.date desc, p.number, v.ordinal""",
         "How each party voted in each roll-call vote (omröstning): ja, nej, avstår and frånvarande per party, newest "
         "first; add ?committee_id=… for one committee.",
         _with(votes=VOTES, paragraphs=PARAGRAPHS),
-        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title, v.ordinal,
+        f"""select {_PARAGRAPH_COLUMNS}, v.ordinal,
   coalesce(nullif(v.party, ''), '(no party given)') as party, sum(v.vote = 'ja') as ja, sum(v.vote = 'nej') as nej,
   sum(v.vote = 'avstår') as "avstår", sum(v.vote = 'frånvarande') as "frånvarande", v.paragraph_id, m.url
 from votes v
-join paragraphs p on p.paragraph_id = v.paragraph_id
-{_joins('v')}
+{_paragraph_joins('v')}
 where {_COMMITTEE_FILTER}
 group by v.paragraph_id, v.ordinal, 7
 order by m.date desc, p.number, v.ordinal, party""",
@@ -488,14 +492,13 @@ order by m.date desc, p.number, v.ordinal, party""",
         "Votes (omröstningar, open or closed) won by two votes or fewer, or decided by the chair's casting vote "
         "(utslagsröst), newest first. The counts are the printed ones, else those counted from the names.",
         _with(vote_results=VOTE_RESULTS, paragraphs=PARAGRAPHS),
-        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title, vr.ordinal, vr.kind,
+        f"""select {_PARAGRAPH_COLUMNS}, vr.ordinal, vr.kind,
   {_PRINTED_OR_NAMED.format('yes')} as yes, {_PRINTED_OR_NAMED.format('no')} as no,
   {_PRINTED_OR_NAMED.format('abstained')} as abstained,
   abs({_PRINTED_OR_NAMED.format('yes')} - {_PRINTED_OR_NAMED.format('no')}) as margin, vr.casting_vote, vr.yes_means,
   vr.no_means, vr.outcome, p.decision, vr.vote_result_id, m.url
 from vote_results vr
-join paragraphs p on p.paragraph_id = vr.paragraph_id
-{_joins('vr')}
+{_paragraph_joins('vr')}
 where (vr.casting_vote = 1 or abs({_PRINTED_OR_NAMED.format('yes')} - {_PRINTED_OR_NAMED.format('no')}) <= 2)
   and {_COMMITTEE_FILTER}
 order by m.date desc, p.number, vr.ordinal""",
@@ -505,11 +508,10 @@ order by m.date desc, p.number, vr.ordinal""",
         "Members who declared a conflict of interest (jäv) and took no part in a matter, with the paragraph, newest "
         "first. Optional: one person (:person_id).",
         _with(recusals=RECUSALS, paragraphs=PARAGRAPHS),
-        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title, r.name, r.party,
+        f"""select {_PARAGRAPH_COLUMNS}, r.name, r.party,
   r.text, r.person_id, r.paragraph_id, m.url
 from recusals r
-join paragraphs p on p.paragraph_id = r.paragraph_id
-{_joins('r')}
+{_paragraph_joins('r')}
 where (coalesce(:person_id, '') = '' or r.person_id = :person_id) and {_COMMITTEE_FILTER}
 order by m.date desc, p.number, r.name""",
     ),
