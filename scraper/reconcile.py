@@ -222,6 +222,8 @@ def _document(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict |
     if read.status != "extracted":
         if read.warning:
             outcome.warnings.append(read.warning)
+        if previous and previous["text_status"] == "extracted" and held_back(merge, derived, doc, previous, {}, confirmed):
+            return with_previous_file(doc, previous), None  # a version without text drops every record read before
         return {**doc, "text_status": read.status, "text_path": None}, None
     outcome.extracted += 1
     path = text_path(doc["document_id"])

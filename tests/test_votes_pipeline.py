@@ -125,7 +125,8 @@ def test_reparse_history_and_database_carry_the_new_tables(published, monkeypatc
     assert reparsed.ok and reparsed.commit
     assert reparsed.warnings and all("unknown template" in w for w in reparsed.warnings)
     tables = read_tables(repo / PACKAGE_DIR)
-    assert tables["votes"][f"{PARAGRAPH}/1/Bertil Provsson"]["vote"] == "avstår"
+    bertil = tables["votes"][f"{PARAGRAPH}/1/Bertil Provsson"]
+    assert (bertil["vote"], bertil["person_id"]) == ("avstår", "region-norrbotten/bertil-provsson")
     assert tables["vote_results"][f"{PARAGRAPH}/1"]["counts_match"] == "false"
     build_history(repo)
     db = tmp_path / "meetings.db"
@@ -147,3 +148,30 @@ def test_reparse_history_and_database_carry_the_new_tables(published, monkeypatc
         assert person == 3
     finally:
         conn.close()
+
+
+def test_a_new_version_without_a_text_layer_is_held_back(tmp_path, config_file, replica, monkeypatch):
+    import scraper.documents.text as text_mod
+
+    replica.set_day(2)
+    repo = tmp_path / "data"
+    assert scrape(repo, config_file).ok
+    before = read_tables(repo / PACKAGE_DIR)
+    real = text_mod.extract_text
+
+    def scanned(data: bytes, source: str | None = None):
+        if "2024-03-12" in (source or ""):
+            raise text_mod.NoTextLayer("no text layer (a scan)", source)
+        return real(data, source=source)
+
+    monkeypatch.setattr(text_mod, "extract_text", scanned)
+    replica.set_day(3)  # new bytes of the Norrbotten protocol, read as a scan
+    report = scrape(repo, config_file)
+    assert [e["stage"] for e in report.errors] == ["held-back"]
+    after = read_tables(repo / PACKAGE_DIR)
+    protocol = next(k for k, r in after["documents"].items() if r["meeting_id"] == MEETING and r["kind"] == "protokoll")
+    assert after["documents"][protocol]["text_status"] == "extracted" and after["paragraphs"] == before["paragraphs"]
+    assert (repo / PACKAGE_DIR / after["documents"][protocol]["text_path"]).exists()
+    again = scrape(repo, config_file)  # the same bytes again: the version is taken
+    assert again.ok
+    assert read_tables(repo / PACKAGE_DIR)["documents"][protocol]["text_status"] == "no_text_layer"
