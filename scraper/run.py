@@ -26,8 +26,8 @@ from .crawl import Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Lis
 from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
-    PACKAGE_DIR, PART_GRAIN, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches, legacy_path, open_tables,
-    descriptor_sources, part_files, sources_from,
+    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches, legacy_path, open_tables,
+    PART_GRAIN, descriptor_sources, part_files, sources_from,
     package_parser_version, read_text, resources, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
