@@ -349,14 +349,14 @@ def _organisation(tables: Mapping[str, dict[str, Row]], meeting: str) -> str | N
 
 def rebuild_people(merge: Merge) -> None:
     """The people rows of every organisation whose rows naming people changed in this run."""
-    meetings = changed_meetings(merge.old, merge.new)
-    organisations = {_organisation(merge.new, m) or _organisation(merge.old, m) for m in meetings} - {None}
+    changed = changed_meetings(merge.old, merge.new)
+    organisations = {_organisation(merge.new, m) or _organisation(merge.old, m) for m in changed} - {None}
     for organisation in sorted(organisations):
         committees = {k for k, r in merge.new["committees"].items() if r["organisation_id"] == organisation}
-        dates = {k: r["date"] for k, r in merge.new["meetings"].items() if r["committee_id"] in committees}
-        records = {resource: [r for r in merge.new[resource].values() if r["meeting_id"] in dates]
+        meetings = {k: r for k, r in merge.new["meetings"].items() if r["committee_id"] in committees}
+        records = {resource: [r for r in merge.new[resource].values() if r["meeting_id"] in meetings]
                    for resource in people.SOURCES}
-        rows = people.people_rows(organisation, dates, records)
+        rows = people.people_rows(organisation, meetings.values(), records)
         table = merge.new["people"]
         kept = {row["person_id"] for row in rows}
         for key in [k for k, r in table.items() if r["organisation_id"] == organisation and k not in kept]:

@@ -9,7 +9,7 @@ from scraper.reconcile import Merge, Outcome, rebuild_people
 from scraper.rows.people import alike, people_rows, person_id, possible_duplicates
 
 JAN, MAY = "o/rs/m-2024-01-10", "o/rs/m-2024-05-06"
-DATES = {JAN: "2024-01-10", MAY: "2024-05-06"}
+MEETINGS = [{"meeting_id": JAN, "date": "2024-01-10"}, {"meeting_id": MAY, "date": "2024-05-06"}]
 
 
 def named(meeting: str, name: str, party: str | None, organisation: str = "o", **more) -> dict:
@@ -24,7 +24,7 @@ def test_a_person_seen_in_two_meetings_with_two_parties_is_one_row_with_both():
         "recusals": [named(MAY, "Glenn Nordlund", "V")],
         "proposals": [named(MAY, "Anna Andersson", None)],
     }
-    rows = people_rows("o", DATES, records)
+    rows = people_rows("o", MEETINGS, records)
     assert [row["person_id"] for row in rows] == ["o/anna-andersson", "o/glenn-nordlund"]
     assert rows[1] == {
         "person_id": "o/glenn-nordlund", "organisation_id": "o", "name": "Glenn Nordlund", "party": "V",
@@ -40,10 +40,10 @@ def test_the_name_is_the_spelling_seen_most_often_and_ties_go_to_the_latest():
     records = {"attendance": [named(JAN, "Per Olof Ståhl", "M", role="ledamot"),
                               named(MAY, "Per-Olof Ståhl", "M", role="ledamot"),
                               named(MAY, "Per-Olof  Ståhl", "M", role="justerare")]}
-    [row] = people_rows("o", DATES, records)
+    [row] = people_rows("o", MEETINGS, records)
     assert (row["person_id"], row["name"]) == ("o/per-olof-stahl", "Per-Olof Ståhl")
     tie = {"attendance": [named(MAY, "Per Olof Ståhl", "M", role="ledamot"), named(JAN, "Per-Olof Ståhl", "M", role="ledamot")]}
-    assert people_rows("o", DATES, tie)[0]["name"] == "Per Olof Ståhl"
+    assert people_rows("o", MEETINGS, tie)[0]["name"] == "Per Olof Ståhl"
 
 
 def test_kind_is_member_official_or_unknown_by_roles():
@@ -52,7 +52,7 @@ def test_kind_is_member_official_or_unknown_by_roles():
                               named(JAN, "Ulla Ersättare", "L", role="tjänstgörande ersättare"),
                               named(JAN, "Vera Gäst", None, role="övrig närvarande")],
                "recusals": [named(MAY, "Tomas Tjänstesson", None)]}
-    kinds = {row["name"]: row["kind"] for row in people_rows("o", DATES, records)}
+    kinds = {row["name"]: row["kind"] for row in people_rows("o", MEETINGS, records)}
     assert kinds == {"Sara Sekretariatsson": "official", "Tomas Tjänstesson": "official", "Ulla Ersättare": "member",
                      "Vera Gäst": "unknown"}
 
@@ -61,7 +61,7 @@ def test_names_differing_by_a_middle_name_a_hyphen_or_one_letter_are_possible_du
     records = {"attendance": [named(JAN, name, "S", role="ledamot") for name in (
         "Bertil Provsson", "Bertil Provson", "Anna-Karin Öberg", "Annakarin Oberg", "Lars Erik Svensson", "Lars Svensson",
         "Eva Ek", "Eva Ekström", "Lars Anders Svensson")]}
-    rows = {row["person_id"]: row["possible_duplicates"] for row in people_rows("o", DATES, records)}
+    rows = {row["person_id"]: row["possible_duplicates"] for row in people_rows("o", MEETINGS, records)}
     assert rows == {
         "o/bertil-provsson": "o/bertil-provson", "o/bertil-provson": "o/bertil-provsson",
         "o/anna-karin-oberg": "o/annakarin-oberg", "o/annakarin-oberg": "o/anna-karin-oberg",
@@ -98,8 +98,9 @@ def _tables() -> dict[str, dict[str, dict]]:
         "meetings": _table("meetings", [{"meeting_id": "a/rs/m1", "committee_id": "a/rs", "date": "2024-01-10"},
                                         {"meeting_id": "b/rs/m1", "committee_id": "b/rs", "date": "2024-02-10"}]),
         "attendance": _table("attendance", [anna, bo]),
-        "people": _table("people", people_rows("a", {"a/rs/m1": "2024-01-10"}, {"attendance": [anna]})
-                         + people_rows("b", {"b/rs/m1": "2024-02-10"}, {"attendance": [bo]})),
+        "people": _table("people", [
+            *people_rows("a", [{"meeting_id": "a/rs/m1", "date": "2024-01-10"}], {"attendance": [anna]}),
+            *people_rows("b", [{"meeting_id": "b/rs/m1", "date": "2024-02-10"}], {"attendance": [bo]})]),
     }
 
 

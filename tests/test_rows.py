@@ -14,7 +14,7 @@ from scraper.documents.protocol import parse_protocol
 from scraper.documents.summary import parse_summary
 from scraper.package import columns, resources
 from scraper.portal.pages import parse_meeting_page
-from scraper.rows import AGGREGATE, DERIVED, RESOURCES, people, portal, protocol, summary
+from scraper.rows import AGGREGATE, DERIVED, PROTOCOL, RESOURCES, people, portal, protocol, summary
 
 from .protocol_contract import QUALITY, closed_ballot, member, roll_call, with_contract
 
@@ -47,7 +47,7 @@ def built_rows() -> dict[str, list[dict]]:
     parsed = with_contract(parse_protocol(text).to_dict())
     for resource, rows in protocol.protocol_rows(parsed, "o/c/m", "o/c/m/protocol/p", "o").items():
         found[resource].extend(rows)
-    found["people"] = people.people_rows("o", {"o/c/m": "2024-03-12"}, found)
+    found["people"] = people.people_rows("o", [{**meeting, "meeting_id": "o/c/m"}], found)
     text = (CONTENT / "summary_vasterbotten_regionstyrelsen_2025-04-08.txt").read_text(encoding="utf-8")
     for resource, rows in summary.summary_rows(parse_summary(text).to_dict(), "o/c/m", "o/c/m/agenda/s").items():
         found[resource].extend(rows)
@@ -170,7 +170,7 @@ def test_the_quality_of_a_reading_goes_on_the_document_row():
     assert list(protocol.document_quality({})) == list(portal.QUALITY_FIELDS)
 
 
-@pytest.mark.parametrize("resource", [*protocol.PROTOCOL, *AGGREGATE])
+@pytest.mark.parametrize("resource", [*PROTOCOL, *AGGREGATE])
 def test_built_rows_are_valid_against_their_schema(rows, resource):
     from scraper.package import to_table_row
     from scraper.validate import validate_rows

@@ -91,6 +91,20 @@ def test_votes_recusals_and_people_are_derived_partitioned_and_valid(published):
     assert others and all(r["paragraphs"] == r["quality_warning"] == "" for r in others)
 
 
+def test_the_quality_of_a_protocol_not_read_anew_stays_as_it_was(published, config_file, monkeypatch):
+    import scraper.run as run_mod
+
+    repo, _ = published
+    before = read_tables(repo / PACKAGE_DIR)
+    calls = []
+    monkeypatch.setattr(protocol_mod, "parse_protocol", lambda text: calls.append(text))
+    monkeypatch.setattr(run_mod, "code_fingerprint", lambda: "other code")  # every meeting page is read again
+    report = scrape(repo, config_file)
+    assert report.ok and report.commit is None and calls == []
+    assert read_tables(repo / PACKAGE_DIR)["documents"] == before["documents"]
+    assert not [w for w in report.warnings if "protocol read with a doubt" in w]
+
+
 def test_an_invalid_vote_is_reported_and_left_out(tmp_path, config_file, replica, monkeypatch):
     parser(monkeypatch, votes=[roll_call(), closed_ballot(kind="hemlig")])
     replica.set_day(2)

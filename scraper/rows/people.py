@@ -97,10 +97,11 @@ class _Person:
         return [date for (kind, _), span in self.spans.items() if kind == "names" for date in span]
 
 
-def people_rows(organisation_id: str, meeting_dates: Mapping[str, str],
+def people_rows(organisation_id: str, meetings: Iterable[Mapping[str, str]],
                 records: Mapping[str, Iterable[Mapping[str, str]]]) -> list[dict]:
     """The people of one organisation: a row per person id named in its ``records`` (resource ->
-    rows of ``SOURCES``), with the dates of its meetings (meeting id -> YYYY-MM-DD)."""
+    rows of ``SOURCES``) of its ``meetings`` (rows with meeting_id and date)."""
+    meeting_dates = {str(meeting["meeting_id"]): str(meeting["date"]) for meeting in meetings}
     people: dict[str, _Person] = defaultdict(_Person)
     for resource in SOURCES:
         for row in records.get(resource, ()):
