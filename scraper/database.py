@@ -30,6 +30,13 @@ INDEXES = {
     "agenda_items": [["meeting_id"], ["case_number"]],
     "documents": [["meeting_id"], ["kind"], ["sha256"]],
     "committees": [["organisation_id"]],
+    "attendance": [["person_id"]],
+    "reservations": [["person_id"]],
+    "proposals": [["person_id"]],
+    "votes": [["person_id"], ["paragraph_id", "ordinal"]],
+    "vote_results": [["paragraph_id"]],
+    "recusals": [["person_id"], ["paragraph_id"]],
+    "people": [["organisation_id", "name"], ["kind"]],
 }
 _TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str}
 

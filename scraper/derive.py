@@ -18,8 +18,8 @@ from datetime import date
 from .crawl import FetchedMeeting
 from .errors import ParseError
 from .rows import portal as portal_rows
-from .rows.portal import FILE_FIELDS
-from .rows.protocol import protocol_rows
+from .rows.portal import FILE_FIELDS, QUALITY_FIELDS
+from .rows.protocol import document_quality, protocol_rows
 from .rows.summary import summary_rows
 from .state import digest
 
@@ -33,6 +33,7 @@ class DocumentTask:
 
     document_id: str
     meeting_id: str
+    organisation_id: str  # of the meeting's committee (person ids are built from it)
     kind: str
     url: str
     claims_pdf: bool
@@ -48,6 +49,7 @@ class DocumentRead:
     text: str | None = None
     pages: int | None = None
     rows: dict[str, list[dict]] | None = None  # None: not a protocol or summary, or it did not parse
+    quality: dict | None = None  # a protocol's document fields of how well it was read (``QUALITY_FIELDS``)
     warning: str | None = None
     error: str | None = None  # why the bytes were unusable (the previous version is kept)
     permanent: bool = False  # the error is a property of the file (over a limit): the same bytes are not read again
@@ -87,6 +89,11 @@ def with_previous_file(doc: dict, previous: dict | None) -> dict:
     return {**doc, **{k: previous[k] or None for k in FILE_FIELDS}}
 
 
+def with_previous_quality(doc: dict, previous: dict | None) -> dict:
+    """A document row that keeps the figures of how well the version already in the package was read."""
+    return doc if previous is None else {**doc, **{k: previous[k] or None for k in QUALITY_FIELDS}}
+
+
 def check_agenda(page) -> None:
     """A wrong agenda is a problem, not data: when the items read fall short of the item numbers the
     page shows (or the page shows case numbers and no item was read), the page counts as unparseable."""
@@ -121,14 +128,16 @@ def meeting(fetched: FetchedMeeting, old_meeting: dict | None, old_documents: di
     for doc in sorted(documents, key=reading_order):
         previous = old_documents.get(doc["document_id"])
         if doc["kind"] in download:
-            doc = _fetched_document(derived, doc, previous, fetched.documents.get(doc["url"]), refused or {})
+            doc = _fetched_document(derived, doc, previous, fetched.documents.get(doc["url"]), refused or {},
+                                    listing.portal.organisation_id)
         elif previous and previous["url"] == doc["url"]:
             doc = with_previous_file(doc, previous)
         derived.documents.append(doc)
     return derived
 
 
-def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None, fetched, refused: dict[str, str]) -> dict:
+def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None, fetched, refused: dict[str, str],
+                      organisation_id: str) -> dict:
     if fetched is None or fetched.response is None:
         derived.failed.add(doc["document_id"])
         return with_previous_file(doc, previous)
@@ -138,13 +147,12 @@ def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None,
     content_type = response.content_type.split(";")[0].strip().lower() or None
     fresh = {**doc, "content_type": content_type, "bytes": len(response.content), "sha256": sha}
     if previous and previous["sha256"] == sha and previous["text_status"] != "failed":
-        return {**fresh, "pages": previous["pages"] or None, "text_status": previous["text_status"],
-                "text_path": previous["text_path"] or None}
+        return {**fresh, **{k: previous[k] or None for k in ("pages", "text_status", "text_path", *QUALITY_FIELDS)}}
     if refused.get(doc["document_id"]) == sha:
         return with_previous_file(doc, previous)
     claims_pdf = content_type == "application/pdf" or doc["url"].split("?")[0].lower().endswith("pdf")
-    derived.to_read.append(DocumentTask(doc["document_id"], doc["meeting_id"], doc["kind"], doc["url"], claims_pdf,
-                                        response.content))
+    derived.to_read.append(DocumentTask(doc["document_id"], doc["meeting_id"], organisation_id, doc["kind"], doc["url"],
+                                        claims_pdf, response.content))
     return fresh
 
 
@@ -169,25 +177,27 @@ def read_document(task: DocumentTask) -> DocumentRead:
         return read
     read.status, read.pages = "extracted", extracted.page_count
     read.text = extracted.text.rstrip("\n") + "\n"
-    _parse(read, task.kind, task.url, task.meeting_id)
+    _parse(read, task.kind, task.url, task.meeting_id, task.organisation_id)
     return read
 
 
-def reread(document: dict, text: str) -> DocumentRead:
-    """Rows of a document from its text as stored in the package."""
+def reread(document: dict, text: str, organisation_id: str) -> DocumentRead:
+    """Rows of a document of a meeting of ``organisation_id`` from its text as stored in the package."""
     read = DocumentRead(document["document_id"], document["text_status"] or None, text, int(document["pages"] or 0) or None)
-    _parse(read, document["kind"], document["url"], document["meeting_id"])
+    _parse(read, document["kind"], document["url"], document["meeting_id"], organisation_id)
     return read
 
 
-def _parse(read: DocumentRead, kind: str, url: str, meeting_id: str) -> None:
+def _parse(read: DocumentRead, kind: str, url: str, meeting_id: str, organisation_id: str) -> None:
     if kind not in READ_KINDS or not read.text:
         return
     try:
         if kind == "protokoll":
             from .documents.protocol import parse_protocol
 
-            read.rows = protocol_rows(parse_protocol(read.text).to_dict(), meeting_id, read.document_id)
+            protocol = parse_protocol(read.text).to_dict()
+            read.rows = protocol_rows(protocol, meeting_id, read.document_id, organisation_id)
+            read.quality = document_quality(protocol)
         else:
             from .documents.summary import parse_summary
 

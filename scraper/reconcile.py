@@ -11,7 +11,9 @@ these rules:
 - held-back versions: a new version of a document that drops records read from the previous one
   is accepted only when the same bytes come back on a later run;
 - records read from a document are rebuilt only when the document was read anew (or one that had
-  records is gone); otherwise they stay as they are, unread.
+  records is gone); otherwise they stay as they are, unread;
+- the people of an organisation are rebuilt only when the rows that name people (or the dates of
+  its meetings) changed, so a run that changes none of them reads none of those tables.
 
 An unchanged row stays the very row object read, so later stages can tell changed rows by identity.
 """
@@ -24,10 +26,10 @@ from datetime import date
 
 from .config import Portal
 from .crawl import Listing
-from .derive import DerivedMeeting, DocumentRead, reading_order, with_previous_file
+from .derive import DerivedMeeting, DocumentRead, reading_order, with_previous_file, with_previous_quality
 from .package import KeyIndex, LazyTables, Row, copy_tables, row_key, to_table_row
 from .report import Failure
-from .rows import DERIVED
+from .rows import DERIVED, people
 from .rows.portal import committee_row, meeting_id, organisation_row, text_path
 
 SHRINK_GUARD = 0.5  # a listing with fewer than half the meetings it had (of at least 4) is a failure
@@ -220,6 +222,8 @@ def _document(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict |
     if read.status != "extracted":
         if read.warning:
             outcome.warnings.append(read.warning)
+        if previous and previous["text_status"] == "extracted" and held_back(merge, derived, doc, previous, {}, confirmed):
+            return with_previous_file(doc, previous), None  # a version without text drops every record read before
         return {**doc, "text_status": read.status, "text_path": None}, None
     outcome.extracted += 1
     path = text_path(doc["document_id"])
@@ -227,12 +231,22 @@ def _document(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict |
     doc = {**doc, "pages": read.pages, "text_status": "extracted", "text_path": path}
     if read.parse_error:
         outcome.failures.append(Failure(doc["url"], "parse-document", read.parse_error, derived.source))
-        return doc, None
+        return with_previous_quality(doc, previous), None
     if read.rows is not None and previous and held_back(merge, derived, doc, previous, read.rows, confirmed):
         if previous.get("text_path"):
             outcome.texts.pop(path, None)  # the previous text stays
         return with_previous_file(doc, previous), None
-    return doc, read.rows
+    return with_quality(outcome, doc, read), read.rows
+
+
+def with_quality(outcome: Outcome, doc: dict, read: DocumentRead) -> dict:
+    """A document row with how well its protocol was read; a protocol read with a doubt is reported."""
+    if read.quality is None:
+        return doc
+    doc = {**doc, **read.quality}
+    if doc["quality_warning"]:
+        outcome.warnings.append(f"{doc['url']}: protocol read with a doubt: {doc['quality_warning']}")
+    return doc
 
 
 def held_back(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict, rows: dict[str, list[dict]],
@@ -272,6 +286,7 @@ def reconcile(old: Mapping[str, dict[str, Row]], derived: Derived, today: date, 
             apply_meeting(merge, meeting, derived.reads, confirmed)
     for listing in accepted:
         apply_listing(merge, listing, today)
+    rebuild_people(merge)
     referenced = {r["text_path"] for r in outcome.tables["documents"].values() if r["text_path"]} if outcome.texts else set()
     outcome.texts = {k: v for k, v in outcome.texts.items() if k in referenced}
     return outcome
@@ -301,4 +316,50 @@ def reparse(old: Mapping[str, dict[str, Row]], documents: list[dict], reads: dic
                 merge.keep_derived(doc["document_id"], meeting)
             else:
                 merge.put_derived(read.rows, doc["url"])
+                merge.put("documents", with_quality(outcome, doc, read), doc["url"])
+    rebuild_people(merge)
     return outcome
+
+
+# ---------------------------------------------------------------- people
+
+
+def changed_meetings(old: Mapping[str, dict[str, Row]], new: LazyTables) -> set[str]:
+    """Meetings whose rows naming people were added, changed or removed, or whose date changed
+    (rows compared by identity; tables not used in this run are not read)."""
+    loaded = set(new.loaded())
+    found: set[str] = set()
+    for resource in people.SOURCES:
+        if resource in loaded:
+            before, after = old[resource], new[resource]
+            found.update(row["meeting_id"] for key, row in after.items() if before.get(key) is not row)
+            found.update(before[key]["meeting_id"] for key in before.keys() - after.keys())
+    if "meetings" in loaded:
+        before, after = old["meetings"], new["meetings"]
+        found.update(key for key, row in after.items()
+                     if before.get(key) is not row and key in before and before[key]["date"] != row["date"])
+    return found
+
+
+def _organisation(tables: Mapping[str, dict[str, Row]], meeting: str) -> str | None:
+    row = tables["meetings"].get(meeting)
+    committee = tables["committees"].get(row["committee_id"]) if row else None
+    return committee["organisation_id"] if committee else None
+
+
+def rebuild_people(merge: Merge) -> None:
+    """The people rows of every organisation whose rows naming people changed in this run."""
+    changed = changed_meetings(merge.old, merge.new)
+    organisations = {_organisation(merge.new, m) or _organisation(merge.old, m) for m in changed} - {None}
+    for organisation in sorted(organisations):
+        committees = {k for k, r in merge.new["committees"].items() if r["organisation_id"] == organisation}
+        meetings = {k: r for k, r in merge.new["meetings"].items() if r["committee_id"] in committees}
+        records = {resource: [r for r in merge.new[resource].values() if r["meeting_id"] in meetings]
+                   for resource in people.SOURCES}
+        rows = people.people_rows(organisation, meetings.values(), records)
+        table = merge.new["people"]
+        kept = {row["person_id"] for row in rows}
+        for key in [k for k, r in table.items() if r["organisation_id"] == organisation and k not in kept]:
+            del table[key]
+        for row in rows:
+            merge.put("people", row, None)

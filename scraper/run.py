@@ -27,7 +27,7 @@ from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
     PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches, legacy_path, open_tables,
-    descriptor_sources, part_files, sources_from,
+    PART_GRAIN, descriptor_sources, part_files, sources_from,
     package_parser_version, read_text, resources, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
@@ -125,6 +125,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         if version not in (None, PARSER_VERSION):
             reparsed = reparse_workspace(ws, options.author, options.pool_factory)
             report.reparse_commit = reparsed.commit
+            report.warnings.extend(reparsed.warnings)
             version = package_parser_version(ws.package_dir)
         scope = {portal.organisation_id for portal in options.portals}
         old = open_tables(ws.package_dir, scope)
@@ -316,7 +317,7 @@ def dirty_parts(old: LazyTables, new: LazyTables, diffs: dict) -> dict[str, set[
             moved = [k for k in diff.changed if "date" in diff.changed[k]]
     for meeting in moved:
         for resource in resources():
-            if resource not in ("organisations", "committees", "meetings"):
+            if resource not in ("organisations", "committees", "meetings") and PART_GRAIN.get(resource) != "organisation":
                 row = {"meeting_id": meeting}
                 dirty.setdefault(resource, set()).update({before.part(resource, row), after.part(resource, row)})
     return dirty
@@ -384,6 +385,7 @@ class ReparseReport:
     records: dict[str, dict[str, int]] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     invalid: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -403,8 +405,10 @@ def reparse_workspace(ws: Workspace, author: tuple[str, str] | None, pool_factor
         raise RepoError(f"{ws.package_dir} holds no data package: run `meetings scrape` first")
     old = open_tables(ws.package_dir)
     documents = [row for row in old["documents"].values() if row["text_path"] and row["kind"] in derive.READ_KINDS]
+    owners = Partitioner(old)
     with make_pool(pool_factory) as pool:
-        reading = [(row["document_id"], pool.submit(derive.reread, row, read_text(ws.package_dir, row["text_path"]) or ""))
+        reading = [(row["document_id"], pool.submit(derive.reread, row, read_text(ws.package_dir, row["text_path"]) or "",
+                                                    owners.organisation(old["meetings"][row["meeting_id"]]["committee_id"])))
                    for row in documents]
         reads = {document_id: collect(document_id, future) for document_id, future in reading}
     outcome = reparse(old, documents, reads)
@@ -414,11 +418,11 @@ def reparse_workspace(ws: Workspace, author: tuple[str, str] | None, pool_factor
     commit_outcome(ws, report, old, outcome, package_info([], outcome.tables["organisations"], PARSER_VERSION), author, "reparse")
     rebind_seen(ws, before)
     return ReparseReport(len(documents), report.commit, report.changes, report.records,
-                         [f.as_dict() for f in outcome.failures] + report.errors, report.invalid)
+                         [f.as_dict() for f in outcome.failures] + report.errors, report.invalid, outcome.warnings)
 
 
 def rebind_seen(ws: Workspace, before: str | None) -> None:
-    """A reparse changes no meeting or document row: meetings seen unchanged stay seen in the new package."""
+    """A reparse changes no meeting row: meetings seen unchanged stay seen in the new package."""
     memory = ws.state.load()
     after = vcs.package_tree(ws.repo)
     if memory.seen_package == before and after != before:

@@ -38,7 +38,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 QUERY_PARAMS = {"q": "förslag", "case_number": "NLL-00288-2024", "party": "", "days": "14", "since": "",
-                "from_date": "2026-11-25", "committee_id": ""}
+                "from_date": "2026-11-25", "committee_id": "", "person_id": "region-vasterbotten/anna-exempelsson"}
 
 
 @dataclass
@@ -167,6 +167,35 @@ def future_tables_db(path: Path) -> Path:
       made_by text, seq int);
     create table corrections (correction_id text primary key, document_id text, meeting_id text, paragraph int,
       description text);
+    create table votes (vote_id text primary key, paragraph_id text, meeting_id text, ordinal int, name text, party text,
+      vote text, person_id text);
+    create table vote_results (vote_result_id text primary key, paragraph_id text, meeting_id text, ordinal int, kind text,
+      question text, yes_means text, no_means text, yes int, no int, abstained int, absent int, named_yes int,
+      named_no int, named_abstained int, named_absent int, counts_match int, outcome text, casting_vote int, warnings text);
+    create table recusals (recusal_id text primary key, paragraph_id text, meeting_id text, name text, party text,
+      person_id text, text text);
+    create table people (person_id text primary key, organisation_id text, name text, party text, parties text, roles text,
+      kind text, first_seen text, last_seen text, meetings int, votes int, reservations int, recusals int,
+      possible_duplicates text);
+    insert into votes values ('o/rs/m1§1/1/Anna', 'o/rs/m1§1', 'o/rs/m1', 1, 'Anna', 'V', 'nej', 'o/anna'),
+      ('o/rs/m1§1/1/Bo', 'o/rs/m1§1', 'o/rs/m1', 1, 'Bo', 'S', 'ja', 'o/bo'),
+      ('o/rs/m1§1/1/Bodil', 'o/rs/m1§1', 'o/rs/m1', 1, 'Bodil', 'S', 'ja', 'o/bodil'),
+      ('o/rs/m1§1/1/Cia', 'o/rs/m1§1', 'o/rs/m1', 1, 'Cia', 'S', 'avstår', 'o/cia'),
+      ('o/rs/m1§1/2/Anna', 'o/rs/m1§1', 'o/rs/m1', 2, 'Anna', 'V', 'ja', 'o/anna');
+    insert into vote_results values
+      ('o/rs/m1§1/1', 'o/rs/m1§1', 'o/rs/m1', 1, 'open', null, 'förslaget', 'Annas yrkande', 2, 1, 1, null, 2, 1, 1, 0, 1,
+       'förslaget', 0, null),
+      ('o/rs/m1§1/2', 'o/rs/m1§1', 'o/rs/m1', 2, 'closed', null, null, null, 9, 2, 0, null, null, null, null, null, null,
+       'förslaget', 0, null),
+      ('o/rs/m1§1/3', 'o/rs/m1§1', 'o/rs/m1', 3, 'closed', null, null, null, 5, 5, 0, null, null, null, null, null, null,
+       'förslaget', 1, null);
+    insert into recusals values ('o/rs/m1§1/Cia', 'o/rs/m1§1', 'o/rs/m1', 'Cia', 'S', 'o/cia', 'Cia (S) anmäler jäv.');
+    insert into people values ('o/anna', 'o', 'Anna', 'V', 'V 2026-01-10–2026-01-10', null, 'member', '2026-01-10',
+        '2026-01-10', 1, 2, 1, 0, null),
+      ('o/bo', 'o', 'Bo', 'S', 'S 2026-01-10–2026-01-10', null, 'member', '2026-01-10', '2026-01-10', 1, 1, 0, 0, 'o/bodil'),
+      ('o/bodil', 'o', 'Bodil', 'S', 'S 2026-01-10–2026-01-10', null, 'member', '2026-01-10', '2026-01-10', 1, 1, 0, 0,
+       'o/bo'),
+      ('o/cia', 'o', 'Cia', 'S', 'S 2026-01-10–2026-01-10', null, 'member', '2026-01-10', '2026-01-10', 1, 1, 0, 1, null);
     insert into commits values ('abc', null, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bot', 'rs 2026-01-10: protocol published',
       'scrape', 0);
     insert into organisations values ('o', 'Region Ö', 'region', 'SE', 'https://p.example');
@@ -212,6 +241,15 @@ def test_every_query_runs_against_the_announced_tables(tmp_path):
         kinds = {r["kind"] for r in s.rows("search", q="förslaget")}
         assert kinds == {"paragraph"}
         assert {r["kind"] for r in s.rows("search", q="budget")} == {"paragraph", "summary item", "agenda item"}
+        assert [(r["ordinal"], r["vote"]) for r in s.rows("member_votes", person_id="o/anna")] == [(1, "nej"), (2, "ja")]
+        assert s.rows("member_votes", person_id="o/anna")[0]["no_means"] == "Annas yrkande"
+        assert s.rows("member_votes", person_id="o/nobody") == []
+        per_party = [(r["ordinal"], r["party"], r["ja"], r["nej"], r["avstår"]) for r in s.rows("votes_per_party")]
+        assert per_party == [(1, "S", 2, 0, 1), (1, "V", 0, 1, 0), (2, "V", 1, 0, 0)]
+        assert [(r["ordinal"], r["margin"], r["casting_vote"]) for r in s.rows("close_votes")] == [(1, 1, 0), (3, 0, 1)]
+        assert [(r["name"], r["title"]) for r in s.rows("recusals")] == [("Cia", "Budget för vården")]
+        assert s.rows("recusals", person_id="o/anna") == []
+        assert [(r["name"], r["other_name"]) for r in s.rows("possible_duplicate_people")] == [("Bo", "Bodil")]
         feed = ET.fromstring(s.get("/meetings/decisions_feed.atom").content)
         assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
             "Regionstyrelsen 2026-01-10, § 1: Budget för vården"]
@@ -285,6 +323,20 @@ def test_decisions_and_reservations_on_the_demo(site):
         changes = site.rows("changes_this_week")
         assert changes and {r["kind"] for r in changes} <= {"added", "changed", "removed"}
         assert site.rows("changes_this_week", since="2999-01-01") == []
+
+
+def test_people_of_the_demo_change_party_and_may_be_duplicates(site):
+    conn = sqlite3.connect(site.db)
+    try:
+        cecilia = conn.execute("select party, parties, kind, meetings from people "
+                               "where person_id = 'region-vasterbotten/cecilia-testdotter'").fetchone()
+        officials = conn.execute("select count(*) from people where kind = 'official'").fetchone()[0]
+    finally:
+        conn.close()
+    assert cecilia == ("L", "C 2025-09-09–2025-09-09; L 2025-10-14–2025-10-14", "member", 2)
+    assert officials >= 2
+    pairs = [(r["name"], r["other_name"]) for r in site.rows("possible_duplicate_people")]
+    assert ("Bertil Provson", "Bertil Provsson") in pairs
 
 
 def test_meetings_per_month_counts_every_meeting_that_is_not_cancelled(site):

@@ -7,7 +7,12 @@ Two portals, one per organisation, each with the structure of a Meetings Plus po
   (the plain-language summaries of 2024-02-20 and 2025-04-08) keep their real organisation,
   committee and date. Everything invented to cover the portal's states and quirks (upcoming,
   cancelled and extra meetings, example protocols and attachments) says so on the page and in the
-  document: "Exempelinnehåll".
+  document: "Exempelinnehåll". The example protocols of regionstyrelsen print what protocols of
+  other templates print: a roll-call vote with the names per side and its vote list as a table in
+  an appendix (Omröstningsbilaga), a reservation, a conflict of interest (jäv), a decision without
+  a heading, and, at the 2025-10-14 meeting, municipal paragraph headings (``RS § 150 RS/2025:1150
+  - 001``, the title on the next line) and the same members with one party changed and one name
+  misspelt by a letter.
 - Region Norrbotten (``norrbotten``): regionstyrelsen 2024-03-12 with its real protocol. The
   portal structure around it is illustrative; the protocol text is real.
 
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from . import pdfmake
 
@@ -121,27 +127,52 @@ def norrbotten_protocol_text(corrected: bool) -> str:
     return text[:p50] + section + text[p51:]
 
 
-def example_protocol_text(committee: str, day: date, paragraphs: list[tuple[int, str, str | None, str]]) -> str:
-    lines = [
-        f"{EXAMPLE}",
-        "",
-        f"Plats och tid: Regionens hus, Umeå, {day.isoformat()} kl. 09:00-11:30",
-        "",
-        "Beslutande",
-        "Anna Exempelsson (S), ordförande",
-        "Bertil Provsson (M), vice ordförande",
-        "Cecilia Testdotter (C)",
-        "",
-        "Justerare",
-        "Bertil Provsson",
-        "",
-    ]
-    for number, title, case, decision in paragraphs:
-        lines += [f"§ {number}", "", title, ""]
-        if case:
-            lines += [f"Dnr {case}", ""]
-        lines += [f"{committee}s beslut", "", decision, "", "Ärendet", "", EXAMPLE, ""]
-    return "\n".join(lines)
+class ExampleParagraph(NamedTuple):
+    """A paragraph of an example protocol."""
+
+    number: int
+    title: str
+    case: str | None
+    decision: str
+    before: tuple[str, ...] = ()  # between the heading and the decision: proposals, a roll-call vote, a conflict of interest
+    after: tuple[str, ...] = ()  # after the decision: reservations
+    municipal: bool = False  # heading "RS § 150 RS/2025:1150 - 001" with the title on the next line
+    decision_heading: bool = True  # False: the decision is only a sentence in the text
+
+
+class ExampleProtocol(NamedTuple):
+    """An example protocol: who took part, its paragraphs and its appendix (lines or vote list rows)."""
+
+    committee: str
+    iso: str
+    paragraphs: tuple[ExampleParagraph, ...]
+    present: tuple[str, ...] = ("Anna Exempelsson (S), ordförande", "Bertil Provsson (M), vice ordförande",
+                                "Cecilia Testdotter (C)")
+    others: tuple[str, ...] = ()
+    adjuster: str = "Bertil Provsson"
+    appendix: tuple = ()
+
+
+def _paragraph_lines(committee: str, paragraph: ExampleParagraph) -> list[str]:
+    if paragraph.municipal:
+        lines = [f"RS § {paragraph.number} {paragraph.case}", paragraph.title, ""]
+    else:
+        lines = [f"§ {paragraph.number}", "", paragraph.title, ""] + ([f"Dnr {paragraph.case}", ""] if paragraph.case else [])
+    lines += [*paragraph.before, ""] if paragraph.before else []
+    lines += [f"{committee}s beslut", "", paragraph.decision, ""] if paragraph.decision_heading else [paragraph.decision, ""]
+    lines += [*paragraph.after, ""] if paragraph.after else []
+    return lines + ["Ärendet", "", f"{EXAMPLE} ({paragraph.title})", ""]
+
+
+def example_protocol_lines(protocol: ExampleProtocol) -> list:
+    """The body of an example protocol: text lines, and the rows of its vote list (``pdfmake.TableRow``)."""
+    lines = [EXAMPLE, "", f"Plats och tid: Regionens hus, Umeå, {protocol.iso} kl. 09:00-11:30", "",
+             "Beslutande", *protocol.present, ""]
+    lines += [*protocol.others, ""] if protocol.others else []
+    lines += ["Justerare", protocol.adjuster, ""]
+    for paragraph in protocol.paragraphs:
+        lines += _paragraph_lines(protocol.committee, paragraph)
+    return lines + ([pdfmake.PAGE_BREAK, *protocol.appendix] if protocol.appendix else [])
 
 
 def render_document(doc: Doc) -> bytes:
@@ -163,10 +194,9 @@ def _render_cached(kind: str, args: tuple) -> bytes:
         name, title = args
         return pdfmake.make_text_pdf(_read(name), title=title, header=None, footer=None)
     if kind == "example_protocol":
-        committee, iso, paragraphs = args
-        return pdfmake.make_text_pdf(
-            example_protocol_text(committee, date.fromisoformat(iso), list(paragraphs)),
-            title=f"Protokoll {committee} {iso} (exempel)",
+        committee, iso = args.committee, args.iso
+        return pdfmake.make_pdf(
+            example_protocol_lines(args), title=f"Protokoll {committee} {iso} (exempel)",
             header=[committee, "PROTOKOLL", f"Sammanträdesdatum {iso}"],
             footer=["Justerandes signatur", "Utdragsbestyrkande"],
         )
@@ -289,6 +319,79 @@ def _regionfullmaktige() -> list[MeetingContent]:
     return [m2020, m2024, m2026, extra, cancelled_slug, upcoming_rf]
 
 
+# The example protocols of Västerbotten's regionstyrelsen. The same members meet twice; at the second
+# meeting one of them has changed party and another's name is misspelt by a letter, as happens.
+_RS_MEMBERS = (
+    "Anna Exempelsson (S), ordförande", "Bertil Provsson (M), vice ordförande", "Cecilia Testdotter (C)",
+    "David Demosson (S)", "Eva Mönstersson (V)", "Fredrik Fiktivsson (SD)", "Gunilla Påhittad (KD)", "Hans Låtsasson (L)",
+    "Ingrid Utkastsdotter (MP)", "Johan Skissberg (S)", "Karin Modellsson (M)", "Maria Attrapp (SD)", "Nils Förlagsson (C)",
+    "Olga Specimensdotter (V)",
+)
+_RS_OTHERS = ("Ersättare", "Rut Reservdotter (S)", "", "Övriga närvarande", "Sara Sekretariatsson, sekreterare",
+              "Tomas Tjänstesson, regiondirektör", "Ulrika Underlagsson, föredragande § 141")
+_VOTE_YES = ("Anna Exempelsson (S)", "Cecilia Testdotter (C)", "David Demosson (S)", "Eva Mönstersson (V)",
+             "Johan Skissberg (S)", "Nils Förlagsson (C)", "Olga Specimensdotter (V)", "Per Reservsson (S)")
+_VOTE_NO = ("Bertil Provsson (M)", "Fredrik Fiktivsson (SD)", "Gunilla Påhittad (KD)", "Hans Låtsasson (L)",
+            "Ingrid Utkastsdotter (MP)", "Karin Modellsson (M)", "Maria Attrapp (SD)")
+
+
+def _vote_list(yes: tuple[str, ...], no: tuple[str, ...]) -> tuple:
+    """An appendix with the vote list as a table: member, party, and the vote in its column."""
+    def row(member: str, vote: str) -> pdfmake.TableRow:
+        name, party = member[:-1].split(" (")
+        return pdfmake.TableRow((name, party, *("Ja" if vote == "ja" else "", "Nej" if vote == "nej" else "", "")))
+
+    rows = sorted([(m, "ja") for m in yes] + [(m, "nej") for m in no])
+    return ("Bilaga 1 till protokoll 2025-09-09, § 141", "", "Omröstningsbilaga", "", EXAMPLE, "",
+            pdfmake.TableRow(("Ledamot", "Parti", "Ja", "Nej", "Avstår")), *(row(m, v) for m, v in rows),
+            pdfmake.TableRow(("Summa", "", str(len(yes)), str(len(no)), "0")))
+
+
+RS_2025_09_09 = ExampleProtocol(
+    "Regionstyrelsen", "2025-09-09", (
+        ExampleParagraph(139, "Val av justerare", None,
+                         "Regionstyrelsen beslutar att utse Bertil Provsson att jämte ordföranden justera protokollet."),
+        ExampleParagraph(140, "Exempelärende: lokalförsörjningsplan", "RS 1101-2025",
+                         "Regionstyrelsen beslutar att godkänna lokalförsörjningsplanen. Paragrafen förklaras omedelbart justerad."),
+        ExampleParagraph(
+            141, "Exempelärende: remissvar", "RS 1102-2025", "Regionstyrelsen beslutar att lämna yttrande enligt förslaget.",
+            before=("Yrkanden", "Anna Exempelsson (S) yrkar bifall till arbetsutskottets förslag.",
+                    "Bertil Provsson (M) yrkar avslag på arbetsutskottets förslag.", "",
+                    "Omröstning",
+                    "Omröstning begärs och verkställs. Den som bifaller arbetsutskottets förslag röstar ja, den som bifaller "
+                    "Bertil Provssons (M) avslagsyrkande röstar nej. Vid omröstningen avges 8 ja-röster och 7 nej-röster. "
+                    f"För ja röstar: {', '.join(_VOTE_YES)}. För nej röstar: {', '.join(_VOTE_NO)}. "
+                    "Regionstyrelsen har således bifallit arbetsutskottets förslag. Omröstningsbilaga, se bilaga 1."),
+            after=("Reservation", "Bertil Provsson (M) och Karin Modellsson (M) reserverar sig mot beslutet till förmån för "
+                   "eget yrkande.")),
+        ExampleParagraph(
+            142, "Exempelärende: föreningsbidrag", "RS 1103-2025",
+            "Regionstyrelsen beslutar på arbetsutskottets förslag att bevilja Exempelföreningen ett bidrag om 50 000 kronor "
+            "för 2026.",
+            before=("David Demosson (S) anmäler jäv och deltar inte i handläggningen. Ersättaren Rut Reservdotter (S) "
+                    "tjänstgör i hans ställe under paragrafen.", "",
+                    "Arbetsutskottet har föreslagit att föreningen beviljas bidrag."),
+            decision_heading=False),
+    ),
+    present=(*_RS_MEMBERS, "Per Reservsson (S), tjänstgörande ersättare för Lars Prototypsson (S)"),
+    others=_RS_OTHERS, appendix=_vote_list(_VOTE_YES, _VOTE_NO),
+)
+RS_2025_10_14 = ExampleProtocol(
+    "Regionstyrelsen", "2025-10-14", (
+        ExampleParagraph(150, "Exempelärende: delårsrapport", "RS/2025:1150 - 001",
+                         "Regionstyrelsen beslutar att godkänna delårsrapporten.", municipal=True),
+        ExampleParagraph(151, "Exempelärende: motion om cykelvägar", "RS/2025:1151 - 040",
+                         "Regionstyrelsen beslutar att avslå motionen.", municipal=True,
+                         before=("Cecilia Testdotter (L) yrkar bifall till motionen.",
+                                 "Anna Exempelsson (S) yrkar avslag på motionen."),
+                         after=("Reservation", "Cecilia Testdotter (L) reserverar sig mot beslutet.")),
+    ),
+    present=tuple(m.replace("Provsson", "Provson").replace("Testdotter (C)", "Testdotter (L)") for m in _RS_MEMBERS)
+    + ("Lars Prototypsson (S)",),
+    others=_RS_OTHERS[3:-1], adjuster="Johan Skissberg",
+)
+
+
 def _regionstyrelsen(day: int) -> list[MeetingContent]:
     rs, welcome = "regionstyrelsen", WELCOME
     rs2025 = MeetingContent(
@@ -296,11 +399,6 @@ def _regionstyrelsen(day: int) -> list[MeetingContent]:
         agenda_docs=[Doc(f"/committees/{rs}/mote-2025-04-08/agenda/sammanfattning-regionstyrelsen-2025-04-08pdf",
                          "Sammanfattning regionstyrelsen 8 april 2025.pdf", "248kb",
                          ("summary", ("summary_vasterbotten_regionstyrelsen_2025-04-08.txt", "Sammanfattning regionstyrelsen 8 april 2025")))],
-    )
-    example_paragraphs = (
-        (139, "Val av justerare", None, "Regionstyrelsen beslutar att utse Bertil Provsson att jämte ordföranden justera protokollet."),
-        (140, "Exempelärende: lokalförsörjningsplan", "RS 1101-2025", "Regionstyrelsen beslutar att godkänna lokalförsörjningsplanen. Paragrafen förklaras omedelbart justerad."),
-        (141, "Exempelärende: remissvar", "RS 1102-2025", "Regionstyrelsen beslutar att lämna yttrande enligt förslaget."),
     )
     held = MeetingContent(
         "mote-2025-09-09", date(2025, 9, 9), "Möte 2025-09-09", example=True,
@@ -311,9 +409,9 @@ def _regionstyrelsen(day: int) -> list[MeetingContent]:
                Item("3", "Exempelärende: remissvar", [EXAMPLE], ["RS 1102-2025"])],
         protocols=[
             Doc(f"/committees/{rs}/mote-2025-09-09/protocol/protokoll-regionstyrelsen-2025-09-09pdf-18552", "Protokoll regionstyrelsen 2025-09-09.pdf", "310kb",
-                ("example_protocol", ("Regionstyrelsen", "2025-09-09", example_paragraphs))),
+                ("example_protocol", RS_2025_09_09)),
             Doc(f"/committees/{rs}/mote-2025-09-09/protocol/protokoll-ss-140-omedelbar-justeringpdf", "Protokoll § 140 omedelbar justering.pdf", "88kb",
-                ("example_protocol", ("Regionstyrelsen", "2025-09-09", example_paragraphs[1:2]))),
+                ("example_protocol", RS_2025_09_09._replace(paragraphs=RS_2025_09_09.paragraphs[1:2], appendix=()))),
         ],
         portal_meeting_id=51890,
     )
@@ -322,7 +420,7 @@ def _regionstyrelsen(day: int) -> list[MeetingContent]:
         description=[],
         items=[Item("1", "Exempelärende: delårsrapport", [EXAMPLE], ["RS 1150-2025"])],
         protocols=[Doc(f"/committees/{rs}/regionstyrelsen-51977/protocol/protokollpdf", "Protokoll.pdf", "120kb",
-                       ("example_protocol", ("Regionstyrelsen", "2025-10-14", ((150, "Exempelärende: delårsrapport", "RS 1150-2025", "Regionstyrelsen beslutar att godkänna delårsrapporten."),))))],
+                       ("example_protocol", RS_2025_10_14))],
     )
     upcoming_rs = MeetingContent(
         "mote-2027-01-26", date(2027, 1, 26), "Möte 2027-01-26", example=True,

@@ -44,6 +44,13 @@ FOOTER_RULE = 56.0
 BODY_BOTTOM = 80.0
 
 PAGE_BREAK = "\f"
+# Where the cells of a table row start, in points from the left margin (a vote list: member,
+# party, ja, nej, avstår).
+TABLE_STOPS = (0.0, 170.0, 215.0, 255.0, 295.0, 345.0)
+
+
+class TableRow(tuple):
+    """A body line that is a row of a table: its cells, each drawn at its column stop, never wrapped."""
 
 _REPLACEMENTS: dict[str, str] = {
     "\t": "    ",
@@ -185,7 +192,7 @@ def _body_top(header_lines: int) -> float:
 def paginate(body_lines: Sequence[str], per_page: int) -> list[list[str]]:
     """Wrap the body and cut it into pages of at most `per_page` lines.
 
-    A line that is exactly a form feed starts a new page. Blank lines at the
+    A line that is exactly a form feed starts a new page; a ``TableRow`` stays one line. Blank lines at the
     top of a page are dropped, as a typesetter would.
     """
     pages: list[list[str]] = [[]]
@@ -194,10 +201,11 @@ def paginate(body_lines: Sequence[str], per_page: int) -> list[list[str]]:
             if pages[-1]:
                 pages.append([])
             continue
-        for wrapped in wrap_line(to_winansi(line)):
+        rows = [TableRow(to_winansi(cell) for cell in line)] if isinstance(line, TableRow) else wrap_line(to_winansi(line))
+        for wrapped in rows:
             if len(pages[-1]) >= per_page:
                 pages.append([])
-            if not wrapped.strip() and not pages[-1]:
+            if not isinstance(wrapped, TableRow) and not wrapped.strip() and not pages[-1]:
                 continue
             pages[-1].append(wrapped)
     return pages
@@ -234,7 +242,14 @@ def _draw_body(canvas: Canvas, lines: Sequence[str], top: float) -> None:
     text = canvas.beginText(MARGIN_LEFT, top)
     text.setFont(BODY_FONT, BODY_SIZE, BODY_LEADING)
     for line in lines:
-        text.textLine(line)
+        if isinstance(line, TableRow):
+            y = text.getY()
+            for stop, cell in zip(TABLE_STOPS, line):
+                text.setTextOrigin(MARGIN_LEFT + stop, y)
+                text.textOut(cell)
+            text.setTextOrigin(MARGIN_LEFT, y - BODY_LEADING)
+        else:
+            text.textLine(line)
     canvas.drawText(text)
 
 

@@ -105,11 +105,15 @@ def document_row(meeting_id_: str, link: DocumentLink, item_id: str | None) -> d
         "document_id": document_id(meeting_id_, link.area, link.file_slug), "meeting_id": meeting_id_,
         "agenda_item_id": item_id, "kind": link.kind, "title": link.title, "url": link.url,
         "content_type": None, "bytes": None, "sha256": None, "pages": None,
-        "text_status": "not_downloaded", "text_path": None,
+        "text_status": "not_downloaded", "text_path": None, **dict.fromkeys(QUALITY_FIELDS),
     }
 
 
-FILE_FIELDS = ("content_type", "bytes", "sha256", "pages", "text_status", "text_path")
+# How well a protocol was read (``protocol.document_quality``); empty for other documents.
+QUALITY_FIELDS = ("paragraphs", "paragraphs_with_decision", "paragraphs_with_case_number", "attendance_read",
+                  "votes_mismatched", "quality_warning")
+# The fields of a document row that come from its file (kept from the version read when it is not read anew).
+FILE_FIELDS = ("content_type", "bytes", "sha256", "pages", "text_status", "text_path", *QUALITY_FIELDS)
 
 
 def page_rows(committee_id_: str, ref: MeetingRef | None, page: MeetingPage, today: date,

@@ -24,6 +24,10 @@ FACETS = {
     "reservations": ["party", "meeting_id"],
     "proposals": ["party", "stance"],
     "corrections": ["meeting_id"],
+    "votes": ["vote", "party", "meeting_id"],
+    "vote_results": ["kind", "counts_match", "casting_vote"],
+    "recusals": ["party", "meeting_id"],
+    "people": ["organisation_id", "kind", "party"],
     "changes": ["resource", "kind", "committee_id"],
     "commits": ["author"],
 }
@@ -32,12 +36,14 @@ SORT = {
     "agenda_items": ("sort", "agenda_item_id"),
     "documents": ("sort", "document_id"),
     "paragraphs": ("sort", "paragraph_id"),
+    "people": ("sort", "person_id"),
     "changes": ("sort_desc", "committed_at"),
     "commits": ("sort_desc", "committed_at"),
 }
 LABELS = {
     "organisations": "name", "committees": "name", "meetings": "title", "agenda_items": "title",
     "documents": "title", "paragraphs": "title", "summary_items": "title", "attendance": "name",
+    "votes": "name", "recusals": "name", "people": "name",
 }
 
 # Tables the build adds next to the package's resources (history of the data repository).

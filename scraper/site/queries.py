@@ -78,6 +78,19 @@ CHANGES = ("change_id", "resource", "record_id", "kind", "field", "old_value", "
 # Changes the portal made (or a person), not the parser reading stored texts again.
 FROM_PORTAL = "ch.made_by != 'reparse'"
 PARAGRAPHS = ("paragraph_id", "meeting_id", "number", "title", "case_number", "decision", "decision_kind")
+VOTES = ("vote_id", "paragraph_id", "meeting_id", "ordinal", "name", "party", "vote", "person_id")
+VOTE_RESULTS = ("vote_result_id", "paragraph_id", "meeting_id", "ordinal", "kind", "yes_means", "no_means", "yes", "no",
+                "abstained", "named_yes", "named_no", "named_abstained", "outcome", "casting_vote")
+RECUSALS = ("recusal_id", "paragraph_id", "meeting_id", "name", "party", "person_id", "text")
+PEOPLE = ("person_id", "organisation_id", "name", "party", "parties", "first_seen", "last_seen", "meetings",
+          "possible_duplicates")
+_PRINTED_OR_NAMED = "coalesce(vr.{0}, vr.named_{0})"
+# The columns that say where a record of a paragraph stands, and the joins they need.
+_PARAGRAPH_COLUMNS = "m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title"
+
+
+def _paragraph_joins(alias: str) -> str:
+    return f"join paragraphs p on p.paragraph_id = {alias}.paragraph_id\n" + _joins(alias)
 
 
 def _with(**more: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -445,6 +458,78 @@ where m.status != 'cancelled' and {_COMMITTEE_FILTER}
   and m.date >= coalesce(nullif(trim(coalesce(:from_date, '')), ''), date('now', 'localtime', '-30 days'))
 order by m.date, m.start_time""",
         {"hide_sql": True},
+    ),
+    Query(
+        "member_votes", "How a member voted",
+        "Every roll-call vote (omröstning) of one person (:person_id, see the people table, e.g. "
+        "region-vasterbotten/anna-exempelsson), newest first: the paragraph, what a yes and a no meant, how they "
+        "voted, the outcome and the decision.",
+        _with(votes=VOTES, vote_results=VOTE_RESULTS, paragraphs=PARAGRAPHS),
+        f"""select {_PARAGRAPH_COLUMNS}, v.ordinal, v.vote,
+  v.name, v.party, vr.yes_means, vr.no_means, vr.outcome, p.decision, v.paragraph_id, v.meeting_id, m.url
+from votes v
+left join vote_results vr on vr.paragraph_id = v.paragraph_id and vr.ordinal = v.ordinal
+{_paragraph_joins('v')}
+where v.person_id = :person_id
+order by m.date desc, p.number, v.ordinal""",
+    ),
+    Query(
+        "votes_per_party", "Votes per party",
+        "How each party voted in each roll-call vote (omröstning): ja, nej, avstår and frånvarande per party, newest "
+        "first; add ?committee_id=… for one committee.",
+        _with(votes=VOTES, paragraphs=PARAGRAPHS),
+        f"""select {_PARAGRAPH_COLUMNS}, v.ordinal,
+  coalesce(nullif(v.party, ''), '(no party given)') as party, sum(v.vote = 'ja') as ja, sum(v.vote = 'nej') as nej,
+  sum(v.vote = 'avstår') as "avstår", sum(v.vote = 'frånvarande') as "frånvarande", v.paragraph_id, m.url
+from votes v
+{_paragraph_joins('v')}
+where {_COMMITTEE_FILTER}
+group by v.paragraph_id, v.ordinal, 7
+order by m.date desc, p.number, v.ordinal, party""",
+    ),
+    Query(
+        "close_votes", "Close votes",
+        "Votes (omröstningar, open or closed) won by two votes or fewer, or decided by the chair's casting vote "
+        "(utslagsröst), newest first. The counts are the printed ones, else those counted from the names.",
+        _with(vote_results=VOTE_RESULTS, paragraphs=PARAGRAPHS),
+        f"""select {_PARAGRAPH_COLUMNS}, vr.ordinal, vr.kind,
+  {_PRINTED_OR_NAMED.format('yes')} as yes, {_PRINTED_OR_NAMED.format('no')} as no,
+  {_PRINTED_OR_NAMED.format('abstained')} as abstained,
+  abs({_PRINTED_OR_NAMED.format('yes')} - {_PRINTED_OR_NAMED.format('no')}) as margin, vr.casting_vote, vr.yes_means,
+  vr.no_means, vr.outcome, p.decision, vr.vote_result_id, m.url
+from vote_results vr
+{_paragraph_joins('vr')}
+where (vr.casting_vote = 1 or abs({_PRINTED_OR_NAMED.format('yes')} - {_PRINTED_OR_NAMED.format('no')}) <= 2)
+  and {_COMMITTEE_FILTER}
+order by m.date desc, p.number, vr.ordinal""",
+    ),
+    Query(
+        "recusals", "Conflicts of interest",
+        "Members who declared a conflict of interest (jäv) and took no part in a matter, with the paragraph, newest "
+        "first. Optional: one person (:person_id).",
+        _with(recusals=RECUSALS, paragraphs=PARAGRAPHS),
+        f"""select {_PARAGRAPH_COLUMNS}, r.name, r.party,
+  r.text, r.person_id, r.paragraph_id, m.url
+from recusals r
+{_paragraph_joins('r')}
+where (coalesce(:person_id, '') = '' or r.person_id = :person_id) and {_COMMITTEE_FILTER}
+order by m.date desc, p.number, r.name""",
+    ),
+    Query(
+        "possible_duplicate_people", "Possible duplicate people",
+        "Pairs of people of one organisation whose names differ only by a middle name, a hyphen or one letter: maybe "
+        "one person spelt two ways, maybe two people. Check the protocols before treating them as one; the data never "
+        "merges them.",
+        {"people": PEOPLE},
+        """select a.organisation_id, a.name, a.parties, a.first_seen, a.last_seen, a.meetings, b.name as other_name,
+  b.parties as other_parties, b.first_seen as other_first_seen, b.last_seen as other_last_seen,
+  b.meetings as other_meetings, a.person_id, b.person_id as other_person_id
+from people a
+join people b on b.organisation_id = a.organisation_id and b.person_id > a.person_id
+  and coalesce(b.possible_duplicates, '') != ''
+  and instr('; ' || a.possible_duplicates || '; ', '; ' || b.person_id || '; ') > 0
+where coalesce(a.possible_duplicates, '') != ''
+order by a.organisation_id, a.name, b.name""",
     ),
 ]
 
