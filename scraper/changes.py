@@ -112,10 +112,16 @@ class _Paragraphs:
         return "; ".join(parts) or None
 
 
+# Fields that say where a record is printed, not what it says: a protocol re-paginated by a
+# correction notice on its first page is not a correction of every later paragraph.
+LAYOUT_FIELDS = frozenset({"page"})
+
+
 def _paragraphs(old: Tables, new: Tables, diffs: dict[str, "ResourceDiff"]) -> _Paragraphs:
     diff = diffs.get("paragraphs", ResourceDiff())
     before, after = old.get("paragraphs", {}), new.get("paragraphs", {})
-    return _Paragraphs(_numbers(diff.added, after), _numbers(diff.removed, before), _numbers(list(diff.changed), after))
+    changed = [key for key, fields in diff.changed.items() if set(fields) - LAYOUT_FIELDS]
+    return _Paragraphs(_numbers(diff.added, after), _numbers(diff.removed, before), _numbers(changed, after))
 
 
 def _child_events(old: Tables, new: Tables, diffs: dict[str, "ResourceDiff"], paragraphs: _Paragraphs,

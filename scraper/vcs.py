@@ -142,6 +142,7 @@ def restore_package(repo: git.Repo) -> None:
             return
         if not repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
             return
+        repo.git.reset("-q", "HEAD", "--", PACKAGE_DIR)  # files a killed run had staged, new ones too
         if repo.git.ls_tree("--name-only", "HEAD", "--", PACKAGE_DIR):
             repo.git.checkout("HEAD", "--", PACKAGE_DIR)
         repo.git.clean("-fdq", "--", PACKAGE_DIR)

@@ -41,7 +41,8 @@ def test_correction_is_exactly_paragraphs_39_and_50(demo):
         "SELECT record_id, kind, field FROM changes WHERE resource = 'paragraphs' AND \"commit\" = ? ORDER BY record_id, field", (last,)
     ).fetchall()
     meeting = "region-norrbotten/regionstyrelsen/mote-2024-03-12"
-    assert {r[0] for r in rows} == {f"{meeting}§39", f"{meeting}§50"}
+    content = [r for r in rows if r[2] != "page"]  # the notice on the first page moves later paragraphs to later pages
+    assert {r[0] for r in content} == {f"{meeting}§39", f"{meeting}§50"}
     assert all(kind == "changed" for _, kind, _ in rows)
     assert (f"{meeting}§50", "changed", "title") in rows
     corrections = conn.execute("SELECT paragraph FROM corrections ORDER BY paragraph").fetchall()

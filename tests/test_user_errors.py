@@ -202,3 +202,16 @@ def test_a_git_lock_of_someone_else_is_left_alone(repo):
     meetings.write_text(meetings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     one_error_line(scrape_again(repo, "--discard-local-changes"), "index.lock")
     assert (repo / ".git" / "index.lock").exists()
+
+
+def test_new_parts_staged_by_a_run_killed_before_its_commit_are_dropped(repo):
+    import git as gitmodule
+
+    state = RepoState(repo)
+    state.begin_changes()
+    extra = repo / "datapackage" / "data" / "meetings" / "region-vasterbotten" / "2099.csv"
+    extra.write_text("meeting_id\n", encoding="utf-8")
+    gitmodule.Repo(repo).git.add("-A", "--", "datapackage")
+    result = scrape_again(repo)
+    assert "has changes that are not committed" not in result.output
+    assert not extra.exists() and gitmodule.Repo(repo).git.status("--porcelain", "--", "datapackage") == ""

@@ -307,7 +307,7 @@ limit 1000""",
         f"""select ch.committed_at as corrected_at, o.name as organisation, c.name as committee, m.date, d.title,
   (select group_concat('§ ' || substr(pc.record_id, instr(pc.record_id, '§') + 1), ', ')
      from (select distinct record_id from changes pc2 where pc2.resource = 'paragraphs' and pc2."commit" = ch."commit"
-           and pc2.meeting_id = d.meeting_id and pc2.kind = 'changed') pc) as paragraphs_changed,
+           and pc2.meeting_id = d.meeting_id and pc2.kind = 'changed' and pc2.field != 'page') pc) as paragraphs_changed,
   (select group_concat('§ ' || co.paragraph, ', ') from corrections co where co.document_id = d.document_id) as notice_names,
   d.document_id, m.url, ch."commit"
 from changes ch
