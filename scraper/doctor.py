@@ -230,7 +230,7 @@ def _agenda_check(report: DoctorReport, portal: Portal, slug: str, parsed: list[
 
 
 def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
-    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, today=today)
+    read = read_listing(lambda url, accept=None: client.get(url, conditional=False, accept=accept), portal, slug, today=today)
     first = read.attempts[0]
     if first.stage == "fetch":
         report.add(portal.id, slug, "committee page", ERROR, None, f"could not fetch: {first.problem}", read.url, True)
