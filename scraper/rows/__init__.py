@@ -4,7 +4,9 @@
   portal's pages;
 - ``protocol``: paragraphs, attendance, reservations, proposals and corrections, read from a
   protocol's text;
-- ``summary``: summary items, read from a plain-language summary's text.
+- ``summary``: summary items, read from a plain-language summary's text;
+- ``notices``: notices of the digital bulletin board and elected representatives, read from the
+  portal's JSON registers (``deadlines``: the appeal clock of a notice).
 
 A builder returns a dict with exactly the fields of its resource's Table Schema (a test checks
 that), in plain Python values; ``package.to_table_row`` turns it into CSV cells. Every id is
@@ -17,8 +19,10 @@ from __future__ import annotations
 PORTAL = ("organisations", "committees", "meetings", "agenda_items", "documents")
 PROTOCOL = ("paragraphs", "attendance", "reservations", "proposals", "corrections")
 SUMMARY = ("summary_items",)
+BOARD = ("notices",)
+REGISTER = ("representatives",)
 
 # Resources read from document texts: ``meetings reparse`` derives them again from datapackage/text/.
 DERIVED = PROTOCOL + SUMMARY
 # Every resource, parents before children (the order of datapackage.json and of a database build).
-RESOURCES = PORTAL + DERIVED
+RESOURCES = PORTAL + DERIVED + BOARD + REGISTER
