@@ -24,12 +24,16 @@ FTS_COLUMNS = {
     "committees": ["name"],
     "paragraphs": ["title", "case_number", "decision", "text"],
     "summary_items": ["title", "decision"],
+    "notices": ["title", "description"],
+    "representatives": ["name", "party"],
 }
 INDEXES = {
     "meetings": [["committee_id", "date"], ["date"], ["status"]],
     "agenda_items": [["meeting_id"], ["case_number"]],
     "documents": [["meeting_id"], ["kind"], ["sha256"]],
     "committees": [["organisation_id"]],
+    "notices": [["organisation_id", "posted"], ["kind", "appeal_deadline"]],
+    "representatives": [["person_id"]],
 }
 _TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str}
 

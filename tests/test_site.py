@@ -38,7 +38,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 QUERY_PARAMS = {"q": "förslag", "case_number": "NLL-00288-2024", "party": "", "days": "14", "since": "",
-                "from_date": "2026-11-25", "committee_id": ""}
+                "from_date": "2026-11-25", "committee_id": "", "today": "2026-01-20"}
 
 
 @dataclass
@@ -167,6 +167,11 @@ def future_tables_db(path: Path) -> Path:
       made_by text, seq int);
     create table corrections (correction_id text primary key, document_id text, meeting_id text, paragraph int,
       description text);
+    create table notices (notice_id text primary key, organisation_id text, portal_notice_id text, type text, kind text,
+      title text, posted text, removed text, description text, committee_id text, meeting_id text, url text,
+      appeal_deadline text);
+    insert into notices values ('o/1', 'o', '1', 'Justerat protokoll', 'protocol_adjusted', 'Protokoll RS 2026-01-10',
+      '2026-01-12', null, null, 'o/rs', 'o/rs/m1', 'https://p.example/digital-bulletin-board/announcements/1', '2026-02-02');
     insert into commits values ('abc', null, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bot', 'rs 2026-01-10: protocol published',
       'scrape', 0);
     insert into organisations values ('o', 'Region Ö', 'region', 'SE', 'https://p.example');
@@ -215,6 +220,15 @@ def test_every_query_runs_against_the_announced_tables(tmp_path):
         feed = ET.fromstring(s.get("/meetings/decisions_feed.atom").content)
         assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
             "Regionstyrelsen 2026-01-10, § 1: Budget för vården"]
+        assert [(r["paragraph"], r["appeal_deadline"], r["adjustment_announced"]) for r in s.rows("open_to_appeal", today="2026-02-02")] \
+            == [(1, "2026-02-02", "2026-01-12")]
+        assert s.rows("open_to_appeal", today="2026-02-03") == []
+        feed = ET.fromstring(s.get("/meetings/open_to_appeal_feed.atom?today=2026-01-20").content)
+        assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
+            "Regionstyrelsen 2026-01-10, § 1: Budget för vården (överklaga senast 2026-02-02)"]
+        calendar = s.get("/meetings/meetings_calendar.ics?from_date=2026-01-01").content.decode().replace("\r\n ", "")
+        assert "SUMMARY:Sista dag att överklaga: Regionstyrelsen 2026-01-10 (Region Ö)" in calendar
+        assert "DTSTART;TZID=Europe/Stockholm:20260202T000000" in calendar
     finally:
         s.loop.close()
 

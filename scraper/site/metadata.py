@@ -26,6 +26,8 @@ FACETS = {
     "corrections": ["meeting_id"],
     "changes": ["resource", "kind", "committee_id"],
     "commits": ["author"],
+    "notices": ["organisation_id", "kind", "type", "committee_id"],
+    "representatives": ["committee_id", "party", "role"],
 }
 SORT = {
     "meetings": ("sort_desc", "date"),
@@ -34,10 +36,13 @@ SORT = {
     "paragraphs": ("sort", "paragraph_id"),
     "changes": ("sort_desc", "committed_at"),
     "commits": ("sort_desc", "committed_at"),
+    "notices": ("sort_desc", "posted"),
+    "representatives": ("sort", "name"),
 }
 LABELS = {
     "organisations": "name", "committees": "name", "meetings": "title", "agenda_items": "title",
     "documents": "title", "paragraphs": "title", "summary_items": "title", "attendance": "name",
+    "notices": "title", "representatives": "name",
 }
 
 # Tables the build adds next to the package's resources (history of the data repository).
