@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import content as content_mod
+from . import recording as recording_mod
 from . import render
 from .faults import (EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length,
                      repeated_page_pdf, upcoming_only, with_long_link)
@@ -94,6 +96,7 @@ class ReplicaState:
     stopping: threading.Event = field(default_factory=threading.Event)
     content_provider: ContentProvider = content_mod.build
     document_renderer: DocumentRenderer = content_mod.render_document
+    recording: "RecordedPortal | None" = None  # serve these recorded answers instead of the content
     _built: tuple[int, PortalIndex] | None = field(default=None, repr=False)
     _build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -199,10 +202,33 @@ def download_route(state: ReplicaState, index: PortalIndex, path: str) -> Reply 
     return Reply(200, body, content_type, (("Content-Disposition", disposition),))
 
 
+@dataclass
+class RecordedPortal:
+    """A recording served again: each answer by its path and query, as it was recorded."""
+
+    directory: Path
+    recording: recording_mod.Recording
+
+    @classmethod
+    def load(cls, directory: Path) -> "RecordedPortal":
+        return cls(Path(directory), recording_mod.load_recording(directory))
+
+    def reply(self, path: str, query: dict[str, str]) -> tuple[str, Reply]:
+        entry = self.recording.by_request().get((path, tuple(sorted(query.items()))))
+        if entry is None:
+            return "other", _not_found(path)
+        headers = tuple((name.title(), value) for name, value in entry.headers.items() if name == "content-disposition")
+        kind = "robots" if path == "/robots.txt" else "api" if path.startswith("/api/") else "other"
+        return kind, Reply(entry.status, recording_mod.body_of(self.directory, entry),
+                           entry.headers.get("content-type", "application/octet-stream"), headers)
+
+
 def route(state: ReplicaState, path: str, query: dict[str, str] | None = None) -> tuple[str, Reply]:
     """(kind of resource, reply) for a request path (and query) on the given day. Pure apart from PDF rendering."""
-    index = state.index()
     query = query or {}
+    if state.recording is not None:
+        return state.recording.reply(path, query)
+    index = state.index()
     portal, committees, docs = index.portal, index.committees, index.docs
     html = "text/html; charset=utf-8"
     if path == "/robots.txt":
@@ -261,7 +287,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         state = self.state
         conditional_request = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
-        kind, reply = route(state, path, dict(parse_qsl(parts.query)))
+        kind, reply = route(state, path, dict(parse_qsl(parts.query, keep_blank_values=True)))
         state.count(kind, conditional_request)
         fault, injector = None, state.faults
         if injector is not None and kind not in EXEMPT:
@@ -382,7 +408,8 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
                 faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
                 slow_seconds: float = 3.0, retry_after: int = 1,
                 content_provider: ContentProvider | None = None,
-                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list") -> ReplicaServer:
+                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list",
+                recording: RecordedPortal | None = None) -> ReplicaServer:
     """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan;
     ``agenda_markup``: how meeting pages mark up agenda items (``list`` or ``table``).
 
@@ -396,7 +423,8 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
     injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
     state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector,
                          content_provider=content_provider or content_mod.build,
-                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup)
+                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup,
+                         recording=recording)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -464,7 +492,8 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
           conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
           slow_seconds: float = 3.0, retry_after: int = 1, content_provider: ContentProvider | None = None,
           document_renderer: DocumentRenderer | None = None,
-          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list") -> RunningReplica:
+          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list",
+          recording: Path | None = None) -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
     port), the next ones on the following ports (or free ports when ``port`` is 0).
 
@@ -472,14 +501,16 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
     ``faults.py``) makes each portal misbehave reproducibly for ``seed``. ``content_provider``,
     ``document_renderer`` and ``portal_ids`` serve other content (see ``make_server``; the ids
     default to the bundled portals, ``PORTAL_IDS``); ``agenda_markup`` how meeting pages mark up
-    agenda items."""
+    agenda items. ``recording`` (a folder written by ``meetings record``) serves that recording
+    instead, on one server named after its portal."""
     FaultPlan.parse(faults)  # refuse a bad spec before binding any port
+    recorded = RecordedPortal.load(recording) if recording is not None else None
     servers, threads = {}, []
-    for index, portal_id in enumerate(portal_ids or PORTAL_IDS):
+    for index, portal_id in enumerate([recorded.recording.portal_id] if recorded else portal_ids or PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
                              faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after,
                              content_provider=content_provider, document_renderer=document_renderer,
-                             agenda_markup=agenda_markup)
+                             agenda_markup=agenda_markup, recording=recorded)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server
