@@ -291,19 +291,18 @@ def apply_board(merge: Merge, board: DerivedBoard, today: date) -> None:
 def link_notices(merge: Merge, organisations: set[str]) -> None:
     """Each notice of ``organisations`` with the committee and meeting its text names, among the
     organisation's committees and meetings as they are now."""
-    committees = [c for c in merge.new["committees"].values() if c["organisation_id"] in organisations]
-    by_organisation: dict[str, tuple[list, list]] = {}
-    for committee in committees:
-        by_organisation.setdefault(committee["organisation_id"], ([], []))[0].append(committee)
-    owner = {c["committee_id"]: c["organisation_id"] for c in committees}
+    committees: dict[str, list] = {}
+    for committee in merge.new["committees"].values():
+        if committee["organisation_id"] in organisations:
+            committees.setdefault(committee["organisation_id"], []).append(committee)
+    meetings: dict[str, list] = {}
     for row in merge.new["meetings"].values():
-        if row["committee_id"] in owner:
-            by_organisation[owner[row["committee_id"]]][1].append(row)
+        meetings.setdefault(row["committee_id"], []).append(row)
     changed = merge.outcome.sources.get("notices", {})
     for key, row in list(merge.new["notices"].items()):
         if row["organisation_id"] not in organisations:
             continue
-        link = link_notice(notice_text(row), *by_organisation.get(row["organisation_id"], ([], [])))
+        link = link_notice(notice_text(row), committees.get(row["organisation_id"], []), meetings)
         if link.doubt and key in changed:
             merge.outcome.warnings.append(f"{row['url']}: the notice {link.doubt}; committee and meeting left empty")
         if (row["committee_id"], row["meeting_id"]) != (link.committee_id or "", link.meeting_id or ""):

@@ -82,7 +82,10 @@ def test_dates_in_a_text():
     ("Kommunstyrelsenheten 2025-09-09", None, None, None),  # not the committee's name as a word
 ])
 def test_link_notice(text, committee, meeting_, doubt):
-    link = link_notice(text, COMMITTEES, MEETINGS)
+    by_committee: dict[str, list[dict]] = {}
+    for row in MEETINGS:
+        by_committee.setdefault(row["committee_id"], []).append(row)
+    link = link_notice(text, COMMITTEES, by_committee)
     assert link.committee_id == (f"kommunen/{committee}" if committee else None)
     assert link.meeting_id == (f"kommunen/{committee}/{meeting_}" if meeting_ else None)
     assert link.doubt == doubt

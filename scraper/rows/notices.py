@@ -135,18 +135,18 @@ class Link:
     doubt: str | None = None
 
 
-def link_notice(text: str, committees: Iterable[Mapping[str, str]], meetings: Iterable[Mapping[str, str]]) -> Link:
+def link_notice(text: str, committees: Iterable[Mapping[str, str]], meetings: Mapping[str, list[Mapping[str, str]]]) -> Link:
     """The committee and meeting a notice's text names, among the organisation's committees and
-    meetings: the committee whose name stands in the text (one only), and of its meetings the one
-    held on a date the text gives (one only, not cancelled). Empty where it is not sure, with why."""
+    meetings (by committee id): the committee whose name stands in the text (one only), and of its
+    meetings the one held on a date the text gives (one only, not cancelled). Empty where it is not
+    sure, with why."""
     named = _committees_named(text, committees)
     if not named:
         return Link(None, None)
     if len(named) > 1:
         return Link(None, None, f"names several committees ({', '.join(named)})")
-    dates = dates_in(text)
-    candidates = [m for m in meetings if m["committee_id"] == named[0] and m.get("status") != "cancelled"
-                  and m["date"] and date.fromisoformat(m["date"]) in dates]
+    dates = {day.isoformat() for day in dates_in(text)}
+    candidates = [m for m in meetings.get(named[0], []) if m.get("status") != "cancelled" and m["date"] in dates]
     if len(candidates) > 1:
         return Link(named[0], None, f"{len(candidates)} meetings of {named[0]} on the dates it names")
     return Link(named[0], candidates[0]["meeting_id"] if candidates else None)
