@@ -405,6 +405,9 @@ def _record_documents(recorder: Recorder, report: DoctorReport, portal: Portal, 
             answer = _quietly(recorder, url, absent=DOWNLOAD_ABSENT if url == download else frozenset())
             asked, kinds[kind] = asked + 1, kinds[kind] + 1
             pdfs += bool(answer and (b"%PDF" in answer.content[:1024] or answer.content.startswith(b"PK\x03\x04")))
+    if not asked:
+        report.add(portal.id, slug, "documents", SKIP, 0, "no document linked on the sampled pages", None, False)
+        return
     detail = f"{asked} asked for ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), {pdfs} a PDF or a zip"
     report.add(portal.id, slug, "documents", OK if asked == pdfs else WARN, asked, detail, None, False)
 
