@@ -409,6 +409,21 @@ def test_atom_feeds_per_committee(site):
         assert entries and all("§" in e.findtext(ATOM + "title") for e in entries)
 
 
+@pytest.mark.parametrize("today, meetings", [
+    ("2025-09-10", []),  # the protocol of 2025-09-09 is adjusted, the notice not yet posted
+    ("2025-09-11", ["mote-2025-09-09"]),
+    ("2025-10-02", ["mote-2025-09-09"]),  # its last day
+    ("2025-10-20", ["regionstyrelsen-2025-10-14"]),
+    ("2024-03-20", ["mote-2024-03-12"]),
+    ("2026-11-25", []),
+])
+def test_decisions_open_to_appeal_in_the_demo(site, today, meetings):
+    rows = site.rows("open_to_appeal", today=today)
+    assert sorted({r["meeting_id"].rsplit("/", 1)[1] for r in rows}) == meetings
+    assert all(r["adjustment_announced"] <= today <= r["appeal_deadline"] for r in rows)
+    assert len({r["paragraph_id"] for r in rows}) == len(rows)
+
+
 def test_icalendar_of_meetings_in_stockholm_time(site):
     response = site.get("/meetings/meetings_calendar.ics?from_date=2026-11-25")
     assert response.status_code == 200

@@ -227,7 +227,7 @@ def _open_to_appeal_sql(feed: bool) -> str:
 from paragraphs p
 join ({_ADJUSTED_SQL}) a on a.meeting_id = p.meeting_id
 {_joins('p')}
-where a.appeal_deadline >= {_TODAY} and {_COMMITTEE_FILTER}
+where a.posted <= {_TODAY} and a.appeal_deadline >= {_TODAY} and {_COMMITTEE_FILTER}
 order by {'atom_updated desc, ' if feed else ''}a.appeal_deadline, m.date, p.number
 limit 1000"""
 
