@@ -384,13 +384,15 @@ def serve(db_path, host, port, get_path, downloads):
 @click.option("--no-conditional", is_flag=True, help="Do not answer conditional requests (no ETag/Last-Modified, never 304).")
 @click.option("--faults", metavar="RATE|SPEC", help="Misbehave on purpose: a share of responses (0.3), or kinds and shares "
               "(500:0.1,503:0.05,429:0.05,slow:0.05,reset:0.05,truncate:0.05,corrupt_pdf:0.05,markup:0.05); "
-              "by name only: gzip (compressed answers), redirect_loop, long_link (a 5,000-character meeting slug). "
+              "by name only: gzip (compressed answers), redirect_loop, long_link (a 5,000-character meeting slug), "
+              "block (a firewall's refusal page with status 200). "
               "robots.txt and /__replica__/stats never misbehave.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault decisions: the same seed and requests give the same faults.")
 @click.option("--slow-seconds", type=float, default=3.0, show_default=True, help="How long a 'slow' fault keeps the client waiting.")
 @click.option("--retry-after", type=int, default=1, show_default=True, help="Retry-After (seconds) sent with a '429' fault.")
-def replica(host, port, day, no_conditional, faults, seed, slow_seconds, retry_after):
-    """Run the bundled Meetings Plus replica portals on loopback until Ctrl-C.
+@click.option("--recording", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Serve this recording (written by `meetings record` or `meetings doctor --save`) instead of the bundled portals: each answer by its URL, as recorded.")
+def replica(host, port, day, no_conditional, faults, seed, slow_seconds, retry_after, recording):
+    """Run the bundled Meetings Plus replica portals (or a recording) on loopback until Ctrl-C.
 
     Counters (requests per kind, 304s, faults per kind) are served as JSON at /__replica__/stats.
     """
@@ -398,12 +400,13 @@ def replica(host, port, day, no_conditional, faults, seed, slow_seconds, retry_a
 
     try:
         running = start(host, port, day=day, conditional=not no_conditional, faults=faults, seed=seed,
-                        slow_seconds=slow_seconds, retry_after=retry_after)
+                        slow_seconds=slow_seconds, retry_after=retry_after, recording=recording)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     for portal_id in running.servers:
         _say(f"{portal_id}: {running.url(portal_id)}/committees")
-    _say(f"day {day}" + (f"; faults {faults} (seed {seed})" if faults else "") + "; Ctrl-C to stop")
+    served = f"the recording {recording}" if recording else f"day {day}"
+    _say(served + (f"; faults {faults} (seed {seed})" if faults else "") + "; Ctrl-C to stop")
     try:
         while True:
             time.sleep(3600)
@@ -447,7 +450,8 @@ def demo(workdir, no_serve, port, today):
 @click.option("--meetings", "meetings_per_committee", type=click.IntRange(1, 10), default=2, show_default=True, help="Meeting pages to sample per committee.")
 @today_option("Date that decides held vs upcoming when sampling meetings")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_committee, today, as_json):
+@click.option("--save", "save_dir", type=click.Path(file_okay=False, path_type=Path), help="Keep every page that yields nothing or looks blocked in DIR/PORTAL/ (a recording: `meetings replica --recording` serves it, the tests can read it).")
+def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_committee, today, as_json, save_dir):
     """Check that a portal still has the markup the parsers expect, strategy by strategy.
 
     Fetches the committee pages, the JSON meeting list where a committee id is known and a few
@@ -466,8 +470,53 @@ def doctor(config_path, portal_id, base_url, delay, timeout, meetings_per_commit
         portals = [replace(p, delay=delay) for p in portals]
     with HttpClient(cache_dir=None, timeout=timeout, retries=2, backoff=0.5, max_backoff=10.0) as client:
         report = run_doctor(portals, client, today=_today(today), meetings=meetings_per_committee,
-                            progress=(lambda m: None) if as_json else (lambda m: _say(f"checking {m}")))
+                            progress=(lambda m: None) if as_json else (lambda m: _say(f"checking {m}")), save=save_dir)
     click.echo(dumps(report) if as_json else report.table())
+    for folder in report.saved:
+        _say(f"pages that gave nothing saved in {folder}")
+    sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Portals config (default: the project's portals.toml).")
+@click.option("--portal", "portal_id", required=True, help="The portal to record (an id of the config).")
+@click.option("--base-url", help="Record the portal at this base URL instead (e.g. the replica: http://127.0.0.1:8765).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder of the recording (default: recordings/PORTAL); a recording already there is replaced.")
+@click.option("--as-fixtures", is_flag=True, help="Write the recording as test fixtures, into tests/fixtures/portal/recorded/PORTAL/ (the tests read every recording there).")
+@click.option("--meetings", "meetings_per_committee", type=click.IntRange(1, 50), default=3, show_default=True, help="Meeting pages to record per committee.")
+@click.option("--documents", "documents_per_meeting", type=click.IntRange(0, 50), default=1, show_default=True, help="Documents to record per meeting page (the kinds a run downloads first).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to the host (overrides the config).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True, help="Seconds before a request times out.")
+@today_option("Date that decides held vs upcoming when sampling meetings")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def record(config_path, portal_id, base_url, out, as_fixtures, meetings_per_committee, documents_per_meeting, delay, timeout,
+           today, as_json):
+    """Record a bounded, polite sample of a live portal, with what each parsing strategy found on it.
+
+    Through the scraper's HTTP client (robots.txt, the delay): the committee list, each committee's
+    page and JSON list, --meetings meeting pages per committee with --documents documents each, the
+    representatives, and the bulletin board's first pages. Every answer is saved with its URL,
+    status and headers (recording.json, one file per body, README.md), with summary.json and
+    summary.txt. Serve it with `meetings replica --recording DIR`. Exit status 1 when a required
+    check failed (the recording is written all the same).
+    """
+    from dataclasses import replace
+
+    from .config import PROJECT_ROOT, load_config, select_portals
+    from .doctor import dumps, record_portal
+    from .portal.http import HttpClient
+
+    if as_fixtures and out:
+        raise click.BadParameter("--as-fixtures writes to tests/fixtures/portal/recorded/PORTAL; leave out --out", param_hint="--out")
+    (portal,) = select_portals(load_config(config_path), portal_id, base_url)
+    if delay is not None:
+        portal = replace(portal, delay=delay)
+    folder = PROJECT_ROOT / "tests" / "fixtures" / "portal" / "recorded" / portal.id if as_fixtures else out or Path("recordings") / portal.id
+    with HttpClient(cache_dir=None, timeout=timeout, retries=2, backoff=0.5, max_backoff=10.0) as client:
+        report = record_portal(client, portal, folder, today=_today(today), captured=date.today(), meetings=meetings_per_committee,
+                               documents=documents_per_meeting, progress=(lambda m: None) if as_json else (lambda m: _say(f"recording {m}")))
+    click.echo(dumps(report) if as_json else report.table())
+    _say(f"recording written to {folder}; serve it with: meetings replica --recording {folder}")
     sys.exit(EXIT_OK if report.ok else EXIT_PROBLEMS)
 
 

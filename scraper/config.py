@@ -19,6 +19,16 @@ Each ``[[portal]]`` table has:
 - optional ``seed_meetings``: meeting page URLs known beforehand, on the portal's host or an
   alias, shaped ``{base_url}/committees/{committee}/{meeting}``; merged into their committee's
   listing
+- optional ``protocol_api``: when to fetch a meeting's protocol through the JSON API
+  (``/api/v2.0/meetings/{id}/download/Protocol``): ``"linked"`` (default) when the meeting page
+  has no protocol link but links that download ("Ladda ner allt"); ``"held"`` also for every held
+  meeting without a protocol link whose numeric id is known (from the page or the JSON list);
+  ``"never"``. A page with protocol links is always read from its links.
+- optional ``bulletin_board``: read the digital bulletin board's notices (default true)
+- optional ``representatives``: read the register of elected representatives of the committees
+  whose numeric id is known (default true)
+- optional ``term_of_office_id``: the register's id (a GUID) of the current term of office; with
+  it, each representative's role and dates on the committee are read too
 - optional ``note``: a remark for maintainers
 
 Every value is checked: a missing, unknown or wrong one is a ConfigError that names the file, the
@@ -44,8 +54,10 @@ DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
 KINDS = ("region", "kommun")
 DOCUMENT_KINDS = ("kallelse", "protokoll", "bilaga", "sammanfattning", "other")
 DEFAULT_DOWNLOAD = ("protokoll", "kallelse", "sammanfattning")
+PROTOCOL_API = ("linked", "held", "never")
 _REQUIRED = ("id", "organisation_id", "organisation", "kind", "base_url", "committees")
-_KEYS = {*_REQUIRED, "country", "committee_ids", "delay", "download", "note", "aliases", "seed_meetings"}
+_KEYS = {*_REQUIRED, "country", "committee_ids", "delay", "download", "note", "aliases", "seed_meetings", "protocol_api",
+         "bulletin_board", "representatives", "term_of_office_id"}
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
 _CREDENTIALS = ("holds credentials (user:pass@host); it is published in the data: keep credentials out of it, "
@@ -67,6 +79,10 @@ class Portal:
     note: str | None = None
     aliases: tuple[str, ...] = ()  # other host names of the portal: redirects may lead there
     seed_meetings: tuple[str, ...] = ()  # meeting page URLs merged into their committee's listing
+    protocol_api: str = "linked"  # when protocols are fetched through the JSON API (PROTOCOL_API)
+    bulletin_board: bool = True  # read the notices of the digital bulletin board
+    representatives: bool = True  # read the register of elected representatives
+    term_of_office_id: str | None = None  # the register's term of office, for roles and dates
 
     def with_base_url(self, base_url: str) -> "Portal":
         """The portal at another root URL (the replica, a mirror); seed meetings on the old root move along."""
@@ -184,10 +200,29 @@ def _aliases(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(host.lower() for host in value))
 
 
+def _protocol_api(value: object) -> str:
+    if value not in PROTOCOL_API:
+        raise _Bad(f"must be one of {PROTOCOL_API}")
+    return str(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("must be true or false")
+    return value
+
+
+def _term(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9-]{1,64}", value):
+        raise _Bad('must be the id of a term of office, such as "019511cb-0cc8-4b34-ba97-75ca4fb5ef65"')
+    return value
+
+
 _CHECKS: dict[str, Callable[[object], object]] = {
     "id": _text, "organisation_id": _text, "organisation": _text, "note": _text, "kind": _kind,
     "country": _country, "committees": _committees, "committee_ids": _committee_ids, "delay": _delay,
-    "download": _download, "aliases": _aliases,
+    "download": _download, "aliases": _aliases, "protocol_api": _protocol_api, "bulletin_board": _flag,
+    "representatives": _flag, "term_of_office_id": _term,
 }
 
 

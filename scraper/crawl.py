@@ -11,11 +11,20 @@ listing, and each listed meeting that is due, and yields what it fetched:
   and unparsed;
 - a ``Failure`` for every fetch that failed, and an ``Unparsed`` for every page that did not parse
   (with the response, to be kept for a maintainer);
-- a ``Deferred`` for each due meeting left for a later run by ``max_meetings``.
+- a ``Deferred`` for each due meeting left for a later run by ``max_meetings``;
+- a ``Register`` per committee whose numeric id is known: its elected representatives (and their
+  assignments in the configured term of office), when they were read;
+- a ``Board`` per portal: the notices of its digital bulletin board, with the answers of the
+  notices not yet known (at most ``NOTICE_DETAILS`` a run), and whether the whole board was read.
 
-It reads the committed meetings (which are due, which URLs to try when a listing is empty) but
-builds no rows. Which meetings are due is decided here: upcoming, recent and protocol-less
-meetings every run, older meetings with a protocol a slice a day (``is_due``).
+A meeting page without a protocol link may have its protocol behind the JSON API's download
+(``protocol_download_url`` decides, by the portal's ``protocol_api``); that answer (a PDF, a zip,
+or 500 for "no protocol") comes with the meeting as ``download``.
+
+It reads the committed meetings (which are due, which URLs to try when a listing is empty) and
+notices (which are known) but builds no rows. Which meetings are due is decided here: upcoming,
+recent and protocol-less meetings every run, older meetings with a protocol a slice a day
+(``is_due``).
 """
 
 from __future__ import annotations
@@ -29,13 +38,23 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from .config import Portal
-from .errors import Blocked, FetchError, MeetingsError, ParseError
-from .portal import pages
+from .errors import Absent, Blocked, FetchError, MeetingsError, ParseError
+from .portal import api, pages
 from .portal.http import HttpClient, Response
 from .portal.listing import read_listing
 from .report import Failure
+from .rows.notices import notice_id
 from .rows.portal import committee_id, meeting_id, meeting_status
 from .state import Memory, Seen, digest, unchanged_since_seen
+
+JSON = "application/json"
+DOWNLOAD_ABSENT = frozenset({500})  # the protocol download's answer for a meeting without a protocol
+ABSENT_DIGEST = "absent"  # what is remembered of a protocol download that answered "no protocol"
+MAX_BOARD_TYPES = 30  # announcement types read per board
+MAX_BOARD_PAGES = 4  # pages of one type's list read per board
+BOARD_PAGE_SIZE = 500
+NOTICE_DETAILS = 50  # notices whose own answer is fetched per board and run
+NO_API = frozenset({404})  # the status of a register the portal does not have
 
 @dataclass(frozen=True)
 class CrawlOptions:
@@ -80,6 +99,7 @@ class FetchedMeeting:
     page: pages.MeetingPage | None = None  # None when unchanged
     unchanged: bool = False
     documents: dict[str, FetchedDocument] = field(default_factory=dict)  # by URL
+    download: FetchedDocument | None = None  # the JSON API's protocol download, when it was asked
 
     @property
     def source(self) -> str:
@@ -97,7 +117,35 @@ class Deferred:
     meeting_id: str
 
 
-Crawled = Listing | FetchedMeeting | Failure | Unparsed | Deferred
+@dataclass
+class Board:
+    """A portal's digital bulletin board as read in this run."""
+
+    portal: Portal
+    url: str
+    types: dict[str, str | None] = field(default_factory=dict)  # announcement type id -> name
+    listed: list[api.Announcement] = field(default_factory=list)  # each notice once, as its type's list gives it
+    details: dict[str, api.Announcement | None] = field(default_factory=dict)  # notice id -> its own answer (None: failed)
+    complete: bool = True  # every type's list was read to its end: a known notice missing from it is down
+    absent: str | None = None  # why the portal has no bulletin board API (404, or a web page instead of JSON)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Register:
+    """A committee's elected representatives as the register lists them (read in full)."""
+
+    portal: Portal
+    committee_id: str
+    url: str
+    people: list[api.Representative] = field(default_factory=list)
+    assignments: list[api.Assignment] | None = None  # None: no term of office configured
+    absent: str | None = None  # why the portal has no register (404, or a web page instead of JSON)
+    warnings: list[str] = field(default_factory=list)
+
+
+Crawled = Listing | FetchedMeeting | Failure | Unparsed | Deferred | Board | Register
+ABSENT = object()  # what ``read_json`` returns when the status said there is nothing there
 
 
 # ---------------------------------------------------------------- which meetings are due
@@ -137,6 +185,34 @@ def wanted(meeting_id_: str, ref: pages.MeetingRef, old: Mapping[str, str] | Non
     return is_due(old, when, options.today, memory.checked.get(meeting_id_), options.recent_days, options.recheck_days)
 
 
+def protocol_download_url(page: pages.MeetingPage, ref: pages.MeetingRef | None, html: str, portal: Portal,
+                          today: date) -> str | None:
+    """The JSON API download to read a meeting's protocol from, or None. Never for a page that links
+    a protocol file (those links are read), nor when protocols are not downloaded. With
+    ``protocol_api = "linked"`` (the default): when the page links the download ("Ladda ner allt"
+    to ``/api/v2.0/meetings/{id}/download/Protocol``); with ``"held"`` also for a held meeting that
+    is not cancelled and whose numeric id the page or the JSON list gives."""
+    if portal.protocol_api == "never" or "protokoll" not in portal.download:
+        return None
+    if any(link.kind == "protokoll" for link in page.document_links()):
+        return None
+    linked = api.protocol_download_ids(html)
+    if linked:
+        return api.protocol_download_url(portal.base_url, linked[0])
+    ident = page.portal_meeting_id or (ref.portal_meeting_id if ref else None)
+    when = (ref.date if ref else None) or page.date
+    if portal.protocol_api == "held" and not page.cancelled and ident and when and when < today:
+        return api.protocol_download_url(portal.base_url, ident)
+    return None
+
+
+def answer_digest(document: FetchedDocument) -> str | None:
+    """The digest of a document's answer; ``ABSENT_DIGEST`` for a download that said "no protocol"."""
+    if isinstance(document.error, Absent):
+        return ABSENT_DIGEST
+    return digest(document.response.content) if document.response is not None else None
+
+
 # ---------------------------------------------------------------- the crawler
 
 
@@ -167,22 +243,47 @@ class Crawler:
     and what earlier runs remember, read only; the budget of meeting pages, shared."""
 
     def __init__(self, client: HttpClient, meetings: Mapping[str, Mapping[str, str]], memory: Memory,
-                 seen: dict[str, Seen], options: CrawlOptions, budget: Budget | None = None):
+                 seen: dict[str, Seen], options: CrawlOptions, budget: Budget | None = None,
+                 notices: Mapping[str, Mapping[str, str]] | None = None):
         self.client = client
         self.meetings = meetings
+        self.notices = notices if notices is not None else {}
         self.memory = memory
         self.seen = seen
         self.options = options
         self.budget = budget or Budget(options.max_meetings)
         self.blocked: list[Blocked] = []  # block pages met since they were last reported
 
-    def fetch(self, url: str) -> Response:
+    def fetch(self, url: str, *, accept: str | None = None, absent: frozenset[int] = frozenset()) -> Response:
         """GET through the client; a block page is kept to be reported and saved."""
         try:
-            return self.client.get(url)
+            return self.client.get(url, accept=accept, absent=absent)
         except Blocked as exc:
             self.blocked.append(exc)
             raise
+
+    def read_json(self, url: str, parse, source: str, absent: frozenset[int] = frozenset()):
+        """A JSON API answer, parsed: yields what went wrong (a failure, a block page, an answer that
+        did not parse, kept for a maintainer) and returns the parsed value, None when there is none,
+        or ``ABSENT`` when the status is one of ``absent`` (and then also for an answer that is a web
+        page instead of JSON: the portal serves no such API there)."""
+        try:
+            response = self.fetch(url, accept=JSON, absent=absent)
+        except Absent:
+            return ABSENT
+        except Blocked:
+            yield from self.blocked_pages(source)
+            return None
+        except FetchError as exc:
+            yield Failure(url, "fetch", exc.reason, source)
+            return None
+        try:
+            return parse(response.text, url)
+        except ParseError as exc:
+            if absent and response.content_type.split(";")[0].strip().lower() == "text/html":
+                return ABSENT
+            yield Unparsed(Failure(url, "parse", exc.reason, source), response)
+            return None
 
     def get(self, url: str, source: str) -> Response | Failure:
         try:
@@ -197,9 +298,19 @@ class Crawler:
             yield Unparsed(Failure(exc.url, "blocked", exc.reason, source), response)
         self.blocked = []
 
+    @property
+    def backfill(self) -> bool:
+        return bool(self.options.since or self.options.until)
+
     def portal(self, portal: Portal) -> Iterator[Crawled]:
+        """The portal's committees and their meetings, then its bulletin board (not in a backfill)."""
         self.client.set_host_delay(portal.base_url, portal.delay)
         self.client.set_host_aliases(portal.base_url, portal.aliases)
+        yield from self.committees(portal)
+        if portal.bulletin_board and not self.backfill and not self.client.stopped(portal.base_url):
+            yield from self.board(portal)
+
+    def committees(self, portal: Portal) -> Iterator[Crawled]:
         if portal.committees is None:
             url = f"{portal.base_url}/committees"
             response = self.get(url, portal.id)
@@ -220,6 +331,8 @@ class Crawler:
         listing = Listing(portal, slug, committee_id(portal.organisation_id, slug), f"{portal.base_url}/committees/{slug}", name)
         yield from self.listing(listing)
         yield listing
+        if portal.representatives and listing.portal_committee_id and not self.backfill:
+            yield from self.register(listing)
         if listing.refs is None:
             return
         for ref in sorted(listing.refs, key=lambda r: (r.date or date.min, r.url)):
@@ -292,16 +405,26 @@ class Crawler:
         for link in fetched.page.document_links():
             if link.kind in listing.portal.download and link.url not in fetched.documents:
                 document = fetched.documents[link.url] = prefetched.get(link.url) or self.document(link.url)
-                if isinstance(document.error, Blocked):
-                    yield from self.blocked_pages(source)
-                elif document.error:
-                    yield Failure(link.url, "fetch", document.error.reason, source)
+                yield from self.document_problems(document, source)
+        download = protocol_download_url(fetched.page, ref, response.text, listing.portal, self.options.today)
+        if download:
+            fetched.download = prefetched.get(download) or self.document(download)
+            yield from self.document_problems(fetched.download, source)
         yield fetched
         return True
 
+    def document_problems(self, document: FetchedDocument, source: str) -> Iterator[Crawled]:
+        if isinstance(document.error, Blocked):
+            yield from self.blocked_pages(source)
+        elif document.error and not isinstance(document.error, Absent):
+            yield Failure(document.url, "fetch", document.error.reason, source)
+
     def document(self, url: str) -> FetchedDocument:
+        """A document's answer (or why there is none); for the JSON API's protocol download, 500
+        means "no protocol" (``Absent``, not retried)."""
+        absent = DOWNLOAD_ABSENT if api.is_protocol_download(url) else frozenset()
         try:
-            return FetchedDocument(url, response=self.fetch(url))
+            return FetchedDocument(url, response=self.fetch(url, absent=absent))
         except FetchError as exc:
             return FetchedDocument(url, error=exc)
 
@@ -318,9 +441,81 @@ class Crawler:
             return False
         for url, sha in seen.docs.items():
             document = fetched.documents[url] = self.document(url)
-            if document.response is None or digest(document.response.content) != sha:
+            if answer_digest(document) != sha:
                 return False
         return True
+
+    # ------------------------------------------------------------ registers
+
+    def register(self, listing: Listing) -> Iterator[Crawled]:
+        """The committee's representatives, and their assignments when a term of office is
+        configured; nothing when either could not be read (what is known stays as it is)."""
+        portal, source = listing.portal, f"{listing.portal.id}/{listing.slug}"
+        url = api.representatives_url(portal.base_url, listing.portal_committee_id)
+        people = yield from self.read_json(url, api.parse_representatives, source, absent=NO_API)
+        if people is ABSENT:
+            yield Register(portal, listing.committee_id, url, absent=f"no register of representatives at {url}")
+            return
+        if people is None:
+            return
+        register = Register(portal, listing.committee_id, url, people.items, warnings=list(people.notes))
+        if portal.term_of_office_id:
+            url = api.assignments_url(portal.base_url, listing.portal_committee_id, portal.term_of_office_id)
+            assignments = yield from self.read_json(url, api.parse_assignments, source)
+            if assignments is None or assignments is ABSENT:
+                return
+            register.assignments = assignments.items
+            register.warnings.extend(assignments.notes)
+        yield register
+
+    # ------------------------------------------------------------ the bulletin board
+
+    def board(self, portal: Portal) -> Iterator[Crawled]:
+        """The notices of every announcement type (the first ``MAX_BOARD_PAGES`` pages of each), and
+        the own answers of the notices not known yet or known without a text."""
+        source = portal.id
+        board = Board(portal, api.announcement_types_url(portal.base_url))
+        types = yield from self.read_json(board.url, api.parse_announcement_types, source, absent=NO_API)
+        if types is ABSENT:
+            yield Board(portal, board.url, absent=f"no bulletin board API at {board.url}")
+            return
+        if types is None:
+            return
+        board.warnings.extend(types.notes)
+        board.complete = not types.notes and len(types.items) <= MAX_BOARD_TYPES
+        seen: set[str] = set()
+        for kind in types.items[:MAX_BOARD_TYPES]:
+            board.types[kind.id] = kind.name
+            listed, complete = yield from self.announcements(portal, kind.id, source)
+            board.complete = board.complete and complete
+            board.listed.extend(n for n in listed if not (n.id in seen or seen.add(n.id)))
+        yield from self.notice_details(board, source)
+        yield board
+
+    def announcements(self, portal: Portal, type_id: str, source: str):
+        """One type's notices and whether its list was read to the end."""
+        found: list[api.Announcement] = []
+        for number in range(1, MAX_BOARD_PAGES + 1):
+            url = api.announcements_url(portal.base_url, type_id, number, BOARD_PAGE_SIZE)
+            listed = yield from self.read_json(url, lambda text, u: api.parse_announcements(text, u, type_id), source)
+            if listed is None or listed is ABSENT:
+                return found, False
+            found.extend(listed.items)
+            if len(listed.items) + len(listed.notes) < BOARD_PAGE_SIZE:
+                return found, True
+        return found, False
+
+    def notice_details(self, board: Board, source: str) -> Iterator[Crawled]:
+        known = self.notices
+        wanted = [n for n in board.listed
+                  if not (known.get(notice_id(board.portal.organisation_id, n.id)) or {}).get("description")]
+        for notice in wanted[:NOTICE_DETAILS]:
+            url = api.announcement_url(board.portal.base_url, notice.id)
+            own = yield from self.read_json(url, api.parse_announcement, source)
+            board.details[notice.id] = None if own is ABSENT else own
+        if len(wanted) > NOTICE_DETAILS:
+            board.warnings.append(f"{source}: {len(wanted) - NOTICE_DETAILS} notices without their own answer this run "
+                                  f"(at most {NOTICE_DETAILS} a run); read from the board's list")
 
 
 def portal_events(portal: Portal, crawler: Crawler) -> Iterator[Crawled]:

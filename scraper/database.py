@@ -24,6 +24,8 @@ FTS_COLUMNS = {
     "committees": ["name"],
     "paragraphs": ["title", "case_number", "decision", "text"],
     "summary_items": ["title", "decision"],
+    "notices": ["title", "description"],
+    "representatives": ["name", "party"],
 }
 INDEXES = {
     "meetings": [["committee_id", "date"], ["date"], ["status"]],
@@ -37,6 +39,8 @@ INDEXES = {
     "vote_results": [["paragraph_id"]],
     "recusals": [["person_id"], ["paragraph_id"]],
     "people": [["organisation_id", "name"], ["kind"]],
+    "notices": [["organisation_id", "posted"], ["kind", "appeal_deadline"]],
+    "representatives": [["person_id"]],
 }
 _TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str}
 

@@ -1,7 +1,10 @@
 """Derive: what was fetched, or a stored document text, becomes rows. Pure functions.
 
-- ``meeting`` turns a fetched meeting page into its meeting, agenda item and document rows, and
-  says which documents came with new bytes and must be read;
+- ``meeting`` turns a fetched meeting page into its meeting, agenda item and document rows (with
+  the protocol files of the JSON API's download, a PDF or the PDFs of a zip), and says which
+  documents came with new bytes and must be read;
+- ``board`` turns a bulletin board into notice rows, ``register`` a committee's register into
+  representative rows;
 - ``read_document`` turns one document's new bytes into text and, for protocols and summaries,
   into the rows of the protocol or summary family (it runs in a worker process);
 - ``reread`` does the same from a text already in the package (``meetings reparse``).
@@ -12,11 +15,16 @@ Rows are built by ``scraper/rows``; here they are only put together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .crawl import FetchedMeeting
-from .errors import ParseError
+from .crawl import ABSENT_DIGEST, Board, FetchedDocument, FetchedMeeting, Register
+from .errors import Absent, ParseError
+from .portal import api
+from .portal.http import Response
+from .report import Failure
+from .rows import notices as notice_rows
 from .rows import portal as portal_rows
 from .rows.portal import FILE_FIELDS, QUALITY_FIELDS
 from .rows.protocol import document_quality, protocol_rows
@@ -70,8 +78,9 @@ class DerivedMeeting:
     strategy: str
     to_read: list[DocumentTask] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # doubts about what the page gave (the rows are used)
-    failed: set[str] = field(default_factory=set)  # documents whose fetch failed (previous version kept)
+    failed: set[str] = field(default_factory=set)  # documents (or the protocol download) whose fetch failed
     seen_docs: dict[str, str] = field(default_factory=dict)  # URL -> sha256 of each downloaded document
+    failures: list[Failure] = field(default_factory=list)  # answers that could not be used (reported)
 
 
 def reading_order(doc: dict) -> tuple[int, str]:
@@ -118,22 +127,113 @@ def meeting(fetched: FetchedMeeting, old_meeting: dict | None, old_documents: di
     """Rows of a fetched (not unchanged) meeting page. Raises ParseError when the page is unusable.
     ``refused``: document id -> bytes (sha256) already found over a reader's limit, not read again."""
     page, listing = fetched.page, fetched.listing
-    meeting_row, items, documents = portal_rows.page_rows(listing.committee_id, fetched.ref, page, today, listing.api_dates)
+    derived = DerivedMeeting(portal_rows.meeting_id(listing.committee_id, page.slug), listing.committee_id, fetched.source,
+                             page.url, {}, [], [], page.agenda_strategy)
+    downloaded, answers = protocol_download(derived, fetched.download, old_documents)
+    meeting_row, items, documents = portal_rows.page_rows(listing.committee_id, fetched.ref, page, today, listing.api_dates,
+                                                          downloaded)
     check_agenda(page)
     check_agenda_strategy(page, old_meeting, strategy_before)
-    derived = DerivedMeeting(meeting_row["meeting_id"], listing.committee_id, fetched.source, page.url, meeting_row, items,
-                             [], page.agenda_strategy)
-    derived.warnings = [f"{page.url}: agenda read with a doubt: {note}" for note in page.agenda_notes]
+    derived.meeting, derived.agenda_items = meeting_row, items
+    derived.warnings[:0] = [f"{page.url}: agenda read with a doubt: {note}" for note in page.agenda_notes]
     download = listing.portal.download
     for doc in sorted(documents, key=reading_order):
         previous = old_documents.get(doc["document_id"])
         if doc["kind"] in download:
-            doc = _fetched_document(derived, doc, previous, fetched.documents.get(doc["url"]), refused or {},
-                                    listing.portal.organisation_id)
+            doc = _fetched_document(derived, doc, previous, answers.get(doc["url"]) or fetched.documents.get(doc["url"]),
+                                    refused or {}, listing.portal.organisation_id)
         elif previous and previous["url"] == doc["url"]:
             doc = with_previous_file(doc, previous)
         derived.documents.append(doc)
+    for url in answers:
+        derived.seen_docs.pop(url, None)
+    if fetched.download is not None and fetched.download.url not in derived.failed and fetched.download.response:
+        derived.seen_docs[fetched.download.url] = digest(fetched.download.response.content)
     return derived
+
+
+def protocol_download(derived: DerivedMeeting, download: FetchedDocument | None,
+                      old_documents: dict[str, dict]) -> tuple[list[dict], dict[str, FetchedDocument]]:
+    """Document rows of the protocol files of the JSON API's download, and each file's bytes as an
+    answer of its own. A download that failed, or could not be read, keeps the files read from it
+    before (reported); "no protocol" (500) keeps them too when there were some (with a warning)."""
+    if download is None:
+        return [], {}
+    before = [row for row in old_documents.values() if api.is_protocol_download(row["url"])]
+    if download.response is not None:
+        try:
+            found = api.read_protocol_download(download.response.content, download.url, _download_name(download, before))
+        except ParseError as exc:
+            derived.failures.append(Failure(download.url, "parse", exc.reason, derived.source))
+            derived.failed.add(download.url)
+            return before, {}
+        derived.warnings.extend(found.notes)
+        rows = [portal_rows.download_row(derived.meeting_id, download.url, file.name, found.zipped) for file in found.files]
+        return rows, {row["url"]: FetchedDocument(row["url"], Response(row["url"], 200, file.data, "application/pdf", {}))
+                      for row, file in zip(rows, found.files)}
+    if isinstance(download.error, Absent):
+        derived.seen_docs[download.url] = ABSENT_DIGEST
+        if before:
+            derived.warnings.append(f"{download.url}: answers {download.error.status} (no protocol), but gave a protocol "
+                                    "before; the protocol read before is kept")
+    else:
+        derived.failed.add(download.url)  # reported by the crawl; the meeting is read again next run
+    return before, {}
+
+
+def _download_name(download: FetchedDocument, before: list[dict]) -> str | None:
+    """The file name of a download that is one PDF: from its ``Content-Disposition``, else (an answer
+    from the cache carries none) the name it had when it was read before."""
+    name = api.disposition_name(download.response.headers.get("content-disposition"))
+    if name is None and len(before) == 1 and "#" not in before[0]["url"]:
+        return before[0]["title"] or None
+    return name
+
+
+@dataclass
+class DerivedBoard:
+    """Notice rows of a bulletin board as read in this run."""
+
+    organisation_id: str
+    url: str
+    rows: list[dict]
+    listed: set[str]  # notice ids on the board
+    complete: bool  # the whole board was read: a known notice missing from it is down
+    warnings: list[str] = field(default_factory=list)
+
+
+def board(read: Board, old_notices: Mapping[str, Mapping[str, str]]) -> DerivedBoard:
+    """Rows of the notices on a board: each list entry with what its own answer adds; a notice known
+    with a text whose own answer was not read this run keeps that text."""
+    rows = []
+    warnings = list(read.warnings)
+    for listed in read.listed:
+        notice = notice_rows.merged_notice(listed, read.details.get(listed.id))
+        old = old_notices.get(notice_rows.notice_id(read.portal.organisation_id, listed.id))
+        if notice.description is None and old and old.get("description"):
+            notice = replace(notice, description=old["description"])
+        row = notice_rows.notice_row(read.portal, notice, read.types.get(notice.type_id or ""))
+        if row["kind"] == "protocol_adjusted" and row["posted"] is None:
+            warnings.append(f"{row['url']}: a protocol-adjusted notice without a posting date (StartDate); "
+                            "its appeal deadline is left empty")
+        rows.append(row)
+    listed_ids = {row["notice_id"] for row in rows}
+    return DerivedBoard(read.portal.organisation_id, read.url, rows, listed_ids, read.complete and not read.absent, warnings)
+
+
+@dataclass
+class DerivedRegister:
+    """Representative rows of one committee's register."""
+
+    committee_id: str
+    url: str
+    rows: list[dict]
+    warnings: list[str] = field(default_factory=list)
+
+
+def register(read: Register) -> DerivedRegister:
+    rows, notes = notice_rows.representative_rows(read.portal, read.committee_id, read.people, read.assignments)
+    return DerivedRegister(read.committee_id, read.url, rows, [*read.warnings, *notes])
 
 
 def _fetched_document(derived: DerivedMeeting, doc: dict, previous: dict | None, fetched, refused: dict[str, str],

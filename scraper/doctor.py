@@ -21,22 +21,36 @@ strategy by strategy, what matched and what did not:
 A required strategy that found nothing is ``fail``; a page that could not be fetched is
 ``error``; either makes the exit status 1. The parsers are those of the scraper
 (``scraper/portal/pages.py``, ``api.py``), so what the doctor sees is what a run would see.
+With ``save``, the pages that gave nothing (or looked blocked) are kept as a recording.
+
+``record_portal`` (``meetings record``) samples a portal the same way and keeps every answer as a
+recording (``scraper/replica/recording.py``), with the doctor's checks and what the documents, the
+register of representatives and the bulletin board gave as its summary.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .config import Portal
+from .crawl import DOWNLOAD_ABSENT, Board, Crawler, CrawlOptions, Listing, Register, Unparsed, protocol_download_url
 from .errors import FetchError, ParseError
-from .portal import pages
+from .portal import api, pages
 from .portal.http import HttpClient
 from .portal.listing import ListingRead, read_listing
+from .replica.recording import Recorder, Recording, write_recording
+from .report import Failure
+from .rows.notices import notice_kind
+from .rows.portal import committee_id
+from .state import Memory
 
 OK, WARN, FAIL, SKIP, ERROR = "ok", "warn", "fail", "skip", "error"
 MAX_ALL_COMMITTEES = 3
@@ -57,6 +71,7 @@ class Check:
 @dataclass
 class DoctorReport:
     checks: list[Check] = field(default_factory=list)
+    saved: list[str] = field(default_factory=list)  # folders the pages that gave nothing were saved in
 
     @property
     def ok(self) -> bool:
@@ -72,6 +87,7 @@ class DoctorReport:
             "ok": self.ok,
             "failed": [f"{c.portal}/{c.committee}: {c.name}" for c in self.checks if c.status in (FAIL, ERROR)],
             "checks": [asdict(c) for c in self.checks],
+            **({"saved": self.saved} if self.saved else {}),
         }
 
     def table(self) -> str:
@@ -158,13 +174,18 @@ def _json_api(report: DoctorReport, portal: Portal, slug: str, read: ListingRead
                    attempt.url, required)
 
 
-def _sample_pages(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, read: ListingRead, today: date,
-                  meetings: int) -> list[tuple[pages.MeetingPage, str]]:
+def _sample_refs(read: ListingRead, slug: str, today: date, meetings: int) -> list[pages.MeetingRef]:
+    """The meetings to sample: from the committee page, else the JSON list, the listing or the page's links."""
     candidates = read.page.meetings or read.api_refs or read.refs or []
     if not candidates:
         candidates = [pages.MeetingRef(url=s, committee_slug=slug, slug=s.rstrip("/").rsplit("/", 1)[-1], date=None, label="")
                       for s in pages.parse_meeting_links(read.response.text, read.url, slug)]
-    sampled = _samples(candidates, today, meetings)
+    return _samples(candidates, today, meetings)
+
+
+def _sample_pages(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, read: ListingRead, today: date,
+                  meetings: int) -> list[tuple[pages.MeetingPage, str]]:
+    sampled = _sample_refs(read, slug, today, meetings)
     if not sampled:
         report.add(portal.id, slug, "meeting page", FAIL, 0, "no meeting page to sample: no list, no API, no meeting link on the committee page", read.url, True)
         return []
@@ -229,8 +250,12 @@ def _agenda_check(report: DoctorReport, portal: Portal, slug: str, parsed: list[
     report.add(portal.id, slug, "agenda items", status, found, detail, with_agenda[0].url, True)
 
 
+def listing_of(client: HttpClient, portal: Portal, slug: str, today: date) -> ListingRead:
+    return read_listing(lambda url, accept=None: client.get(url, conditional=False, accept=accept), portal, slug, today=today)
+
+
 def check_committee(client: HttpClient, report: DoctorReport, portal: Portal, slug: str, today: date, meetings: int) -> None:
-    read = read_listing(lambda url: client.get(url, conditional=False), portal, slug, today=today)
+    read = listing_of(client, portal, slug, today)
     first = read.attempts[0]
     if first.stage == "fetch":
         report.add(portal.id, slug, "committee page", ERROR, None, f"could not fetch: {first.problem}", read.url, True)
@@ -272,15 +297,147 @@ def check_portal(client: HttpClient, portal: Portal, *, today: date | None = Non
 
 
 def run_doctor(portals: list[Portal], client: HttpClient, *, today: date | None = None, meetings: int = 2,
-               progress: Callable[[str], None] = lambda m: None) -> DoctorReport:
+               progress: Callable[[str], None] = lambda m: None, save: Path | None = None) -> DoctorReport:
+    """Check each portal; with ``save``, every page that yields nothing or looks blocked is kept in
+    ``save/<portal id>/`` as a recording (see ``scraper/replica/recording.py``)."""
     report = DoctorReport()
     for portal in portals:
-        check_portal(client, portal, today=today, meetings=meetings, report=report, progress=progress)
+        recorder = Recorder(client, portal.id) if save else None
+        check_portal(recorder or client, portal, today=today, meetings=meetings, report=report, progress=progress)
+        if recorder is not None:
+            kept = [e for e in recorder.entries() if e.blocked or (e.file and yields_nothing(e.url, recorder.bodies[e.file]))]
+            if kept:
+                recording = Recording(portal_config(portal), (today or date.today()).isoformat(), kept)
+                report.saved.append(str(write_recording(save / portal.id, recording, recorder.bodies)))
     return report
+
+
+def yields_nothing(url: str, body: bytes) -> str | None:
+    """Why a page or JSON answer gives no rows (no meeting listed, a meeting page with nothing on it,
+    an empty list, or it does not parse), or None."""
+    path, text = urlsplit(url).path, body.decode("utf-8", errors="replace")
+    try:
+        if path.startswith("/api/"):
+            if api.is_protocol_download(url):
+                return None
+            data = api.load_json(text, url)
+            items = data if isinstance(data, list) else api.value(data, "Items")
+            return "an empty JSON list" if items == [] else None if isinstance(data, (list, dict)) else "neither a list nor an object"
+        if pages.MEETING_PATH.search(path):
+            page = pages.parse_meeting_page(text, url)
+            return None if page.agenda_items or page.documents or page.cancelled or page.agenda_missing else "nothing on it"
+        if pages.COMMITTEE_PATH.search(path):
+            return None if pages.parse_committee_page(text, url).meetings else "no meeting listed"
+        if path.rstrip("/") == "/committees":
+            pages.parse_committee_list(text, url)
+    except ParseError as exc:
+        return exc.reason
+    return None
+
+
+# ---------------------------------------------------------------- recording a portal
+
+
+def portal_config(portal: Portal) -> dict:
+    """The portal's config as plain values (kept in a recording, so it says what was asked for)."""
+    values = asdict(portal)
+    values["committees"] = list(portal.committees) if portal.committees is not None else "all"
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v not in (None, [], {}, ())}
+
+
+def record_portal(client: HttpClient, portal: Portal, out: Path, *, today: date, captured: date | None = None,
+                  meetings: int = 3, documents: int = 1, progress: Callable[[str], None] = lambda m: None) -> DoctorReport:
+    """A bounded, polite sample of a live portal through the client, saved as a recording in ``out``:
+    robots.txt, the committee list (when committees are ``"all"``), each committee's listing (and
+    its JSON list), ``meetings`` meeting pages per committee with ``documents`` documents each (and
+    the protocol download where a run would ask for it), the representatives of the committees
+    whose id is known, and the bulletin board's first pages; with the doctor's checks of them, and
+    what the board, the register and the documents gave, as the recording's summary. ``today``
+    decides which meetings are held; ``captured`` is the date the recording says it was made."""
+    recorder = Recorder(client, portal.id)
+    _quietly(recorder, f"{portal.base_url}/robots.txt", check_robots=False)
+    report = check_portal(recorder, portal, today=today, meetings=meetings, progress=progress)
+    crawler = Crawler(recorder, {}, Memory(), {}, CrawlOptions(today))
+    for slug in dict.fromkeys(c.committee for c in report.checks if c.portal == portal.id and c.committee != "-"):
+        read = listing_of(recorder, portal, slug, today)
+        if read.page is None:
+            continue
+        _record_documents(recorder, report, portal, slug, _sample_refs(read, slug, today, meetings), today, documents)
+        if portal.representatives and read.portal_committee_id:
+            listing = Listing(portal, slug, committee_id(portal.organisation_id, slug), read.url,
+                              portal_committee_id=read.portal_committee_id)
+            _record_check(report, portal, slug, "representatives", list(crawler.register(listing)))
+        elif portal.representatives:
+            report.add(portal.id, slug, "representatives", SKIP, None, "no committee id in the config (committee_ids) "
+                       "or on the committee page: the register is asked by id", None, False)
+    if portal.bulletin_board:
+        progress(f"{portal.id} bulletin board")
+        _record_check(report, portal, "-", "bulletin board", list(crawler.board(portal)))
+    recording = Recording(portal_config(portal), (captured or today).isoformat(), recorder.entries())
+    write_recording(out, recording, recorder.bodies, report.as_dict(), report.table())
+    return report
+
+
+def _quietly(client, url: str, **options):
+    """An answer kept by the recorder whatever its status (None when there is no body to read)."""
+    try:
+        return client.get(url, **options)
+    except FetchError:
+        return None
+
+
+def _record_documents(recorder: Recorder, report: DoctorReport, portal: Portal, slug: str, refs: list[pages.MeetingRef],
+                      today: date, documents: int) -> None:
+    """``documents`` documents of each sampled meeting (the kinds a run downloads first), and the
+    protocol download where a run would ask for it."""
+    asked, pdfs, kinds = 0, 0, Counter()
+    for ref in refs:
+        response = _quietly(recorder, ref.url, conditional=False)
+        try:
+            page = pages.parse_meeting_page(response.text, ref.url) if response else None
+        except ParseError:
+            page = None
+        if page is None:
+            continue
+        links = sorted(page.document_links(), key=lambda link: link.kind not in portal.download)[:documents]
+        download = protocol_download_url(page, ref, response.text, portal, today)
+        for url, kind in [*((link.url, link.kind) for link in links), *([(download, "protocol download")] if download else [])]:
+            answer = _quietly(recorder, url, absent=DOWNLOAD_ABSENT if url == download else frozenset())
+            asked, kinds[kind] = asked + 1, kinds[kind] + 1
+            pdfs += bool(answer and (b"%PDF" in answer.content[:1024] or answer.content.startswith(b"PK\x03\x04")))
+    if not asked:
+        report.add(portal.id, slug, "documents", SKIP, 0, "no document linked on the sampled pages", None, False)
+        return
+    detail = f"{asked} asked for ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), {pdfs} a PDF or a zip"
+    report.add(portal.id, slug, "documents", OK if asked == pdfs else WARN, asked, detail, None, False)
+
+
+def _record_check(report: DoctorReport, portal: Portal, committee: str, name: str, events: list) -> None:
+    """What reading a register or the board gave, as a check: its problems, or what it found."""
+    problems = [e.failure if isinstance(e, Unparsed) else e for e in events if isinstance(e, (Failure, Unparsed))]
+    found = next((e for e in events if isinstance(e, (Board, Register))), None)
+    if problems:
+        report.add(portal.id, committee, name, ERROR if problems[0].stage == "fetch" else FAIL, None,
+                   "; ".join(f"{p.url}: {p.message}" for p in problems[:3]), problems[0].url, False)
+    elif found is None or found.absent:
+        report.add(portal.id, committee, name, SKIP, None, found.absent if found else "not read", found.url if found else None, False)
+    elif isinstance(found, Register):
+        parties = sum(1 for p in found.people if p.party)
+        roles = f"; {len(found.assignments)} assignments" if found.assignments is not None else "; no term_of_office_id: no roles"
+        report.add(portal.id, committee, name, OK if found.people else WARN, len(found.people),
+                   f"{parties} with a party{roles}", found.url, False)
+    else:
+        kinds = Counter(notice_kind(n.type_name or found.types.get(n.type_id or ""), n.title) for n in found.listed)
+        dated = sum(1 for n in found.listed if n.posted)
+        detail = (f"{len(found.types)} types; {', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'no notice'}; "
+                  f"{dated} with a posting date; {len(found.details)} read on their own; "
+                  + ("read in full" if found.complete else "read in part"))
+        report.add(portal.id, committee, name, OK if found.listed and dated == len(found.listed) else WARN, len(found.listed),
+                   detail, found.url, False)
 
 
 def dumps(report: DoctorReport) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
 
 
-__all__ = ["Check", "DoctorReport", "check_portal", "run_doctor", "dumps"]
+__all__ = ["Check", "DoctorReport", "check_portal", "run_doctor", "record_portal", "dumps"]

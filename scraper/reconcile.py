@@ -13,7 +13,14 @@ these rules:
 - records read from a document are rebuilt only when the document was read anew (or one that had
   records is gone); otherwise they stay as they are, unread;
 - the people of an organisation are rebuilt only when the rows that name people (or the dates of
-  its meetings) changed, so a run that changes none of them reads none of those tables.
+  its meetings) changed, so a run that changes none of them reads none of those tables;
+- the bulletin board is rolling, not an archive: a notice no longer on a board that was read in
+  full keeps its row, with ``removed`` set to the day it was first missing when the portal gave no
+  date; a board that could not be read (or only in part) takes nothing down, and one that
+  suddenly lists nothing while notices were up is a failure; a notice's committee and meeting
+  are matched again whenever they may have changed, so it never points to a meeting that is gone;
+- a committee's register of representatives read in full replaces its representatives; one that
+  could not be read changes nothing, and one that suddenly lists far fewer is a failure.
 
 An unchanged row stays the very row object read, so later stages can tell changed rows by identity.
 """
@@ -26,10 +33,13 @@ from datetime import date
 
 from .config import Portal
 from .crawl import Listing
-from .derive import DerivedMeeting, DocumentRead, reading_order, with_previous_file, with_previous_quality
+from .derive import (
+    DerivedBoard, DerivedMeeting, DerivedRegister, DocumentRead, reading_order, with_previous_file, with_previous_quality,
+)
 from .package import KeyIndex, LazyTables, Row, copy_tables, row_key, to_table_row
 from .report import Failure
 from .rows import DERIVED, people
+from .rows.notices import link_notice, notice_text
 from .rows.portal import committee_row, meeting_id, organisation_row, text_path
 
 SHRINK_GUARD = 0.5  # a listing with fewer than half the meetings it had (of at least 4) is a failure
@@ -44,6 +54,8 @@ class Derived:
     listings: list[Listing] = field(default_factory=list)
     meetings: list[DerivedMeeting] = field(default_factory=list)
     reads: dict[str, DocumentRead] = field(default_factory=dict)  # document id -> what reading it gave
+    boards: list[DerivedBoard] = field(default_factory=list)
+    registers: list[DerivedRegister] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +280,69 @@ def held_back(merge: Merge, derived: DerivedMeeting, doc: dict, previous: dict, 
     return True
 
 
+# ---------------------------------------------------------------- the bulletin board and the register
+
+
+def apply_board(merge: Merge, board: DerivedBoard, today: date) -> None:
+    """The notices on a board; notices missing from a board read in full are down from ``today``
+    (unless the portal gave the day). A board that lists none while notices were up is a failure."""
+    notices = merge.new["notices"]
+    up = {key for key in merge.old_keys("notices", board.organisation_id, by="organisation_id")
+          if key in notices and (not notices[key]["removed"] or notices[key]["removed"] >= today.isoformat())}
+    if board.complete and not board.listed and len(up) >= MIN_GUARDED:
+        merge.outcome.failures.append(Failure(board.url, "guard", f"the bulletin board lists no notice while {len(up)} "
+                                              "were up; treated as a failed read, nothing taken down", board.organisation_id))
+        return
+    for row in board.rows:
+        merge.put("notices", row, row["url"])
+    merge.outcome.warnings.extend(board.warnings)
+    if not board.complete:
+        return
+    for key in sorted(merge.old_keys("notices", board.organisation_id, by="organisation_id") - board.listed):
+        row = notices.get(key)
+        if row is not None and not row["removed"]:
+            merge.put("notices", {**row, "removed": today}, row["url"])
+
+
+def link_notices(merge: Merge, organisations: set[str]) -> None:
+    """Each notice of ``organisations`` with the committee and meeting its text names, among the
+    organisation's committees and meetings as they are now."""
+    committees: dict[str, list] = {}
+    for committee in merge.new["committees"].values():
+        if committee["organisation_id"] in organisations:
+            committees.setdefault(committee["organisation_id"], []).append(committee)
+    meetings: dict[str, list] = {}
+    for row in merge.new["meetings"].values():
+        meetings.setdefault(row["committee_id"], []).append(row)
+    changed = merge.outcome.sources.get("notices", {})
+    for key, row in list(merge.new["notices"].items()):
+        if row["organisation_id"] not in organisations:
+            continue
+        link = link_notice(notice_text(row), committees.get(row["organisation_id"], []), meetings)
+        if link.doubt and key in changed:
+            merge.outcome.warnings.append(f"{row['url']}: the notice {link.doubt}; committee and meeting left empty")
+        if (row["committee_id"], row["meeting_id"]) != (link.committee_id or "", link.meeting_id or ""):
+            merge.put("notices", {**row, "committee_id": link.committee_id, "meeting_id": link.meeting_id}, row["url"])
+
+
+def apply_register(merge: Merge, register: DerivedRegister) -> None:
+    """A committee's representatives as its register lists them now (the committee must be known)."""
+    if register.committee_id not in merge.new["committees"]:
+        return
+    table = merge.new["representatives"]
+    before = {key for key in merge.old_keys("representatives", register.committee_id, by="committee_id") if key in table}
+    if len(before) >= MIN_GUARDED and len(register.rows) < SHRINK_GUARD * len(before):
+        merge.outcome.failures.append(Failure(register.url, "guard", f"the register lists {len(register.rows)} of the "
+                                              f"{len(before)} representatives it had; treated as a failed read, nothing "
+                                              "removed", register.committee_id))
+        return
+    for key in before:
+        del table[key]
+    for row in register.rows:
+        merge.put("representatives", row, register.url)
+    merge.outcome.warnings.extend(register.warnings)
+
+
 # ---------------------------------------------------------------- the whole run
 
 
@@ -286,6 +361,11 @@ def reconcile(old: Mapping[str, dict[str, Row]], derived: Derived, today: date, 
             apply_meeting(merge, meeting, derived.reads, confirmed)
     for listing in accepted:
         apply_listing(merge, listing, today)
+    for register in derived.registers:
+        apply_register(merge, register)
+    for board in derived.boards:
+        apply_board(merge, board, today)
+    link_notices(merge, {portal.organisation_id for portal in derived.portals})
     rebuild_people(merge)
     referenced = {r["text_path"] for r in outcome.tables["documents"].values() if r["text_path"]} if outcome.texts else set()
     outcome.texts = {k: v for k, v in outcome.texts.items() if k in referenced}

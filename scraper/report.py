@@ -13,7 +13,7 @@ class Failure:
     could not be read, a guard that held a change back. The data it concerns is kept as it was."""
 
     url: str | None
-    stage: str  # fetch, parse, extract, parse-document, guard, held-back, portal, validate
+    stage: str  # fetch, parse, extract, parse-document, guard, held-back, portal, validate, blocked, refused
     message: str
     source: str | None = None  # portal id, or portal/committee
 
@@ -48,7 +48,8 @@ class RunReport:
     def fail(self, failure: Failure) -> None:
         self.errors.append(failure.as_dict())
         if failure.source:
-            self.sources.setdefault(failure.source, source_stats())["failures"] += 1
+            figures = self.sources.setdefault(failure.source, source_stats())
+            figures["failures"] = figures.get("failures", 0) + 1  # a portal's board figures have no count of their own
 
     def source(self, name: str) -> dict:
         return self.sources.setdefault(name, source_stats())

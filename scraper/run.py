@@ -22,17 +22,19 @@ from pathlib import Path
 from . import changes as changes_mod
 from . import derive, vcs
 from .config import Portal
-from .crawl import Budget, Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Listing, Unparsed, crawl
+from .crawl import Board, Budget, Crawled, Crawler, CrawlOptions, Deferred, FetchedMeeting, Listing, Register, Unparsed, crawl
 from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
-    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches, legacy_path, open_tables,
-    PART_GRAIN, descriptor_sources, part_files, sources_from,
+    PACKAGE_DIR, PART_DATE, PART_GRAIN, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches,
+    legacy_path, open_tables,
+    descriptor_sources, part_files, sources_from,
     package_parser_version, read_text, resources, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
 from .reconcile import Derived, Outcome, reconcile, reparse
 from .report import Failure, RunReport, write_report
+from .rows.portal import committee_slug
 from .state import IGNORE_LINE, STATE_DIR, Memory, RepoState, Seen, row_digest
 from .validate import validate_changes, validate_package
 
@@ -134,7 +136,8 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         factory = options.client_factory or default_client
         with factory(options.cache_dir or ws.state.http_cache) as client, make_pool(options.pool_factory) as pool:
             meetings, budget = old["meetings"], Budget(options.max_meetings)
-            crawlers = lambda: Crawler(client, meetings, memory, seen, options.crawl_options(), budget)  # noqa: E731
+            crawlers = lambda: Crawler(client, meetings, memory, seen, options.crawl_options(), budget,  # noqa: E731
+                                       notices=old["notices"])
             gathered = gather(crawl(options.portals, crawlers, options.jobs), old, memory, options, pool, ws.state, report)
             outcome = reconcile(old, gathered.derived, options.today, memory.confirm)
             for url in outcome.forget:
@@ -175,6 +178,8 @@ def gather(events: Iterable[Crawled], old: LazyTables, memory: Memory, options: 
             quarantine(state, report, event.failure, event.response)
         elif isinstance(event, Deferred):
             report.pending_meetings += 1
+        elif isinstance(event, (Board, Register)):
+            gather_register(event, old, report, gathered.derived)
         else:
             reading.extend(read_meeting(event, old, documents, memory, options, pool, state, report, gathered))
     for document_id, future in reading:
@@ -182,9 +187,30 @@ def gather(events: Iterable[Crawled], old: LazyTables, memory: Memory, options: 
     return gathered
 
 
+def gather_register(event: Board | Register, old: LazyTables, report: RunReport, derived: Derived) -> None:
+    """A bulletin board or a committee's register of representatives -> rows, and its figures."""
+    if isinstance(event, Board):
+        figures = report.sources.setdefault(event.portal.id, {})
+        if event.absent:
+            figures.update(notices_listed=None, board=event.absent)
+            return
+        board = derive.board(event, old["notices"])
+        derived.boards.append(board)
+        figures.update(notices_listed=len(board.rows), board="read in full" if board.complete else "read in part")
+    else:
+        figures = report.sources.setdefault(f"{event.portal.id}/{committee_slug(event.committee_id)}", {})
+        if event.absent:
+            figures.update(representatives=None, register=event.absent)
+            return
+        register = derive.register(event)
+        derived.registers.append(register)
+        figures.update(representatives=len(register.rows))
+
+
 def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, memory: Memory, options: ScrapeOptions, pool,
                  state: RepoState, report: RunReport, gathered: Gathered) -> list[tuple[str, Future]]:
-    report.documents_downloaded += sum(1 for d in fetched.documents.values() if d.response and not d.response.not_modified)
+    answers = [*fetched.documents.values(), *([fetched.download] if fetched.download else [])]
+    report.documents_downloaded += sum(1 for d in answers if d.response and not d.response.not_modified)
     if fetched.unchanged:
         gathered.unchanged[fetched.meeting_id] = memory.seen[fetched.meeting_id]
         gathered.checked.add(fetched.meeting_id)
@@ -200,6 +226,8 @@ def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, 
         return []
     gathered.derived.meetings.append(meeting)
     report.warnings.extend(meeting.warnings)
+    for failure in meeting.failures:
+        report.fail(failure)
     gathered.checked.add(meeting.meeting_id)
     gathered.seen[meeting.meeting_id] = Seen(fetched.page_sha, fetched.ref.date.isoformat() if fetched.ref.date else "",
                                              sorted(fetched.listing.portal.download), dict(meeting.seen_docs))
@@ -317,7 +345,7 @@ def dirty_parts(old: LazyTables, new: LazyTables, diffs: dict) -> dict[str, set[
             moved = [k for k in diff.changed if "date" in diff.changed[k]]
     for meeting in moved:
         for resource in resources():
-            if resource not in ("organisations", "committees", "meetings") and PART_GRAIN.get(resource) != "organisation":
+            if resource not in ("organisations", "committees", "meetings", *PART_DATE) and PART_GRAIN.get(resource) != "organisation":
                 row = {"meeting_id": meeting}
                 dirty.setdefault(resource, set()).update({before.part(resource, row), after.part(resource, row)})
     return dirty

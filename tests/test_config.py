@@ -104,9 +104,14 @@ NOT_HTTP = "portals.toml, portal 'vasterbotten': base_url {!r} is not an http(s)
     ("seed_meetings", '["ftp://meetingsplus.vll.se/committees/rs/m"]', f"{AT} 8: {SEEDS}, not 'ftp://meetingsplus.vll.se/committees/rs/m'"),
     ("base_url", '"ftp://meetingsplus.vll.se"', NOT_HTTP.format("ftp://meetingsplus.vll.se")),
     ("base_url", '"meetingsplus.vll.se"', NOT_HTTP.format("meetingsplus.vll.se")),
-    ("comittees", '["regionstyrelsen"]', f"{AT} 8: unknown key 'comittees'; allowed: aliases, base_url, committee_ids, "
-                                         "committees, country, delay, download, id, kind, note, organisation, organisation_id, "
-                                         "seed_meetings"),
+    ("comittees", '["regionstyrelsen"]', f"{AT} 8: unknown key 'comittees'; allowed: aliases, base_url, bulletin_board, "
+                                         "committee_ids, committees, country, delay, download, id, kind, note, organisation, "
+                                         "organisation_id, protocol_api, representatives, seed_meetings, term_of_office_id"),
+    ("protocol_api", '"always"', f"{AT} 8: protocol_api must be one of ('linked', 'held', 'never'), not 'always'"),
+    ("bulletin_board", '"yes"', f"{AT} 8: bulletin_board must be true or false, not 'yes'"),
+    ("representatives", "1", f"{AT} 8: representatives must be true or false, not 1"),
+    ("term_of_office_id", '"a b"', f"{AT} 8: term_of_office_id must be the id of a term of office, such as "
+                                   "\"019511cb-0cc8-4b34-ba97-75ca4fb5ef65\", not 'a b'"),
 ])
 def test_a_wrong_value_is_one_error_naming_file_line_and_key(key, value, message):
     assert error_of(with_value(key, value)) == message

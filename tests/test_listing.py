@@ -60,10 +60,12 @@ class Portal:
     def __init__(self, pages: dict[str, str]):
         self.pages = pages
         self.asked: list[str] = []
+        self.accepts: list[str | None] = []
 
-    def fetch(self, url: str):
+    def fetch(self, url: str, accept: str | None = None):
         path = url.removeprefix(BASE)
         self.asked.append(path)
+        self.accepts.append(accept)
         if path not in self.pages:
             raise FetchError(url, "HTTP 404")
         return httpx.Response(200, text=self.pages[path])
@@ -154,6 +156,8 @@ def test_the_json_list_is_compared_with_the_pages_and_lends_its_ids():
         ("mote-2027-01-26", 14), ("mote-2025-03-04", 11), ("mote-2025-06-10", 12), ("mote-2025-10-14", 13)]
     assert listing.warnings == ["test/ks: the JSON list has 5 meetings, the pages list 4; not listed: 2024-12-01"]
     assert listing.incomplete is None
+    asked = dict(zip(portal.asked, portal.accepts))
+    assert asked["/api/v2.0/committees/77/meetings"] == "application/json" and asked["/committees/ks"] is None
 
 
 def test_seed_meetings_join_the_listing_and_a_date_from_any_source_fills_a_missing_one():

@@ -14,7 +14,8 @@ from scraper.documents.protocol import parse_protocol
 from scraper.documents.summary import parse_summary
 from scraper.package import columns, resources
 from scraper.portal.pages import parse_meeting_page
-from scraper.rows import AGGREGATE, DERIVED, PROTOCOL, RESOURCES, people, portal, protocol, summary
+from scraper.portal import api
+from scraper.rows import AGGREGATE, DERIVED, PROTOCOL, RESOURCES, notices, people, portal, protocol, summary
 
 from .protocol_contract import QUALITY, closed_ballot, member, roll_call, with_contract
 
@@ -51,7 +52,29 @@ def built_rows() -> dict[str, list[dict]]:
     text = (CONTENT / "summary_vasterbotten_regionstyrelsen_2025-04-08.txt").read_text(encoding="utf-8")
     for resource, rows in summary.summary_rows(parse_summary(text).to_dict(), "o/c/m", "o/c/m/agenda/s").items():
         found[resource].extend(rows)
+    found["notices"].extend(_notice_rows(source))
+    found["representatives"].extend(_representative_rows(source))
     return found
+
+
+def _json(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _notice_rows(source) -> list[dict]:
+    listed = api.parse_announcements(_json("vasterbotten__api__dbb__v1.0__announcements__published__announcementTypeId-1__"
+                                           "pageNumber-1__pageSize-500__manageableOnly-false__day1.json"), "u", "1").items
+    own = api.parse_announcement(_json("vasterbotten__api__dbb__v1.0__announcements__3101__day1.json"), "u")
+    return [notices.notice_row(source, notices.merged_notice(n, own if n.id == own.id else None), "Justerat protokoll")
+            for n in listed]
+
+
+def _representative_rows(source) -> list[dict]:
+    people = api.parse_representatives(_json("norrbotten__api__err__v1.0__representatives__committeeId-412__pageSize-9999__day1.json"), "u")
+    seats = api.parse_assignments(_json("norrbotten__api__err__v1.0__committees__412__assignments__termOfOfficeId-"
+                                        "6f1c2a9e-0000-4000-8000-000000002023__day1.json"), "u")
+    rows, _ = notices.representative_rows(source, "region-vasterbotten/regionfullmaktige", people.items, seats.items)
+    return rows
 
 
 @pytest.fixture(scope="module")

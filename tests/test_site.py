@@ -38,7 +38,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 QUERY_PARAMS = {"q": "förslag", "case_number": "NLL-00288-2024", "party": "", "days": "14", "since": "",
-                "from_date": "2026-11-25", "committee_id": "", "person_id": "region-vasterbotten/anna-exempelsson"}
+                "from_date": "2026-11-25", "committee_id": "", "person_id": "region-vasterbotten/anna-exempelsson",
+                "today": "2026-01-20"}
 
 
 @dataclass
@@ -196,6 +197,11 @@ def future_tables_db(path: Path) -> Path:
       ('o/bodil', 'o', 'Bodil', 'S', 'S 2026-01-10–2026-01-10', null, 'member', '2026-01-10', '2026-01-10', 1, 1, 0, 0,
        'o/bo'),
       ('o/cia', 'o', 'Cia', 'S', 'S 2026-01-10–2026-01-10', null, 'member', '2026-01-10', '2026-01-10', 1, 1, 0, 1, null);
+    create table notices (notice_id text primary key, organisation_id text, portal_notice_id text, type text, kind text,
+      title text, posted text, removed text, description text, committee_id text, meeting_id text, url text,
+      appeal_deadline text);
+    insert into notices values ('o/1', 'o', '1', 'Justerat protokoll', 'protocol_adjusted', 'Protokoll RS 2026-01-10',
+      '2026-01-12', null, null, 'o/rs', 'o/rs/m1', 'https://p.example/digital-bulletin-board/announcements/1', '2026-02-02');
     insert into commits values ('abc', null, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bot', 'rs 2026-01-10: protocol published',
       'scrape', 0);
     insert into organisations values ('o', 'Region Ö', 'region', 'SE', 'https://p.example');
@@ -253,6 +259,15 @@ def test_every_query_runs_against_the_announced_tables(tmp_path):
         feed = ET.fromstring(s.get("/meetings/decisions_feed.atom").content)
         assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
             "Regionstyrelsen 2026-01-10, § 1: Budget för vården"]
+        assert [(r["paragraph"], r["appeal_deadline"], r["adjustment_announced"]) for r in s.rows("open_to_appeal", today="2026-02-02")] \
+            == [(1, "2026-02-02", "2026-01-12")]
+        assert s.rows("open_to_appeal", today="2026-02-03") == []
+        feed = ET.fromstring(s.get("/meetings/open_to_appeal_feed.atom?today=2026-01-20").content)
+        assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
+            "Regionstyrelsen 2026-01-10, § 1: Budget för vården (överklaga senast 2026-02-02)"]
+        calendar = s.get("/meetings/meetings_calendar.ics?from_date=2026-01-01").content.decode().replace("\r\n ", "")
+        assert "SUMMARY:Sista dag att överklaga: Regionstyrelsen 2026-01-10 (Region Ö)" in calendar
+        assert "DTSTART;TZID=Europe/Stockholm:20260202T000000" in calendar
     finally:
         s.loop.close()
 
@@ -445,6 +460,21 @@ def test_atom_feeds_per_committee(site):
     if "decisions_feed" in site.queries():
         _, entries = atom_entries(site, "/meetings/decisions_feed.atom?committee_id=region-norrbotten/regionstyrelsen")
         assert entries and all("§" in e.findtext(ATOM + "title") for e in entries)
+
+
+@pytest.mark.parametrize("today, meetings", [
+    ("2025-09-10", []),  # the protocol of 2025-09-09 is adjusted, the notice not yet posted
+    ("2025-09-11", ["mote-2025-09-09"]),
+    ("2025-10-02", ["mote-2025-09-09"]),  # its last day
+    ("2025-10-20", ["regionstyrelsen-2025-10-14"]),
+    ("2024-03-20", ["mote-2024-03-12"]),
+    ("2026-11-25", []),
+])
+def test_decisions_open_to_appeal_in_the_demo(site, today, meetings):
+    rows = site.rows("open_to_appeal", today=today)
+    assert sorted({r["meeting_id"].rsplit("/", 1)[1] for r in rows}) == meetings
+    assert all(r["adjustment_announced"] <= today <= r["appeal_deadline"] for r in rows)
+    assert len({r["paragraph_id"] for r in rows}) == len(rows)
 
 
 def test_icalendar_of_meetings_in_stockholm_time(site):

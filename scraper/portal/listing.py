@@ -15,8 +15,8 @@ Meetings are merged by URL; a date, section or id one source lacks is taken from
 listing that can only be partial (only upcoming meetings, and neither a side menu nor the JSON list
 could say what else there is) is marked ``incomplete``: nothing of that committee may be removed.
 
-``read_listing`` runs this through a ``fetch`` function (the caller's HTTP client) and records
-every attempt, so the scraper and ``meetings doctor`` report each one. It reads no clock: "upcoming"
+``read_listing`` runs this through a ``fetch(url, accept=None)`` function (the caller's HTTP
+client; the JSON list is asked for with ``Accept: application/json``) and records every attempt, so the scraper and ``meetings doctor`` report each one. It reads no clock: "upcoming"
 is judged against the ``today`` it is given.
 """
 
@@ -32,6 +32,7 @@ from ..errors import FetchError, ParseError
 from . import api, pages
 
 SEED_PAGES = 3
+JSON = "application/json"
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _merge(read: ListingRead, sources: list[tuple[str, list[pages.MeetingRef]]],
 def _json_list(read: ListingRead, fetch, portal: Portal, slug: str) -> None:
     url = api.committee_meetings_url(portal.base_url, read.portal_committee_id)
     try:
-        listed = api.parse_committee_meetings(fetch(url).text, url)
+        listed = api.parse_committee_meetings(fetch(url, accept=JSON).text, url)
     except FetchError as exc:
         read.attempts.append(Attempt("json api", url, None, "fetch", exc.reason))
         return

@@ -23,6 +23,13 @@ Days (``--day N``) change the content the way portals change:
    an agenda item is added to an upcoming meeting;
 3. the Norrbotten protocol is corrected (the version with the Rättelse notice);
    an upcoming meeting is cancelled; an attachment is removed from an agenda item.
+
+Each portal also has a digital bulletin board (``notices``: Västerbotten answers its JSON as bare
+arrays, Norrbotten as objects with ``Items``), with a notice that the protocol was adjusted a day or
+two after each meeting whose protocol is out, and a register of elected representatives
+(``representatives``, by numeric committee id; invented names). On day 2 the Norrbotten notice of
+the adjusted protocol is put up (the boards only grow, so a run of any day after another gives
+what a first run of that day gives).
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ class MeetingContent:
     protocols: list[Doc] = field(default_factory=list)
     portal_meeting_id: int | None = None
     example: bool = False
+    protocol_links: bool = True  # False: the page links no protocol file, only the API's download ("Ladda ner allt")
 
 
 @dataclass
@@ -84,10 +92,38 @@ class CommitteeContent:
 
 
 @dataclass
+class NoticeContent:
+    """A notice of the digital bulletin board."""
+
+    id: int
+    type_id: int
+    title: str
+    posted: str  # StartDate as the API writes it
+    description: str
+    removed: str | None = None  # EndDate, where given
+    document_title: str | None = None
+
+
+@dataclass
+class RepresentativeContent:
+    id: int
+    name: str
+    party: str
+    party_id: int
+    role: str
+    number: int
+    date_from: str
+
+
+@dataclass
 class PortalContent:
     id: str
     organisation: str
     committees: list[CommitteeContent]
+    notice_types: list[tuple[int, str]] = field(default_factory=list)
+    notices: list[NoticeContent] = field(default_factory=list)
+    board_items: bool = False  # the board's JSON lists are objects with "Items", not bare arrays
+    representatives: dict[int, list[RepresentativeContent]] = field(default_factory=dict)  # committee id -> people
 
 
 # ---------------------------------------------------------------- documents
@@ -258,7 +294,8 @@ def _norrbotten(day: int) -> PortalContent:
                 "1224kb", ("norrbotten_protocol", (day >= 3,)))
         )
     committee = CommitteeContent("regionstyrelsen", "Regionstyrelsen", 412, [meeting], list_rendered_by_script=True)
-    return PortalContent("norrbotten", "Region Norrbotten", [committee])
+    return PortalContent("norrbotten", "Region Norrbotten", [committee], NORRBOTTEN_NOTICE_TYPES, _norrbotten_notices(day),
+                         board_items=True, representatives={412: _people(4120, "2023-01-01")})
 
 
 def _sample_items(name: str) -> list[Item]:
@@ -448,7 +485,52 @@ def _vasterbotten(day: int) -> PortalContent:
     return PortalContent("vasterbotten", "Region Västerbotten", [
         CommitteeContent("regionfullmaktige", "Regionfullmäktige", 101, _regionfullmaktige()),
         CommitteeContent("regionstyrelsen", "Regionstyrelsen", 102, _regionstyrelsen(day)),
-    ])
+    ], VASTERBOTTEN_NOTICE_TYPES, _vasterbotten_notices(day),
+        representatives={101: _people(1010, "2023-01-01"), 102: _people(1020, "2023-01-01")})
+
+
+# ---------------------------------------------------------------- bulletin boards and registers
+
+TERM_OF_OFFICE_ID = "6f1c2a9e-0000-4000-8000-000000002023"  # the replica's term of office 2023-2026
+VASTERBOTTEN_NOTICE_TYPES = [(1, "Justerat protokoll"), (2, "Kungörelse"), (3, "Övriga anslag")]
+NORRBOTTEN_NOTICE_TYPES = [(10, "Anslag om justerat protokoll"), (11, "Kungörelser")]
+_ADJUSTED = ("{committee}s protokoll från sammanträdet {when} är justerat. Justeringen har tillkännagivits genom anslag. "
+             "Protokollet förvaras på regionens kansli. " + EXAMPLE)
+
+
+def _vasterbotten_notices(day: int) -> list[NoticeContent]:
+    notices = [
+        NoticeContent(3101, 1, "Protokoll Regionstyrelsen 2025-09-09", "2025-09-11T00:00:00",
+                      _ADJUSTED.format(committee="Regionstyrelsen", when="2025-09-09"), "2025-10-03T00:00:00",
+                      "Protokoll regionstyrelsen 2025-09-09.pdf"),
+        NoticeContent(3102, 1, "Protokoll Regionstyrelsen 2025-10-14", "2025-10-16T00:00:00",
+                      "<p>" + _ADJUSTED.format(committee="Regionstyrelsen", when="2025-10-14") + "</p>"),
+    ]
+    notices += [
+        NoticeContent(3103, 2, "Kungörelse Regionfullmäktige 24 februari 2026", "2026-02-13T00:00:00",
+                      "Regionfullmäktige sammanträder tisdag 24 februari 2026 kl. 08.30 i Regionens hus, Umeå.",
+                      "2026-02-25T00:00:00"),
+        NoticeContent(3104, 3, "Underrättelse om beslut", "2026-11-02T00:00:00", EXAMPLE),
+    ]
+    return notices
+
+
+def _norrbotten_notices(day: int) -> list[NoticeContent]:
+    notices = [NoticeContent(4202, 11, "Kungörelse: regionfullmäktige", "2026-11-09T23:00:00Z",
+                             "Regionfullmäktige sammanträder den 25 november 2026. " + EXAMPLE)]
+    if day >= 2:
+        notices.insert(0, NoticeContent(4201, 10, "Regionstyrelsens protokoll", "2024-03-13T23:00:00Z",
+                                        "Protokollet från regionstyrelsens sammanträde den 12 mars 2024 har justerats. "
+                                        + EXAMPLE, "2024-04-05T00:00:00+02:00"))
+    return notices
+
+
+def _people(first_id: int, since: str) -> list[RepresentativeContent]:
+    """Invented members of a committee (the register's names are not real people)."""
+    people = [("Anna Exempelsson", "Socialdemokraterna", 1, "Ordförande"), ("Bertil Provsson", "Moderaterna", 2, "Vice ordförande"),
+              ("Cecilia Testdotter", "Centerpartiet", 3, "Ledamot"), ("David Påhittad", "Vänsterpartiet", 4, "Ersättare")]
+    return [RepresentativeContent(first_id + n, name, party, party_id, role, n + 1, since)
+            for n, (name, party, party_id, role) in enumerate(people)]
 
 
 def build(day: int) -> dict[str, PortalContent]:

@@ -26,7 +26,9 @@ Kinds:
 - ``hostile_pdf`` (PDF answers only): 200 with a 14 KB PDF whose page tree lists one page object
   1,999 times (a reader that does not notice spends minutes on it);
 - ``upcoming_only`` (committee pages only): 200 with the past meetings left out (the "Tidigare" list
-  empty, no link to the latest meeting), as one portal answers a plain fetch.
+  empty, no link to the latest meeting), as one portal answers a plain fetch;
+- ``block`` (any answer): 200 with a web application firewall's refusal page
+  (``<title>Förfrågan avvisades</title>``, a support id), as one portal answered a crawler.
 
 ``robots.txt`` and ``/__replica__/stats`` never misbehave. A faulty answer carries no ``ETag`` or
 ``Last-Modified``, so a client never caches a damaged body under a good validator.
@@ -50,7 +52,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 STATUS_KINDS = ("500", "503", "429")
 RATE_KINDS = ("500", "503", "429", "slow", "reset", "truncate", "corrupt_pdf", "markup")  # what a bare rate spreads over
-KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link", "hostile_pdf", "upcoming_only")
+KINDS = (*RATE_KINDS, "gzip", "redirect_loop", "long_link", "hostile_pdf", "upcoming_only", "block")
 LONG_SLUG = "m" * 5000
 EXEMPT = ("robots", "stats")  # resource kinds of the replica that never misbehave
 
@@ -154,7 +156,7 @@ class Fault:
 
 
 def applicable_kinds(status: int, content_type: str, body: bytes) -> tuple[str, ...]:
-    kinds = ["500", "503", "429", "slow", "reset"]
+    kinds = ["500", "503", "429", "slow", "reset", "block"]
     if len(body) >= 2:
         kinds.append("truncate")
     if status == 200 and content_type.startswith("application/pdf") and len(body) >= 64:

@@ -10,11 +10,14 @@ names, the same content either way.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import date
 from html import escape
 
-from .content import EXAMPLE, CommitteeContent, Doc, Item, MeetingContent, PortalContent
+from .content import (EXAMPLE, CommitteeContent, Doc, Item, MeetingContent, NoticeContent, PortalContent,
+                      RepresentativeContent)
 
 
 def _page(title: str, body: str) -> str:
@@ -143,7 +146,13 @@ def meeting_page(committee: CommitteeContent, meeting: MeetingContent, agenda_ma
         agenda = docs + items
     else:
         agenda = '<p class="empty">Ingen agenda har publicerats</p>'
-    if meeting.protocols:
+    if meeting.protocols and not meeting.protocol_links:
+        protocol = (
+            '<a id="openProtocol" class="button disabled" href="javascript:void(0);">Öppna protokoll</a> '
+            f'<a id="downloadAllProtocol" href="/api/v2.0/meetings/{api_meeting_id(committee, meeting)}/download/Protocol'
+            '?downloadMode=download">Ladda ner allt</a>'
+        )
+    elif meeting.protocols:
         first = escape(meeting.protocols[0].path) + "?downloadMode=open"
         others = "".join(_doc_li(d) for d in meeting.protocols)
         download_all = ""
@@ -169,9 +178,14 @@ def meeting_page(committee: CommitteeContent, meeting: MeetingContent, agenda_ma
     return _page(meeting.title, body)
 
 
+def api_meeting_id(committee: CommitteeContent, meeting: MeetingContent) -> int:
+    """The meeting's numeric id in the JSON API."""
+    return meeting.portal_meeting_id or _synthetic_id(committee, meeting)
+
+
 def meetings_json(committee: CommitteeContent) -> str:
     rows = [
-        {"Id": m.portal_meeting_id or _synthetic_id(committee, m), "DateLabel": m.date.isoformat(), "Title": m.title}
+        {"Id": api_meeting_id(committee, m), "DateLabel": m.date.isoformat(), "Title": m.title}
         for m in sorted(committee.meetings, key=lambda m: m.date)
     ]
     return json.dumps(rows, ensure_ascii=False)
@@ -180,3 +194,67 @@ def meetings_json(committee: CommitteeContent) -> str:
 def _synthetic_id(committee: CommitteeContent, meeting: MeetingContent) -> int:
     return committee.portal_committee_id * 100000 + int(meeting.date.strftime("%y%m%d")) % 100000
 
+
+
+# ---------------------------------------------------------------- the JSON registers
+
+
+def _json_list(items: list[dict], wrapped: bool) -> str:
+    """A JSON list as the portal answers it: a bare array, or an object with the array under ``Items``."""
+    return json.dumps({"Items": items, "TotalCount": len(items)} if wrapped else items, ensure_ascii=False)
+
+
+def _notice(notice: NoticeContent, full: bool) -> dict:
+    entry = {"Id": notice.id, "Title": notice.title, "StartDate": notice.posted, "AnnouncementTypeId": notice.type_id}
+    if notice.removed:
+        entry["EndDate"] = notice.removed
+    if full:
+        entry.update(Description=notice.description, DocumentTitle=notice.document_title)
+    return entry
+
+
+def announcement_types_json(portal: PortalContent) -> str:
+    return _json_list([{"Id": ident, "Name": name} for ident, name in portal.notice_types], portal.board_items)
+
+
+def announcements_json(portal: PortalContent, type_id: int | None, page: int, page_size: int) -> str:
+    """The published notices of a type, one page of them."""
+    chosen = [_notice(n, False) for n in portal.notices if type_id is None or n.type_id == type_id]
+    return _json_list(chosen[(page - 1) * page_size: page * page_size], portal.board_items)
+
+
+def announcement_json(notice: NoticeContent) -> str:
+    return json.dumps(_notice(notice, True), ensure_ascii=False)
+
+
+def representatives_json(people: list[RepresentativeContent]) -> str:
+    return json.dumps({"Items": [{"Id": p.id, "Name": p.name, "PoliticalParty": {"Name": p.party, "Id": p.party_id}}
+                                 for p in people], "TotalCount": len(people)}, ensure_ascii=False)
+
+
+def assignments_json(people: list[RepresentativeContent]) -> str:
+    return json.dumps([{"RepresentativeId": p.id, "Role": p.role, "DateFrom": p.date_from, "DateTo": None,
+                        "Number": p.number, "State": "Active"} for p in people], ensure_ascii=False)
+
+
+def block_page() -> bytes:
+    """A web application firewall's refusal, answered with status 200 (as one portal did)."""
+    return ("<html><head><title>Förfrågan avvisades</title></head><body><p>Den begärda URL:en avvisades. "
+            "Kontakta administratören.</p><p>Ditt support-ID är: 4127793312345678901</p>"
+            "<p><a href='javascript:history.back();'>[Tillbaka]</a></p></body></html>").encode("utf-8")
+
+
+def protocol_download(meeting: MeetingContent, render) -> tuple[bytes, str, str]:
+    """The JSON API's protocol download of a meeting with protocols: (body, content type, file name):
+    its one protocol as a PDF, or a zip of all of them (stored with the meeting's date, so the same
+    content gives the same bytes)."""
+    if len(meeting.protocols) == 1:
+        return render(meeting.protocols[0]), "application/pdf", meeting.protocols[0].title
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for doc in meeting.protocols:
+            info = zipfile.ZipInfo(doc.title, date_time=(meeting.date.year, meeting.date.month, meeting.date.day, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits |= 0x800  # the name is UTF-8
+            archive.writestr(info, render(doc))
+    return buffer.getvalue(), "application/x-zip-compressed", f"Protokoll {meeting.date.isoformat()}.zip"

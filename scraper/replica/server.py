@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import content as content_mod
+from . import recording as recording_mod
 from . import render
 from .faults import (EXEMPT, FaultInjector, FaultPlan, change_markup, corrupt_pdf, error_page, truncated_length,
                      repeated_page_pdf, upcoming_only, with_long_link)
@@ -63,8 +65,7 @@ class PortalIndex:
         for committee in portal.committees:
             for meeting in committee.meetings:
                 meetings.setdefault((id(committee), meeting.slug), meeting)
-                if meeting.portal_meeting_id is not None:
-                    api_meetings.setdefault(meeting.portal_meeting_id, meeting)
+                api_meetings.setdefault(render.api_meeting_id(committee, meeting), meeting)
         return cls(
             portal=portal,
             committees={c.slug: c for c in portal.committees},
@@ -95,6 +96,7 @@ class ReplicaState:
     stopping: threading.Event = field(default_factory=threading.Event)
     content_provider: ContentProvider = content_mod.build
     document_renderer: DocumentRenderer = content_mod.render_document
+    recording: "RecordedPortal | None" = None  # serve these recorded answers instead of the content
     _built: tuple[int, PortalIndex] | None = field(default=None, repr=False)
     _build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -137,14 +139,95 @@ class Reply:
     status: int
     body: bytes
     content_type: str
+    headers: tuple[tuple[str, str], ...] = ()  # more headers (Content-Disposition)
 
 
 def _not_found(what: str) -> Reply:
     return Reply(404, render._page("Sidan hittades inte", f"<h1>Sidan hittades inte</h1><p>{what}</p>").encode(), "text/html; charset=utf-8")
 
 
-def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
-    """(kind of resource, reply) for a request path on the given day. Pure apart from PDF rendering."""
+JSON = "application/json; charset=utf-8"
+NOT_FOUND_JSON = Reply(404, b'{"Message":"Not found"}', "application/json")
+
+
+def _query(query: dict[str, str], name: str, default: int | None = None) -> int | None:
+    found = query.get(name) or query.get(name.lower())
+    return int(found) if found and found.isdigit() else default
+
+
+def board_route(portal: content_mod.PortalContent, path: str, query: dict[str, str]) -> Reply | None:
+    """The digital bulletin board's JSON (``/api/dbb/v1.0/...``); 404 on a portal without one."""
+    if not path.startswith("/api/dbb/"):
+        return None
+    if not portal.notice_types:
+        return NOT_FOUND_JSON
+    if path.rstrip("/") == "/api/dbb/v1.0/announcement-types":
+        return Reply(200, render.announcement_types_json(portal).encode(), JSON)
+    if path.rstrip("/") == "/api/dbb/v1.0/announcements/published":
+        body = render.announcements_json(portal, _query(query, "announcementTypeId"), max(_query(query, "pageNumber", 1), 1),
+                                         max(_query(query, "pageSize", 500), 1))
+        return Reply(200, body.encode(), JSON)
+    match = re.fullmatch(r"/api/dbb/v1\.0/announcements/(\d+)/?", path)
+    notice = next((n for n in portal.notices if match and n.id == int(match[1])), None)
+    return Reply(200, render.announcement_json(notice).encode(), JSON) if notice else NOT_FOUND_JSON
+
+
+def register_route(portal: content_mod.PortalContent, path: str, query: dict[str, str]) -> Reply | None:
+    """The register of elected representatives (``/api/err/v1.0/...``); 404 on a portal without one."""
+    if not path.startswith("/api/err/"):
+        return None
+    if not portal.representatives:
+        return NOT_FOUND_JSON
+    if path.rstrip("/") == "/api/err/v1.0/representatives":
+        people = portal.representatives.get(_query(query, "committeeId"), [])
+        return Reply(200, render.representatives_json(people).encode(), JSON)
+    match = re.fullmatch(r"/api/err/v1\.0/committees/(\d+)/assignments/?", path)
+    if not match:
+        return NOT_FOUND_JSON
+    term = query.get("termOfOfficeId") or query.get("termofofficeid")
+    people = portal.representatives.get(int(match[1]), []) if term == content_mod.TERM_OF_OFFICE_ID else []
+    return Reply(200, render.assignments_json(people).encode(), JSON)
+
+
+def download_route(state: ReplicaState, index: PortalIndex, path: str) -> Reply | None:
+    """The JSON API's protocol download: the one protocol as a PDF, several as a zip, none: 500."""
+    match = re.fullmatch(r"/api/v2\.0/meetings/(\d+)/download/Protocol/?", path)
+    if not match:
+        return None
+    meeting = index.api_meetings.get(int(match[1]))
+    if not meeting or not meeting.protocols:
+        return Reply(500, b'{"Message":"An error has occurred."}', "application/json")
+    body, content_type, name = render.protocol_download(meeting, state.document_renderer)
+    disposition = f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
+    return Reply(200, body, content_type, (("Content-Disposition", disposition),))
+
+
+@dataclass
+class RecordedPortal:
+    """A recording served again: each answer by its path and query, as it was recorded."""
+
+    directory: Path
+    recording: recording_mod.Recording
+
+    @classmethod
+    def load(cls, directory: Path) -> "RecordedPortal":
+        return cls(Path(directory), recording_mod.load_recording(directory))
+
+    def reply(self, path: str, query: dict[str, str]) -> tuple[str, Reply]:
+        entry = self.recording.by_request().get((path, tuple(sorted(query.items()))))
+        if entry is None:
+            return "other", _not_found(path)
+        headers = tuple((name.title(), value) for name, value in entry.headers.items() if name == "content-disposition")
+        kind = "robots" if path == "/robots.txt" else "api" if path.startswith("/api/") else "other"
+        return kind, Reply(entry.status, recording_mod.body_of(self.directory, entry),
+                           entry.headers.get("content-type", "application/octet-stream"), headers)
+
+
+def route(state: ReplicaState, path: str, query: dict[str, str] | None = None) -> tuple[str, Reply]:
+    """(kind of resource, reply) for a request path (and query) on the given day. Pure apart from PDF rendering."""
+    query = query or {}
+    if state.recording is not None:
+        return state.recording.reply(path, query)
     index = state.index()
     portal, committees, docs = index.portal, index.committees, index.docs
     html = "text/html; charset=utf-8"
@@ -177,12 +260,12 @@ def route(state: ReplicaState, path: str) -> tuple[str, Reply]:
         if not committee:
             return "api", Reply(404, b'{"Message":"Not found"}', "application/json")
         return "api", Reply(200, render.meetings_json(committee).encode(), "application/json; charset=utf-8")
-    match = re.fullmatch(r"/api/v2\.0/meetings/(\d+)/download/Protocol/?", path)
-    if match:
-        meeting = index.api_meetings.get(int(match[1]))
-        if meeting and meeting.protocols:
-            return "document", Reply(200, state.document_renderer(meeting.protocols[0]), "application/pdf")
-        return "api", Reply(500, b'{"Message":"An error has occurred."}', "application/json")
+    download = download_route(state, index, path)
+    if download is not None:
+        return ("document" if download.status == 200 else "api"), download
+    for registered in (board_route(portal, path, query), register_route(portal, path, query)):
+        if registered is not None:
+            return "api", registered
     return "other", _not_found(path)
 
 
@@ -200,10 +283,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
         state = self.state
         conditional_request = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
-        kind, reply = route(state, path)
+        kind, reply = route(state, path, dict(parse_qsl(parts.query, keep_blank_values=True)))
         state.count(kind, conditional_request)
         fault, injector = None, state.faults
         if injector is not None and kind not in EXEMPT:
@@ -237,6 +321,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
         if validators:
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
@@ -281,6 +367,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             body = change_markup(body.decode("utf-8")).encode("utf-8")
         elif fault.kind == "upcoming_only":
             body = upcoming_only(body.decode("utf-8")).encode("utf-8")
+        elif fault.kind == "block":
+            status, body, content_type = 200, render.block_page(), "text/html; charset=utf-8"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -320,7 +408,8 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
                 faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
                 slow_seconds: float = 3.0, retry_after: int = 1,
                 content_provider: ContentProvider | None = None,
-                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list") -> ReplicaServer:
+                document_renderer: DocumentRenderer | None = None, agenda_markup: str = "list",
+                recording: RecordedPortal | None = None) -> ReplicaServer:
     """One portal's server (not yet serving). ``faults``: a rate, a spec or a FaultPlan;
     ``agenda_markup``: how meeting pages mark up agenda items (``list`` or ``table``).
 
@@ -334,7 +423,8 @@ def make_server(portal_id: str, host: str = "127.0.0.1", port: int = 0, *, day: 
     injector = make_injector(portal_id, faults, seed, slow_seconds=slow_seconds, retry_after=retry_after)
     state = ReplicaState(portal_id=portal_id, day=day, today=today or date.today(), conditional=conditional, faults=injector,
                          content_provider=content_provider or content_mod.build,
-                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup)
+                         document_renderer=document_renderer or content_mod.render_document, agenda_markup=agenda_markup,
+                         recording=recording)
     handler = type("Handler", (ReplicaHandler,), {"state": state})
     server = ReplicaServer((host, port), handler)
     server.state = state  # type: ignore[attr-defined]
@@ -402,7 +492,8 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
           conditional: bool = True, faults: "str | float | FaultPlan | None" = None, seed: int | str = 0,
           slow_seconds: float = 3.0, retry_after: int = 1, content_provider: ContentProvider | None = None,
           document_renderer: DocumentRenderer | None = None,
-          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list") -> RunningReplica:
+          portal_ids: "tuple[str, ...] | list[str] | None" = None, agenda_markup: str = "list",
+          recording: Path | None = None) -> RunningReplica:
     """Start every replica portal in background threads: the first on ``port`` (0 = any free
     port), the next ones on the following ports (or free ports when ``port`` is 0).
 
@@ -410,14 +501,16 @@ def start(host: str = "127.0.0.1", port: int = 0, *, day: int = 1, today: date |
     ``faults.py``) makes each portal misbehave reproducibly for ``seed``. ``content_provider``,
     ``document_renderer`` and ``portal_ids`` serve other content (see ``make_server``; the ids
     default to the bundled portals, ``PORTAL_IDS``); ``agenda_markup`` how meeting pages mark up
-    agenda items."""
+    agenda items. ``recording`` (a folder written by ``meetings record``) serves that recording
+    instead, on one server named after its portal."""
     FaultPlan.parse(faults)  # refuse a bad spec before binding any port
+    recorded = RecordedPortal.load(recording) if recording is not None else None
     servers, threads = {}, []
-    for index, portal_id in enumerate(portal_ids or PORTAL_IDS):
+    for index, portal_id in enumerate([recorded.recording.portal_id] if recorded else portal_ids or PORTAL_IDS):
         server = make_server(portal_id, host, port + index if port else 0, day=day, today=today, conditional=conditional,
                              faults=faults, seed=seed, slow_seconds=slow_seconds, retry_after=retry_after,
                              content_provider=content_provider, document_renderer=document_renderer,
-                             agenda_markup=agenda_markup)
+                             agenda_markup=agenda_markup, recording=recorded)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"replica-{portal_id}", daemon=True)
         thread.start()
         servers[portal_id] = server

@@ -5,7 +5,9 @@
 - ``protocol``: paragraphs, attendance, reservations, proposals, corrections, roll-call votes and
   recusals, read from a protocol's text;
 - ``summary``: summary items, read from a plain-language summary's text;
-- ``people``: person ids, and the people of an organisation aggregated from the rows that name them.
+- ``people``: person ids, and the people of an organisation aggregated from the rows that name them;
+- ``notices``: notices of the digital bulletin board and elected representatives, read from the
+  portal's JSON registers (``deadlines``: the appeal clock of a notice).
 
 A builder returns a dict with exactly the fields of its resource's Table Schema (a test checks
 that), in plain Python values; ``package.to_table_row`` turns it into CSV cells. Every id is
@@ -19,10 +21,12 @@ PORTAL = ("organisations", "committees", "meetings", "agenda_items", "documents"
 PROTOCOL = ("paragraphs", "attendance", "reservations", "proposals", "corrections", "vote_results", "votes",
             "recusals")
 SUMMARY = ("summary_items",)
+BOARD = ("notices",)
+REGISTER = ("representatives",)
 
 # Resources read from document texts: ``meetings reparse`` derives them again from datapackage/text/.
 DERIVED = PROTOCOL + SUMMARY
 # Resources built from other resources' rows (per organisation), rebuilt when those rows change.
 AGGREGATE = ("people",)
 # Every resource, parents before children (the order of datapackage.json and of a database build).
-RESOURCES = PORTAL + DERIVED + AGGREGATE
+RESOURCES = PORTAL + DERIVED + BOARD + REGISTER + AGGREGATE

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..config import Portal
 from ..errors import ParseError
+from ..portal import api
 from ..portal.pages import AgendaEntry, DocumentLink, MeetingPage, MeetingRef
 
 
@@ -109,6 +110,14 @@ def document_row(meeting_id_: str, link: DocumentLink, item_id: str | None) -> d
     }
 
 
+def download_row(meeting_id_: str, download_url: str, name: str, zipped: bool) -> dict:
+    """A protocol file of the JSON API's download: the answer itself (a PDF), or one PDF of the zip it
+    answered (its URL the download's and ``#`` and the file's name). Its id is built like a protocol
+    link's, from the file's name (``{meeting}/protocol/{file slug}``)."""
+    url = api.member_url(download_url, name) if zipped else download_url
+    return document_row(meeting_id_, DocumentLink(url, name, "protokoll", "protocol", api.file_slug(name)), None)
+
+
 # How well a protocol was read (``protocol.document_quality``); empty for other documents.
 QUALITY_FIELDS = ("paragraphs", "paragraphs_with_decision", "paragraphs_with_case_number", "attendance_read",
                   "votes_mismatched", "quality_warning")
@@ -117,8 +126,9 @@ FILE_FIELDS = ("content_type", "bytes", "sha256", "pages", "text_status", "text_
 
 
 def page_rows(committee_id_: str, ref: MeetingRef | None, page: MeetingPage, today: date,
-              api_dates: dict[int, date] | None = None) -> tuple[dict, list[dict], list[dict]]:
-    """The meeting, agenda item and document rows of one parsed meeting page (documents once each)."""
+              api_dates: dict[int, date] | None = None, downloaded: list[dict] = ()) -> tuple[dict, list[dict], list[dict]]:
+    """The meeting, agenda item and document rows of one parsed meeting page (documents once each),
+    with the protocol files read through the JSON API (``downloaded``, see ``download_row``)."""
     when = meeting_date(ref, page, api_dates)
     meeting_id_ = meeting_id(committee_id_, page.slug)
     items = [row for entry in page.agenda_items for row in agenda_item_rows(meeting_id_, entry)]
@@ -126,6 +136,8 @@ def page_rows(committee_id_: str, ref: MeetingRef | None, page: MeetingPage, tod
     documents = {}
     for link in page.document_links():
         row = document_row(meeting_id_, link, item_ids.get(link.item_ordinal) if link.item_ordinal is not None else None)
+        documents.setdefault(row["document_id"], row)
+    for row in downloaded:
         documents.setdefault(row["document_id"], row)
     kinds = {row["kind"] for row in documents.values()}
     has_agenda = bool(page.agenda_items) or "kallelse" in kinds

@@ -30,6 +30,8 @@ FACETS = {
     "people": ["organisation_id", "kind", "party"],
     "changes": ["resource", "kind", "committee_id"],
     "commits": ["author"],
+    "notices": ["organisation_id", "kind", "type", "committee_id"],
+    "representatives": ["committee_id", "party", "role"],
 }
 SORT = {
     "meetings": ("sort_desc", "date"),
@@ -39,11 +41,14 @@ SORT = {
     "people": ("sort", "person_id"),
     "changes": ("sort_desc", "committed_at"),
     "commits": ("sort_desc", "committed_at"),
+    "notices": ("sort_desc", "posted"),
+    "representatives": ("sort", "name"),
 }
 LABELS = {
     "organisations": "name", "committees": "name", "meetings": "title", "agenda_items": "title",
     "documents": "title", "paragraphs": "title", "summary_items": "title", "attendance": "name",
     "votes": "name", "recusals": "name", "people": "name",
+    "notices": "title", "representatives": "name",
 }
 
 # Tables the build adds next to the package's resources (history of the data repository).

@@ -177,6 +177,93 @@ order by atom_updated desc, m.date desc, d.document_id
 limit 100"""
 
 
+_FROM_DATE = "coalesce(nullif(trim(coalesce(:from_date, '')), ''), date('now', 'localtime', '-30 days'))"
+
+
+def _calendar_sql(tables: Tables) -> str:
+    """Meetings from :from_date on and, where the notices are there, the last days to appeal their decisions."""
+    meetings = f"""select c.name || ' (' || o.name || '): ' || m.title as event_name,
+  m.date || 'T' || coalesce(m.start_time, '00:00') || ':00' as event_dtstart,
+  case when m.start_time is null then date(m.date, '+1 day') || 'T00:00:00' end as event_dtend,
+  '{TIMEZONE}' as event_tzid,
+  m.meeting_id || '@meetings-open-data' as event_uid,
+  m.url || coalesce(char(10) || char(10) || m.description, '') as event_description
+from meetings m
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where m.status != 'cancelled' and {_COMMITTEE_FILTER}
+  and m.date >= {_FROM_DATE}"""
+    if not NOTICES_QUERY.issubset(tables.get("notices", set())):
+        return meetings + "\norder by m.date, m.start_time"
+    deadlines = f"""select 'Sista dag att överklaga: ' || c.name || ' ' || m.date || ' (' || o.name || ')' as event_name,
+  a.appeal_deadline || 'T00:00:00' as event_dtstart,
+  date(a.appeal_deadline, '+1 day') || 'T00:00:00' as event_dtend,
+  '{TIMEZONE}' as event_tzid,
+  'appeal-' || m.meeting_id || '@meetings-open-data' as event_uid,
+  'Protokollet justerat, anslaget ' || a.posted || ': ' || a.url || char(10) || char(10) || m.url as event_description
+from ({_ADJUSTED_SQL}) a
+join meetings m on m.meeting_id = a.meeting_id
+join committees c on c.committee_id = m.committee_id
+join organisations o on o.organisation_id = c.organisation_id
+where {_COMMITTEE_FILTER} and a.appeal_deadline >= {_FROM_DATE}"""
+    return f"{meetings}\nunion all\n{deadlines}\norder by event_dtstart, event_name"
+
+
+# ---------------------------------------------------------------- the appeal clock
+
+NOTICES_QUERY = {"notice_id", "meeting_id", "kind", "posted", "appeal_deadline", "url"}
+_TODAY = "coalesce(nullif(trim(coalesce(:today, '')), ''), date('now', 'localtime'))"
+# Per meeting, its latest notice that the protocol was adjusted (a paragraph adjusted at once may have had an earlier one).
+_ADJUSTED_SQL = """select n.meeting_id, n.posted, n.appeal_deadline, n.url, n.notice_id
+  from notices n
+  where n.kind = 'protocol_adjusted' and n.meeting_id is not null and n.appeal_deadline is not null
+    and n.notice_id = (select n2.notice_id from notices n2 where n2.meeting_id = n.meeting_id
+                       and n2.kind = 'protocol_adjusted' and n2.appeal_deadline is not null
+                       order by n2.appeal_deadline desc, n2.posted desc, n2.notice_id desc limit 1)"""
+
+
+def _open_to_appeal_sql(feed: bool) -> str:
+    columns = """a.appeal_deadline, a.posted as adjustment_announced, o.name as organisation, c.name as committee,
+  m.date, p.number as paragraph, p.title, p.case_number, p.decision_kind, p.decision, p.immediately_adjusted,
+  p.paragraph_id, m.meeting_id, a.url as notice_url, m.url"""
+    if feed:
+        columns = f"""{_feed_id('appeal', 'p.paragraph_id')} as atom_id,
+  c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title || ' (överklaga senast ' || a.appeal_deadline || ')'
+    as atom_title,
+  a.posted || 'T00:00:00Z' as atom_updated,
+  coalesce(p.decision, '(no decision text)') || char(10) || char(10)
+    || 'Sista dag för överklagande (laglighetsprövning): ' || a.appeal_deadline || char(10)
+    || 'Justeringen tillkännagiven på anslagstavlan: ' || a.posted || ' (' || a.url || ')' || char(10)
+    || o.name || ', ' || c.name || ', ' || m.title as atom_content,
+  m.url as atom_link"""
+    return f"""select {columns}
+from paragraphs p
+join ({_ADJUSTED_SQL}) a on a.meeting_id = p.meeting_id
+{_joins('p')}
+where a.posted <= {_TODAY} and a.appeal_deadline >= {_TODAY} and {_COMMITTEE_FILTER}
+order by {'atom_updated desc, ' if feed else ''}a.appeal_deadline, m.date, p.number
+limit 1000"""
+
+
+APPEAL_QUERIES = [
+    Query(
+        "open_to_appeal", "Decisions still open to appeal",
+        "Decisions (protocol paragraphs) of meetings whose protocol was announced as adjusted on the bulletin "
+        "board and whose last day to appeal (laglighetsprövning, Kommunallagen 13 kap. 5 §: three weeks from the "
+        "day the notice was posted, moved on past weekends and holidays) is today or later: soonest deadline "
+        "first. :today (YYYY-MM-DD) asks as of another day; add ?committee_id=… for one committee.",
+        _with(paragraphs=PARAGRAPHS + ("immediately_adjusted",), notices=tuple(sorted(NOTICES_QUERY))),
+        _open_to_appeal_sql(feed=False),
+    ),
+    Query(
+        "open_to_appeal_feed", "Decisions open to appeal",
+        "Atom feed of the decisions still open to appeal, with their last day to appeal, the latest announced "
+        "first; add ?committee_id=… for one committee. Subscribe to /{database}/open_to_appeal_feed.atom.",
+        _with(paragraphs=PARAGRAPHS + ("immediately_adjusted",), notices=tuple(sorted(NOTICES_QUERY))),
+        _open_to_appeal_sql(feed=True),
+        {"hide_sql": True},
+    ),
+]
 QUERIES: list[Query] = [
     Query(
         "search", "Search titles, decisions and texts",
@@ -443,20 +530,10 @@ limit 100""",
         "meetings_calendar", "Meetings calendar",
         f"iCalendar feed of meetings from 30 days ago (or from :from_date) on, in {TIMEZONE} time; add "
         "?committee_id=… for one committee. Subscribe to /{database}/meetings_calendar.ics. Meetings "
-        "without a start time are whole-day events; cancelled meetings are left out.",
+        "without a start time are whole-day events; cancelled meetings are left out. Where the bulletin "
+        "board is read, the last day to appeal each meeting's decisions is a whole-day event too.",
         _with(meetings=MEETINGS + ("start_time", "description")),
-        f"""select c.name || ' (' || o.name || '): ' || m.title as event_name,
-  m.date || 'T' || coalesce(m.start_time, '00:00') || ':00' as event_dtstart,
-  case when m.start_time is null then date(m.date, '+1 day') || 'T00:00:00' end as event_dtend,
-  '{TIMEZONE}' as event_tzid,
-  m.meeting_id || '@meetings-open-data' as event_uid,
-  m.url || coalesce(char(10) || char(10) || m.description, '') as event_description
-from meetings m
-join committees c on c.committee_id = m.committee_id
-join organisations o on o.organisation_id = c.organisation_id
-where m.status != 'cancelled' and {_COMMITTEE_FILTER}
-  and m.date >= coalesce(nullif(trim(coalesce(:from_date, '')), ''), date('now', 'localtime', '-30 days'))
-order by m.date, m.start_time""",
+        _calendar_sql,
         {"hide_sql": True},
     ),
     Query(
@@ -532,6 +609,8 @@ where coalesce(a.possible_duplicates, '') != ''
 order by a.organisation_id, a.name, b.name""",
     ),
 ]
+
+QUERIES.extend(APPEAL_QUERIES)
 
 
 def canned_queries(tables: Tables, database: str = "meetings") -> dict[str, dict]:
