@@ -184,7 +184,48 @@ def describe(old: Tables, new: Tables, diffs: dict[str, ResourceDiff]) -> list[s
         lines.extend(f"{noun} added: {key}" for key in diff.added)
         lines.extend(f"{noun} removed: {key}" for key in diff.removed)
         lines.extend(f"{noun} {key} changed ({', '.join(fields)})" for key, fields in diff.changed.items())
+    lines.extend(_board_lines(old, new, diffs.get("notices", ResourceDiff())))
+    lines.extend(_register_lines(old, new, diffs.get("representatives", ResourceDiff())))
     return sorted(lines)
+
+
+# Lines that are not about one meeting (the subject of a commit counts the others).
+OTHER_LINES = ("committee", "organisation", "bulletin board", "representatives")
+
+
+def _board_lines(old: Tables, new: Tables, diff: ResourceDiff) -> list[str]:
+    """Per organisation: notices posted, taken down and changed (one notice is named by its title)."""
+    before, after = old.get("notices", {}), new.get("notices", {})
+    events: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for key in diff.added:
+        events[after[key]["organisation_id"]]["posted"].append(key)
+    for key, fields in diff.changed.items():
+        verb = "taken down" if "removed" in fields and after[key].get("removed") else "changed"
+        events[after[key]["organisation_id"]][verb].append(key)
+    for key in diff.removed:
+        events[before[key]["organisation_id"]]["removed"].append(key)
+    lines = []
+    for organisation, verbs in sorted(events.items()):
+        parts = []
+        for verb in ("posted", "taken down", "changed", "removed"):
+            keys = verbs.get(verb)
+            if not keys:
+                continue
+            title = (after.get(keys[0]) or before.get(keys[0]) or {}).get("title")
+            parts.append(f"notice {verb} ({title})" if len(keys) == 1 and title else f"{_plural(len(keys), 'notice')} {verb}")
+        lines.append(f"bulletin board of {organisation}: {'; '.join(parts)}")
+    return lines
+
+
+def _register_lines(old: Tables, new: Tables, diff: ResourceDiff) -> list[str]:
+    """Per committee: representatives added, changed and removed."""
+    before, after = old.get("representatives", {}), new.get("representatives", {})
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for keys, rows, verb in ((diff.added, after, "added"), (diff.changed, after, "changed"), (diff.removed, before, "removed")):
+        for key in keys:
+            counts[rows[key]["committee_id"]][verb] += 1
+    return [f"representatives of {committee}: " + ", ".join(f"{n} {verb}" for verb, n in verbs.items())
+            for committee, verbs in sorted(counts.items())]
 
 
 _FIELD_WORDS = {"decision": "decisions", "decision_kind": "decision kinds", "title": "titles", "case_number": "case numbers",
@@ -221,10 +262,11 @@ def commit_message(lines: list[str], diffs: dict[str, ResourceDiff]) -> str:
     if len(lines) == 1:
         subject = lines[0]
     else:
-        meetings = sum(1 for line in lines if ": " in line and not line.startswith(("committee", "organisation")))
+        meetings = sum(1 for line in lines if ": " in line and not line.startswith(OTHER_LINES))
         subject = f"{_plural(meetings, 'meeting')} changed" if meetings else "data updated"
         if lines:
-            subject += f": {lines[0]}" + (" …" if len(lines) > 1 else "")
+            first = next((line for line in lines if not line.startswith(OTHER_LINES)), lines[0]) if meetings else lines[0]
+            subject += f": {first}" + (" …" if len(lines) > 1 else "")
     if len(subject) > 200:
         subject = subject[:197] + "..."
     body = "\n".join(f"- {line}" for line in lines)

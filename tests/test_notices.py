@@ -230,3 +230,25 @@ def test_a_register_read_replaces_the_committees_representatives_and_one_not_rea
                                                                                     "kommunen/5"]
     shrunk = run(old, registers=(register("1"),))
     assert [f.stage for f in shrunk.failures] == ["guard"] and shrunk.tables["representatives"] == old["representatives"]
+
+
+def test_commit_lines_name_notices_posted_taken_down_and_register_changes():
+    from scraper.changes import commit_message, describe, diff_tables
+
+    def notice(key, title, removed=""):
+        return {"notice_id": key, "organisation_id": "kommunen", "title": title, "removed": removed}
+
+    def member(key, committee, role):
+        return {"representative_id": key, "committee_id": committee, "role": role}
+
+    old = {"notices": {"kommunen/1": notice("kommunen/1", "Justerat protokoll KS")},
+           "representatives": {("kommunen/1", "kommunen/ks"): member("kommunen/1", "kommunen/ks", "ledamot"),
+                               ("kommunen/2", "kommunen/ks"): member("kommunen/2", "kommunen/ks", "ledamot")}}
+    new = {"notices": {"kommunen/1": notice("kommunen/1", "Justerat protokoll KS", "2026-11-24"),
+                       "kommunen/2": notice("kommunen/2", "Kungörelse KF"), "kommunen/3": notice("kommunen/3", "Kungörelse BN")},
+           "representatives": {("kommunen/1", "kommunen/ks"): member("kommunen/1", "kommunen/ks", "ordförande")}}
+    diffs = diff_tables(old, new)
+    lines = describe(old, new, diffs)
+    assert lines == ["bulletin board of kommunen: 2 notices posted; notice taken down (Justerat protokoll KS)",
+                     "representatives of kommunen/ks: 1 changed, 1 removed"]
+    assert commit_message(lines, diffs).startswith("data updated: bulletin board of kommunen")
