@@ -38,9 +38,9 @@ kind = "region"
 base_url = "{norrbotten}"
 committees = ["regionstyrelsen"]
 committee_ids = {{ regionstyrelsen = 412 }}
-term_of_office_id = "{term_of_office_id}"
+term_of_office_id = "{term}"
 delay = 0.0
-"""
+""".replace("{term}", content.TERM_OF_OFFICE_ID)
 
 
 @dataclass
@@ -70,7 +70,7 @@ def run_demo(workdir: Path, *, today: date | None = None, days: int = content.LA
     replica = replica or start(day=1)
     urls = {pid: replica.url(pid) for pid in replica.servers}
     config_path = workdir / "portals.toml"
-    config_path.write_text(DEMO_CONFIG.format(**urls, term_of_office_id=content.TERM_OF_OFFICE_ID), encoding="utf-8")
+    config_path.write_text(DEMO_CONFIG.format(**urls), encoding="utf-8")
     portals = parse_config(config_path.read_text(encoding="utf-8"), str(config_path))
     result = DemoResult(workdir, data_repo, workdir / "meetings.db", urls)
     say("Replica portals: " + ", ".join(f"{pid} {url}" for pid, url in urls.items()))
