@@ -14,6 +14,7 @@ import sqlite_utils
 
 from .errors import PackageError
 from .package import csv_dicts, typed
+from .rows.portal import TEXT_DIR
 from .state import RepoState
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
@@ -26,6 +27,7 @@ FTS_COLUMNS = {
     "summary_items": ["title", "decision"],
     "notices": ["title", "description"],
     "representatives": ["name", "party"],
+    "document_pages": ["text"],
 }
 INDEXES = {
     "meetings": [["committee_id", "date"], ["date"], ["status"]],
@@ -103,6 +105,8 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             table.create_index([_column], if_not_exists=True)
         if name in FTS_COLUMNS:
             table.enable_fts(FTS_COLUMNS[name], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
+    if "documents" in counts and "meetings" in counts:
+        counts["document_pages"] = load_document_pages(package_dir, db)
     db.conn.commit()
     db.close()
     repo_root = package_dir.resolve().parent
@@ -118,6 +122,43 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             counts[table] = sqlite_utils.Database(tmp)[table].count
     tmp.replace(db_path)
     return counts
+
+
+def document_pages(text: str) -> list[tuple[int, str]]:
+    """A document's text as (page number, text) per page: the stored text separates pages with a
+    form feed; blank pages are left out."""
+    return [(number, page.strip()) for number, page in enumerate(text.split("\f"), start=1) if page.strip()]
+
+
+def load_document_pages(package_dir: Path, db: sqlite_utils.Database) -> int:
+    """The ``document_pages`` table: the text of every page of every document read (from
+    ``datapackage/text/``), searchable, oldest meeting first (so rowids run oldest first, as the
+    site's search expects). A text file that is missing is skipped."""
+    table = db["document_pages"]
+    table.create({"document_id": str, "page": int, "meeting_id": str, "text": str}, pk=("document_id", "page"),
+                 foreign_keys=[("document_id", "documents", "document_id")])
+    documents = db.execute("""select d.document_id, d.meeting_id, d.text_path from documents d
+        join meetings m on m.meeting_id = d.meeting_id where coalesce(d.text_path, '') != ''
+        order by m.date, d.document_id""").fetchall()
+
+    base = (package_dir / TEXT_DIR).resolve()
+
+    def rows():
+        for document_id, meeting_id, text_path in documents:
+            path = (package_dir / text_path).resolve()
+            if not path.is_relative_to(base):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for number, page in document_pages(text):
+                yield {"document_id": document_id, "page": number, "meeting_id": meeting_id, "text": page}
+
+    table.insert_all(rows(), batch_size=500)
+    table.create_index(["meeting_id"], if_not_exists=True)
+    table.enable_fts(FTS_COLUMNS["document_pages"], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
+    return table.count
 
 
 def health_rows(runs: list[dict]) -> list[dict]:

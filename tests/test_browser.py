@@ -194,3 +194,69 @@ def test_untrusted_titles_stay_text_in_the_browser(servers, page):
         assert page.locator("a[href^='javascript:']").count() == 0
         if name:
             shot(page, name)
+
+
+PHONE = {"width": 390, "height": 844}
+PEOPLE_PAGES = (
+    ("meeting-vote", "/meeting/region-vasterbotten/regionstyrelsen/mote-2025-09-09"),
+    ("person", "/person/region-vasterbotten/anna-exempelsson"),
+    ("case-two-committees", "/case/region-vasterbotten/RS%201201-2025"),
+    ("committee", "/committee/region-norrbotten/regionstyrelsen"),
+    ("search-document-text", "/-/search?q=v%C3%A5rdgarantienheten"),
+)
+
+
+def serious_violations(page) -> list[str]:
+    """What axe-core (the accessibility engine) finds serious or critical on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("name, path", PEOPLE_PAGES)
+def test_pages_for_people_at_desktop_and_phone_width_pass_axe(servers, browser, name, path):
+    demo, _ = servers
+    for width, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, locale="sv-SE")
+        try:
+            page = context.new_page()
+            response = page.goto(demo.url + path)
+            assert response.status == 200
+            assert page.locator("html").get_attribute("lang") == "sv"
+            assert page.locator("h1").count() == 1
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{name} scrolls sideways at {width} width ({overflow}px)"
+            shot(page, f"page-{name}-{width}")
+            assert serious_violations(page) == []
+        finally:
+            context.close()
+
+
+def test_meeting_page_vote_and_search_hit_lead_to_the_pdf_page(servers, page):
+    demo, _ = servers
+    page.goto(demo.url + "/meeting/region-vasterbotten/regionstyrelsen/mote-2025-09-09")
+    bar = page.locator(".vote .bar").first
+    assert bar.get_attribute("aria-label") == "Ja 8, nej 7, avstår 0"
+    assert bar.bounding_box()["width"] > 100
+    page.locator(".vote summary").first.click()
+    assert page.locator(".vote table tbody tr").count() >= 2
+    assert "#page=" in page.locator("article.paragraph .meta a", has_text="sidan").first.get_attribute("href")
+    page.goto(demo.url + "/-/search?q=v%C3%A5rdgarantienheten")
+    hit = page.locator("ol.search-hits li").first
+    assert hit.locator("mark").first.inner_text().lower() == "vårdgarantienheten"
+    assert "#page=" in hit.locator("a", has_text="handlingen").get_attribute("href")
+    hit.locator("a strong").click()
+    assert page.url.startswith(demo.url + "/meeting/")
+
+
+def test_pages_keep_hostile_text_as_text_in_the_browser(servers, page):
+    _, hostile = servers
+    for path in ("/meeting/evil/board/m1", "/committee/evil/board", "/-/search?q=f%C3%B6rslag"):
+        page.goto(hostile.url + path)
+        assert page.dialogs == []
+        body = page.locator("body").inner_text()
+        assert "<script>alert(1)</script>" in body or "<b>x</b>" in body
+        assert page.locator("main b, main script").count() == 0
+        assert page.locator("a[href^='javascript:']").count() == 0

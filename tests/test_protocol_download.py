@@ -235,8 +235,9 @@ def test_no_protocol_is_500_and_no_error(tmp_path):
     with start(day=1, today=TODAY) as replica:
         report = scrape(tmp_path / "data", replica, protocol_api="held")
         asked = replica.stats("norrbotten")["api"]
-    # the JSON list, the protocol download (500), the representatives, the board's types, its two lists and one notice
-    assert report.ok and report.errors == [] and asked == 7
+    # the JSON list, the protocol download (500), the representatives and their assignments, the board's types, its
+    # two lists and one notice
+    assert report.ok and report.errors == [] and asked == 8
     meeting = read_tables(tmp_path / "data" / "datapackage")["meetings"]["region-norrbotten/regionstyrelsen/mote-2024-03-12"]
     assert meeting["protocol_published"] == "false"
 

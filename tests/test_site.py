@@ -158,8 +158,10 @@ def future_tables_db(path: Path) -> Path:
     create table paragraphs (paragraph_id text primary key, meeting_id text, document_id text, number int, title text,
       case_number text, decision text, decision_kind text, text text, immediately_adjusted int);
     create table attendance (meeting_id text, document_id text, name text, party text, role text, replaces text, title text);
-    create table reservations (paragraph_id text, meeting_id text, name text, party text);
-    create table proposals (paragraph_id text, meeting_id text, ordinal int, name text, party text, stance text);
+    create table reservations (reservation_id text primary key, paragraph_id text, meeting_id text, name text, party text,
+      person_id text);
+    create table proposals (proposal_id text primary key, paragraph_id text, meeting_id text, ordinal int, name text,
+      party text, stance text, person_id text);
     create table summary_items (summary_item_id text primary key, meeting_id text, document_id text, ordinal int,
       title text, decision text, decision_kind text, item_number int);
     create table changes (change_id text primary key, resource text, record_id text, kind text, field text,
@@ -212,7 +214,7 @@ def future_tables_db(path: Path) -> Path:
     insert into documents values ('o/rs/m1/protocol/p', 'o/rs/m1', 'protokoll', 'Protokoll', 'https://p.example/p.pdf');
     insert into paragraphs values ('o/rs/m1§1', 'o/rs/m1', 'o/rs/m1/protocol/p', 1, 'Budget för vården',
       'RS 1-2026; RS 2-2026', 'Regionstyrelsen beslutar att godkänna förslaget.', 'beslut', 'Hela texten', 0);
-    insert into reservations values ('o/rs/m1§1', 'o/rs/m1', 'Anna', 'V');
+    insert into reservations values ('o/rs/m1§1/Anna', 'o/rs/m1§1', 'o/rs/m1', 'Anna', 'V', 'o/anna');
     insert into summary_items values ('s#1', 'o/rs/m1', 'o/rs/m1/protocol/p', 1, 'Budget', 'Beslut om budget', 'beslut', 3);
     insert into changes values ('c1', 'paragraphs', 'o/rs/m1§1', 'added', null, null, '{}', 'abc',
       strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'scrape', 'o/rs', 'o/rs/m1');
@@ -268,6 +270,17 @@ def test_every_query_runs_against_the_announced_tables(tmp_path):
         calendar = s.get("/meetings/meetings_calendar.ics?from_date=2026-01-01").content.decode().replace("\r\n ", "")
         assert "SUMMARY:Sista dag att överklaga: Regionstyrelsen 2026-01-10 (Region Ö)" in calendar
         assert "DTSTART;TZID=Europe/Stockholm:20260202T000000" in calendar
+        feed = ET.fromstring(s.get("/meetings/person_feed.atom?person_id=o/anna").content)
+        assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
+            "Anna reserverade sig: Regionstyrelsen 2026-01-10, § 1 Budget för vården",
+            "Anna röstade nej: Regionstyrelsen 2026-01-10, § 1 Budget för vården",
+            "Anna röstade ja: Regionstyrelsen 2026-01-10, § 1 Budget för vården"]
+        assert list(ET.fromstring(s.get("/meetings/person_feed.atom?person_id=o/nobody").content).iter(ATOM + "entry")) == []
+        feed = ET.fromstring(s.get("/meetings/case_feed.atom?case_number=rs%202-2026").content)
+        assert [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")] == [
+            "Regionstyrelsen 2026-01-10, § 1: Budget för vården"]
+        feed = ET.fromstring(s.get("/meetings/case_feed.atom?case_number=RS%201-2026&organisation_id=o").content)
+        assert len(list(feed.iter(ATOM + "entry"))) == 2
     finally:
         s.loop.close()
 
@@ -402,7 +415,7 @@ def test_search_page_marks_the_words_and_links_the_meeting(site):
     page = site.get("/meetings/search?q=f%C3%B6rslag")
     assert page.status_code == 200
     assert "<mark>Förslag</mark>" in page.text or "<mark>förslag</mark>" in page.text
-    assert 'href="/meetings/meetings/region-vasterbotten~2Fregionfullmaktige~2Fmote-2026-02-24"' in page.text
+    assert 'href="/meeting/region-vasterbotten/regionfullmaktige/mote-2026-02-24"' in page.text
 
 
 # ---------------------------------------------------------------- serve --get

@@ -402,7 +402,7 @@ RS_2025_09_09 = ExampleProtocol(
             after=("Reservation", "Bertil Provsson (M) och Karin Modellsson (M) reserverar sig mot beslutet till förmån för "
                    "eget yrkande.")),
         ExampleParagraph(
-            142, "Exempelärende: föreningsbidrag", "RS 1103-2025",
+            142, "Exempelärende: föreningsbidrag", "RS 1201-2025",
             "Regionstyrelsen beslutar på arbetsutskottets förslag att bevilja Exempelföreningen ett bidrag om 50 000 kronor "
             "för 2026.",
             before=("David Demosson (S) anmäler jäv och deltar inte i handläggningen. Ersättaren Rut Reservdotter (S) "

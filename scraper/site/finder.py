@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 WINDOW = 2000  # newest matches of a table that are ranked by relevance
 COUNT_CAP = 10_000  # matches counted exactly up to this many
@@ -36,13 +36,19 @@ class Source:
     title: str  # SQL expression over the table as t
     record_id: str  # column of t
     meeting: str  # SQL expression: the meeting id of t's row
+    document: str = "null"  # SQL expression: the id of the document the row is read from (joined as d)
+    page: str = "null"  # SQL expression: the page of that document where the row starts
 
 
 SOURCES = (
-    Source("paragraphs_fts", "paragraphs", "paragraph", "'§ ' || t.number || ' ' || t.title", "paragraph_id", "t.meeting_id"),
+    Source("paragraphs_fts", "paragraphs", "paragraph", "'§ ' || t.number || ' ' || t.title", "paragraph_id", "t.meeting_id",
+           "t.document_id", "t.page"),
     Source("agenda_items_fts", "agenda_items", "agenda item", "t.title", "agenda_item_id", "t.meeting_id"),
-    Source("summary_items_fts", "summary_items", "summary item", "t.title", "summary_item_id", "t.meeting_id"),
-    Source("documents_fts", "documents", "document", "t.title", "document_id", "t.meeting_id"),
+    Source("summary_items_fts", "summary_items", "summary item", "t.title", "summary_item_id", "t.meeting_id",
+           "t.document_id"),
+    Source("document_pages_fts", "document_pages", "document page", "coalesce(d.title, t.document_id) || ', sidan ' || t.page",
+           "document_id", "t.meeting_id", "t.document_id", "t.page"),
+    Source("documents_fts", "documents", "document", "t.title", "document_id", "t.meeting_id", "t.document_id"),
     Source("meetings_fts", "meetings", "meeting", "t.title", "meeting_id", "t.meeting_id"),
 )
 KINDS = tuple(source.kind for source in SOURCES)
@@ -81,9 +87,10 @@ class Hit:
     date: str | None = None
     committee: str | None = None
     organisation: str | None = None
-    url: str | None = None
-    document_url: str | None = None
-    page: int | None = None
+    url: str | None = None  # the meeting on the portal
+    document_url: str | None = None  # the document the hit is read from
+    page: int | None = None  # its page where the hit starts
+    number: int | None = None  # a paragraph's number
 
 
 @dataclass
@@ -145,15 +152,24 @@ async def _count(run: Run, source: Source, filters: Filters, match: str) -> int:
     return (await run(sql, params))[0][0]
 
 
-async def _details(run: Run, source: Source, rowid: int, rank: float, match: str) -> Hit:
+async def _details(run: Run, source: Source, rowid: int, rank: float, match: str, documents: bool) -> Hit:
+    if not documents:  # a database without a documents table: no document links
+        source = replace(source, document="null", page="null",
+                         title=source.title.replace("coalesce(d.title, t.document_id)", "t.document_id"))
     row = (await run(
         f"select {source.title}, snippet({source.fts}, -1, '«', '»', '…', {SNIPPET_TOKENS}), t.{source.record_id}, "
-        f"m.meeting_id, m.date, c.name, o.name, m.url "
+        f"m.meeting_id, m.date, c.name, o.name, m.url, {'d.url' if source.document != 'null' else 'null'}, {source.page}, {_number(source)} "
         f"from {source.fts} join {source.table} t on t.rowid = {source.fts}.rowid "
         f"left join meetings m on m.meeting_id = {source.meeting} left join committees c on c.committee_id = m.committee_id "
         f"left join organisations o on o.organisation_id = c.organisation_id "
+        f"{'left join documents d on d.document_id = ' + source.document if source.document != 'null' else ''} "
         f"where {source.fts} match :q and {source.fts}.rowid = :rowid", {"q": match, "rowid": rowid}))[0]
-    return Hit(source.kind, row[2], row[0], row[1], rank, row[3], row[4], row[5], row[6], row[7])
+    return Hit(source.kind, row[2], row[0], row[1], rank, *row[3:11])
+
+
+def _number(source: Source) -> str:
+    """The paragraph number of a paragraph hit (the meeting page's anchor), else null."""
+    return "t.number" if source.table == "paragraphs" else "null"
 
 
 async def search(run: Run, query: str, filters: Filters | None = None, limit: int = 20) -> Results:
@@ -175,7 +191,7 @@ async def search(run: Run, query: str, filters: Filters | None = None, limit: in
     results.capped = any(count > COUNT_CAP for count in results.counts.values())
     ranked.sort(key=lambda item: (item[0], item[1].kind, item[2]))
     for rank, source, rowid in ranked[:limit]:
-        results.hits.append(await _details(run, source, rowid, rank, results.match))
+        results.hits.append(await _details(run, source, rowid, rank, results.match, "documents" in present))
     return results
 
 

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from urllib.parse import quote
 
+from datasette.utils import is_url
+
 Rows = Callable[[str, dict], Awaitable[list[dict]]]
 
 ROLE_ORDER = ("ordförande", "förste vice ordförande", "andre vice ordförande", "vice ordförande", "ledamot",
@@ -39,11 +41,26 @@ def case_url(organisation_id: str, case_number: str) -> str:
     return f"/case/{quote(organisation_id, safe='')}/{quote(case_number, safe='')}"
 
 
+def web_url(url: str | None) -> str | None:
+    """A link from the portal's data that is safe to follow: http(s) only (never ``javascript:``)."""
+    url = (url or "").strip()
+    return url if is_url(url) else None
+
+
 def page_link(document_url: str | None, page: int | None) -> str | None:
-    """The link to a document at a page (``#page=N``, which PDF viewers follow)."""
+    """The link to a document at a page (``#page=N``, which PDF viewers follow); None for a URL
+    that is not http(s)."""
+    document_url = web_url(document_url)
     if not document_url:
         return None
     return f"{document_url.split('#')[0]}#page={page}" if page else document_url
+
+
+def hit_links(hit) -> dict:
+    """A search hit's links: its meeting's page (at the paragraph, for a paragraph) and the
+    document at the page where it starts."""
+    page_url = meeting_url(hit.meeting_id) + (f"#p{hit.number}" if hit.number is not None else "") if hit.meeting_id else None
+    return {"page_url": page_url, "pdf_url": page_link(hit.document_url, hit.page), "portal_url": web_url(hit.url)}
 
 
 def case_numbers(value: str | None) -> list[str]:
@@ -67,18 +84,45 @@ async def meeting_page(rows: Rows, meeting_id: str) -> dict | None:
         return None
     present = await tables(rows)
     page = {"meeting": found[0], "links": {"committee": committee_url(found[0]["committee_id"]),
-                                           "portal": found[0]["url"], "json": meeting_url(meeting_id) + ".json"}}
+                                           "portal": web_url(found[0]["url"]), "json": meeting_url(meeting_id) + ".json"}}
     page["agenda"] = await rows("""select * from agenda_items where meeting_id = :id
         order by ordinal, coalesce(sub_ordinal, 0)""", {"id": meeting_id}) if "agenda_items" in present else []
     page["documents"] = await rows("select * from documents where meeting_id = :id order by kind, title",
                                    {"id": meeting_id}) if "documents" in present else []
+    for document in page["documents"]:
+        document["link"] = web_url(document["url"])
     page["paragraphs"] = await _paragraphs(rows, present, meeting_id, {d["document_id"]: d["url"] for d in page["documents"]})
     page["attendance"] = await _attendance(rows, present, meeting_id)
     page["appeal"] = await _appeal(rows, present, meeting_id)
-    page["history"] = await rows("""select committed_at, resource, kind, field, old_value, new_value, record_id, made_by
-        from changes where meeting_id = :id or record_id = :id order by committed_at desc, resource, record_id
-        limit 200""", {"id": meeting_id}) if "changes" in present else []
+    page["history"] = history(await rows("""select "commit", committed_at, made_by, resource, kind, count(*) as n,
+        group_concat(distinct field) as fields from changes where meeting_id = :id or record_id = :id
+        group by "commit", resource, kind order by committed_at desc, resource, kind limit 500""", {"id": meeting_id})) \
+        if "changes" in present else []
     return page
+
+
+RECORD_NAMES = {"meetings": "sammanträdet", "agenda_items": "dagordningspunkter", "documents": "handlingar",
+                "paragraphs": "paragrafer", "attendance": "närvarande", "reservations": "reservationer",
+                "proposals": "yrkanden", "vote_results": "omröstningar", "votes": "röster", "recusals": "jäv",
+                "corrections": "rättelser", "summary_items": "sammanfattningspunkter", "notices": "anslag"}
+CHANGE_WORDS = {"added": "tillagda", "changed": "ändrade", "removed": "borttagna"}
+
+
+def history(changes: list[dict]) -> list[dict]:
+    """A meeting's changes, one entry per commit: when, whether the portal changed it or the parser
+    read it again, and what (``paragrafer: 24 tillagda``; the fields of the meeting that changed)."""
+    entries: dict[str, dict] = {}
+    for change in changes:
+        entry = entries.setdefault(change["commit"], {"commit": change["commit"], "committed_at": change["committed_at"],
+                                                      "made_by": change["made_by"], "parts": []})
+        name = RECORD_NAMES.get(change["resource"], change["resource"])
+        if change["resource"] == "meetings" and change["kind"] == "changed":
+            entry["parts"].append(f"{name}: ändrat ({change['fields']})")
+        elif change["resource"] == "meetings":
+            entry["parts"].append(f"{name}: {'tillagt' if change['kind'] == 'added' else 'borttaget'}")
+        else:
+            entry["parts"].append(f"{name}: {change['n']} {CHANGE_WORDS.get(change['kind'], change['kind'])}")
+    return list(entries.values())
 
 
 async def _per_paragraph(rows: Rows, present: set[str], table: str, meeting_id: str, order: str) -> dict[str, list[dict]]:
@@ -145,7 +189,9 @@ async def _appeal(rows: Rows, present: set[str], meeting_id: str) -> dict | None
         return None
     found = await rows("""select * from notices where meeting_id = :id and kind = 'protocol_adjusted'
         order by posted desc limit 1""", {"id": meeting_id})
-    return found[0] if found else None
+    if not found:
+        return None
+    return {**found[0], "link": web_url(found[0]["url"])}
 
 
 # ---------------------------------------------------------------- case
@@ -164,9 +210,11 @@ async def case_page(rows: Rows, organisation_id: str, case_number: str) -> dict 
                               f"from agenda_items t {joins}{match}", params):
             steps.append({"kind": "agenda item", **row})
     if "paragraphs" in present:
-        for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id "
-                              f"from paragraphs t {joins}{match}", params):
-            steps.append({"kind": "paragraph", **row})
+        document = ("(select d.url from documents d where d.document_id = t.document_id)" if "documents" in present
+                    else "null")
+        for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id, "
+                              f"{document} as document_url from paragraphs t {joins}{match}", params):
+            steps.append({"kind": "paragraph", **row, "source": page_link(row.pop("document_url"), row.get("page"))})
     if not steps:
         return None
     for step in steps:
@@ -187,7 +235,8 @@ async def committee_page(rows: Rows, committee_id: str, today: date) -> dict | N
         return None
     present = await tables(rows)
     params = {"id": committee_id, "today": today.isoformat()}
-    page = {"committee": found[0], "links": {"json": committee_url(committee_id) + ".json", "portal": found[0]["url"]}}
+    page = {"committee": found[0], "links": {"json": committee_url(committee_id) + ".json",
+                                             "portal": web_url(found[0]["url"])}}
     page["upcoming"] = await rows("""select * from meetings where committee_id = :id and date >= :today
         order by date limit 20""", params)
     page["recent"] = await rows("""select * from meetings where committee_id = :id and date < :today
@@ -198,12 +247,29 @@ async def committee_page(rows: Rows, committee_id: str, today: date) -> dict | N
                                    params) if "paragraphs" in present else []
     page["activity"] = await rows("""select substr(date, 1, 7) as month, count(*) as n from meetings
         where committee_id = :id and status != 'cancelled' group by month order by month""", params)
+    page["representatives"] = await _representatives(rows, present, "committee_id", committee_id, today)
     page["members"] = await rows("""select a.name, a.party, a.role, max(m.date) as last_seen, count(*) as meetings,
         max(a.person_id) as person_id from attendance a join meetings m on m.meeting_id = a.meeting_id
         where m.committee_id = :id and m.date >= date(:today, '-1 year') group by a.name, a.party, a.role
         order by a.name""", params) if "attendance" in present and "person_id" in await _columns(rows, "attendance") \
         else await _members_without_ids(rows, present, params)
     return page
+
+
+async def _representatives(rows: Rows, present: set[str], column: str, value: str, today: date | None) -> list[dict]:
+    """The elected representatives of a committee (or a person's assignments) from the portal's
+    register; with ``today``, only the assignments not ended before it."""
+    if "representatives" not in present:
+        return []
+    current = "and (coalesce(r.date_to, '') = '' or r.date_to >= :today)" if today else ""
+    found = await rows(f"""select r.*, c.name as committee from representatives r
+        left join committees c on c.committee_id = r.committee_id
+        where r.{column} = :value {current}""", {"value": value, "today": today.isoformat() if today else None})
+    for row in found:
+        if row.get("person_id"):
+            row["url"] = person_url(row["person_id"])
+    return sorted(found, key=lambda r: (role_rank(r.get("role")), r.get("role") or "", r.get("name") or "",
+                                        r.get("date_from") or ""))
 
 
 async def _columns(rows: Rows, table: str) -> set[str]:
@@ -241,6 +307,7 @@ async def person_page(rows: Rows, person_id: str) -> dict | None:
         page[table] = await rows(f"""select {extra}, t.party, t.paragraph_id, m.meeting_id, m.date, c.name as committee
             from {table} t join paragraphs p on p.paragraph_id = t.paragraph_id {place}
             where t.person_id = :id order by m.date desc, p.number""", params) if table in present else []
+    page["assignments"] = await _representatives(rows, present, "person_id", person_id, None)
     page["per_year"] = per_year(page)
     duplicates = case_numbers(found[0].get("possible_duplicates"))
     page["possible_duplicates"] = [{"person_id": d, "url": person_url(d)} for d in duplicates]

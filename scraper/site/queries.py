@@ -610,7 +610,75 @@ order by a.organisation_id, a.name, b.name""",
     ),
 ]
 
+def _person_feed_sql(tables: Tables) -> str:
+    """A person's votes, reservations, proposals and conflicts of interest, as Atom entries."""
+    parts = []
+    for table, key, kind, what in (
+            ("votes", "vote_id", "vote", "'röstade ' || t.vote"),
+            ("reservations", "reservation_id", "reservation", "'reserverade sig'"),
+            ("proposals", "proposal_id", "proposal", "'yrkade ' || coalesce(t.stance, '')"),
+            ("recusals", "recusal_id", "recusal", "'anmälde jäv'")):
+        if table not in tables:
+            continue
+        parts.append(f"""select {_feed_id(kind, 't.' + key)} as atom_id,
+  t.name || ' ' || {what} || ': ' || c.name || ' ' || m.date || ', § ' || p.number || ' ' || p.title as atom_title,
+  m.date || 'T00:00:00Z' as atom_updated,
+  coalesce(p.decision, '(no decision text)') || char(10) || char(10) || o.name || ', ' || c.name || ', ' || m.title
+    as atom_content,
+  m.url as atom_link, m.date, p.number
+from {table} t
+{_paragraph_joins('t')}
+where t.person_id = :person_id""")
+    return "select atom_id, atom_title, atom_updated, atom_content, atom_link from (\n" + "\nunion all\n".join(parts) + \
+        "\n) order by date desc, number desc, atom_id\nlimit 100"
+
+
+def _case_feed_sql(tables: Tables) -> str:
+    """The agenda items and paragraphs of one case number, as Atom entries, the latest meeting first."""
+    parts = [f"""select {_feed_id('agenda', 'a.agenda_item_id')} as atom_id,
+  c.name || ' ' || m.date || ': ' || a.title || ' (på dagordningen)' as atom_title,
+  m.date || 'T00:00:00Z' as atom_updated,
+  o.name || ', ' || c.name || ', ' || m.title || char(10) || 'Diarienummer: ' || a.case_number as atom_content,
+  m.url as atom_link, m.date, 0 as step
+from agenda_items a
+{_joins('a')}
+where {_case_match('a.case_number')} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)"""]
+    if "paragraphs" in tables:
+        parts.append(f"""select {_feed_id('paragraph', 'p.paragraph_id')} as atom_id,
+  c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title as atom_title,
+  m.date || 'T00:00:01Z' as atom_updated,
+  coalesce(p.decision, '(no decision text)') || char(10) || char(10) || o.name || ', ' || c.name || ', ' || m.title
+    || char(10) || 'Diarienummer: ' || p.case_number as atom_content,
+  m.url as atom_link, m.date, 1 as step
+from paragraphs p
+{_joins('p')}
+where {_case_match('p.case_number')} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)""")
+    return "select atom_id, atom_title, atom_updated, atom_content, atom_link from (\n" + "\nunion all\n".join(parts) + \
+        "\n) order by date desc, step desc, atom_id\nlimit 100"
+
+
+FOLLOW_QUERIES = [
+    Query(
+        "person_feed", "What one person did",
+        "Atom feed of one person's roll-call votes, reservations, proposals and conflicts of interest, newest first: "
+        "/{database}/person_feed.atom?person_id=region-vasterbotten/anna-exempelsson (ids in the people table).",
+        _with(paragraphs=PARAGRAPHS, votes=VOTES, reservations=("reservation_id", "paragraph_id", "person_id"),
+              proposals=("proposal_id", "paragraph_id", "person_id", "stance"), recusals=RECUSALS),
+        _person_feed_sql,
+        {"hide_sql": True},
+    ),
+    Query(
+        "case_feed", "One case through the committees",
+        "Atom feed of the agenda items and paragraphs with one case number (diarienummer), the latest meeting first: "
+        "/{database}/case_feed.atom?case_number=RS/2025:1150; add &organisation_id=… for one organisation.",
+        _with(agenda_items=("agenda_item_id", "meeting_id", "title", "case_number")),
+        _case_feed_sql,
+        {"hide_sql": True},
+    ),
+]
+
 QUERIES.extend(APPEAL_QUERIES)
+QUERIES.extend(FOLLOW_QUERIES)
 
 
 def canned_queries(tables: Tables, database: str = "meetings") -> dict[str, dict]:

@@ -15,7 +15,6 @@ from . import pages
 STATUS_NAMES = {"upcoming": "kommande", "held": "hållet", "cancelled": "inställt"}
 KIND_NAMES = {"kallelse": "kallelse", "protokoll": "protokoll", "bilaga": "bilaga", "sammanfattning": "sammanfattning",
               "other": "annan handling"}
-CHANGE_NAMES = {"added": "tillagd", "changed": "ändrad", "removed": "borttagen"}
 PAGE_CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0; color: #1a1a1a; background: #fff; }
@@ -32,7 +31,10 @@ a { color: #0b57a4; }
 table { border-collapse: collapse; } th, td { text-align: left; padding: 0.2rem 0.5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 .case a, .meta a { margin-right: 0.5rem; }
 mark { background: #ffe58a; }
-@media (max-width: 40rem) { table { font-size: 0.9rem; } .bar { max-width: 100%; } }
+th, td { overflow-wrap: anywhere; }
+main { overflow-wrap: anywhere; }
+@media (max-width: 40rem) { table { font-size: 0.85rem; width: 100%; } th, td { padding: 0.2rem 0.25rem; } .bar { max-width: 100%; }
+  .search input { max-width: 40vw; } }
 """
 
 
@@ -66,7 +68,7 @@ async def _respond(datasette, request, template: str, data: dict | None, context
         return Response.json(data, default=str)
     html = await datasette.render_template(template, {
         **data, **(context or {}), "page_data": data, "json_url": data.get("links", {}).get("json"),
-        "status_names": STATUS_NAMES, "kind_names": KIND_NAMES, "change_names": CHANGE_NAMES,
+        "status_names": STATUS_NAMES, "kind_names": KIND_NAMES,
         "today": date.today().isoformat()}, request=request)
     return Response.html(html)
 
@@ -95,7 +97,9 @@ async def case_view(datasette, request):
     db = await _database(datasette)
     organisation, case = _key(request, "organisation"), _key(request, "case")
     data = await pages.case_page(_rows(db), organisation, case) if db else None
-    return await _respond(datasette, request, "case.html", data)
+    feeds = [{"type": "application/atom+xml", "title": "ärendet (Atom)",
+              "url": f"/{db.name}/case_feed.atom?case_number={quote(case)}&organisation_id={quote(organisation)}"}] if data else []
+    return await _respond(datasette, request, "case.html", data, {"feeds": feeds})
 
 
 async def committee_view(datasette, request):
@@ -106,7 +110,7 @@ async def committee_view(datasette, request):
     data = await pages.committee_page(_rows(db), committee, date.today()) if db else None
     context = {}
     if data:
-        for key in ("upcoming", "recent", "decisions", "members"):
+        for key in ("upcoming", "recent", "decisions", "members", "representatives"):
             _with_urls(data[key])
         counts = {row["month"]: row["n"] for row in data["activity"] if row["month"]}
         months = month_range(min(counts), max(counts)) if counts else []
@@ -115,7 +119,7 @@ async def committee_view(datasette, request):
                                              today_month=date.today().strftime("%Y-%m"))
         context["feeds"] = [
             {"type": "application/atom+xml", "title": "nya beslut (Atom)", "url": f"/{db.name}/decisions_feed.atom?committee_id={quote(committee)}"},
-            {"type": "text/calendar", "title": "sammanträden (iCal)", "url": f"/{db.name}/meetings_calendar.ics?committee_id={quote(committee)}"},
+            {"type": "text/calendar", "title": "sammanträden och sista dag att överklaga (iCal)", "url": f"/{db.name}/meetings_calendar.ics?committee_id={quote(committee)}"},
         ]
     return await _respond(datasette, request, "committee.html", data, context)
 
@@ -127,7 +131,9 @@ async def person_view(datasette, request):
     if data:
         for key in ("meetings", "votes", "reservations", "proposals", "recusals"):
             _with_urls(data[key])
-    return await _respond(datasette, request, "person.html", data, {"feeds": []})
+    feeds = [{"type": "application/atom+xml", "title": "röster, reservationer, yrkanden och jäv (Atom)",
+              "url": f"/{db.name}/person_feed.atom?person_id={quote(person)}"}] if data else []
+    return await _respond(datasette, request, "person.html", data, {"feeds": feeds})
 
 
 async def page_css(request):

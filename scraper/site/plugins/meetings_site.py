@@ -65,6 +65,23 @@ def _link(href: str, text: str, **attrs: str) -> Markup:
     return Markup(f'<a href="{escape(href)}"{extra}>{escape(text)}</a>')
 
 
+# A record's own id (on its row page, or in a canned query) links to its page for people; a
+# person id links to the person's page wherever it is.
+PAGE_COLUMNS = {"meeting_id": ("meetings", "meeting_url"), "person_id": (None, "person_url"),
+                "committee_id": ("committees", "committee_url")}
+
+
+def _page_link(table: str | None, column: str, value) -> Markup | None:
+    from scraper.site import pages
+
+    if column not in PAGE_COLUMNS or not isinstance(value, str) or not value:
+        return None
+    home, url = PAGE_COLUMNS[column]
+    if home is not None and table not in (home, None):
+        return None
+    return _link(getattr(pages, url)(value), value)
+
+
 def _mark_snippet(value: str) -> Markup:
     text = str(escape(value))
     return Markup(text.replace("«", "<mark>").replace("»", "</mark>"))
@@ -82,6 +99,9 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if table is None and column == "snippet" and isinstance(value, str):
         return _mark_snippet(value)
+    page = _page_link(table, column, value)
+    if page is not None:
+        return page
     if column in ROW_LINKS and isinstance(value, str) and value and table != ROW_LINKS[column]:
         target = ROW_LINKS[column]
 
@@ -447,7 +467,7 @@ async def activity(datasette, request):
 
 
 KIND_NAMES = {"paragraph": "paragraf", "agenda item": "dagordningspunkt", "summary item": "sammanfattning",
-              "document": "handling", "meeting": "sammanträde"}
+              "document page": "sida i en handling", "document": "handling", "meeting": "sammanträde"}
 
 
 async def search_page(datasette, request):
@@ -455,6 +475,7 @@ async def search_page(datasette, request):
     from dataclasses import asdict
 
     from scraper.site.finder import COUNT_CAP, Filters, search
+    from scraper.site.pages import hit_links
 
     database = _site_database(datasette) or await _meetings_database(datasette)
     if database is None:
@@ -468,12 +489,19 @@ async def search_page(datasette, request):
         return list((await db.execute(sql, params)).rows)
 
     results = await search(run, query, filters)
+    hits = [{**asdict(hit), **hit_links(hit)} for hit in results.hits]
     if request.url_vars.get("format") == "json" or request.path.endswith(".json"):
         return Response.json({"query": query, "match": results.match, "total": results.total, "capped": results.capped,
-                              "counts": results.counts, "hits": [asdict(h) for h in results.hits]})
+                              "counts": results.counts, "hits": hits})
     json_url = request.path + ".json" + (f"?{request.query_string}" if request.query_string else "")
+    organisations = [dict(zip(("organisation_id", "name"), row))
+                     for row in await run("select organisation_id, name from organisations order by name", {})]
+    committees = [dict(zip(("committee_id", "name"), row)) for row in await run(
+        "select committee_id, name from committees where organisation_id = :o order by name",
+        {"o": filters.organisation})] if filters.organisation else []
     html = await datasette.render_template("search.html", {
-        "query": query, "results": results, "filters": filters, "cap": COUNT_CAP, "json_url": json_url,
+        "query": query, "results": results, "hits": hits, "filters": filters, "cap": COUNT_CAP, "json_url": json_url,
+        "organisations": organisations, "committees": committees,
         "kinds": list(KIND_NAMES.items()), "kind_names": KIND_NAMES}, request=request, view_name="search")
     return Response.html(html)
 
