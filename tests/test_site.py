@@ -721,7 +721,16 @@ def hostile_package(root: Path) -> Path:
                         "decision": f"{BOLD} beslutar om förslag", "decision_kind": "beslut", "text": SCRIPT,
                         "immediately_adjusted": False}],
         "reservations": [{"reservation_id": "evil/board/m1§1/x", "paragraph_id": "evil/board/m1§1",
-                          "meeting_id": "evil/board/m1", "name": SCRIPT, "party": BOLD}],
+                          "meeting_id": "evil/board/m1", "name": SCRIPT, "party": BOLD, "person_id": "evil/script"}],
+        "vote_results": [{"vote_result_id": "evil/board/m1§1/1", "paragraph_id": "evil/board/m1§1",
+                          "meeting_id": "evil/board/m1", "ordinal": 1, "kind": "open", "yes_means": SCRIPT,
+                          "no_means": BOLD, "yes": 1, "no": 0, "outcome": SCRIPT, "casting_vote": False}],
+        "votes": [{"vote_id": "evil/board/m1§1/1/x", "paragraph_id": "evil/board/m1§1", "meeting_id": "evil/board/m1",
+                   "ordinal": 1, "name": SCRIPT, "party": BOLD, "vote": "ja", "person_id": "evil/script"}],
+        "people": [{"person_id": "evil/script", "organisation_id": "evil", "name": SCRIPT, "party": BOLD,
+                    "parties": f"{BOLD} 2026-01-15–2026-01-15", "kind": "member", "first_seen": "2026-01-15",
+                    "last_seen": "2026-01-15", "meetings": 1, "votes": 1, "reservations": 1, "recusals": 0,
+                    "possible_duplicates": "evil/<script>"}],
     }
     tables = {}
     for resource in resources():

@@ -153,7 +153,7 @@ def test_table_ids_link_to_the_pages(site):
 
 
 @pytest.mark.parametrize("path", ["/meeting/evil/board/m1", "/committee/evil/board", "/case/evil/RS%20%3Cb%3E1%3C/b%3E-2026",
-                                  "/-/search?q=f%C3%B6rslag"])
+                                  "/-/search?q=f%C3%B6rslag", "/person/evil/script"])
 def test_hostile_text_stays_text(hostile, path):
     html = html_of(hostile.get(path))
     assert SCRIPT not in html and BOLD not in html
