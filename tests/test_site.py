@@ -765,6 +765,9 @@ HOSTILE_PAGES = [
     "/meetings/items_on_case?case_number=RS+%3Cb%3E1%3C%2Fb%3E-2026", "/meetings/meetings_per_month", "/-/activity",
     "/meetings/agenda_items?_search=f%C3%B6rslag", "/meetings/paragraphs", "/meetings/latest_decisions",
     "/meetings/party_reservations", "/meetings/reservations_by_party",
+    # the pages for people
+    "/meeting/evil/board/m1", "/meeting/evil/board/m2", "/committee/evil/board", "/person/evil/script",
+    "/case/evil/RS%20%3Cb%3E1%3C/b%3E-2026", "/-/search?q=f%C3%B6rslag", "/meetings/person_feed?person_id=evil/script",
 ]
 
 
