@@ -28,6 +28,7 @@ import math
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class RunFigures:
     calls: dict[str, int]
     workers: dict[str, float] = field(default_factory=dict)  # seconds inside the document workers, summed
     worker_tasks: int = 0
+    cpu_seconds: float = 0.0  # CPU time of this process (all its threads) during the run
 
 
 @dataclass
@@ -220,8 +222,10 @@ def scrape_once(repo: Path, portals: list, today, *, jobs: int | None = None) ->
 
     options = ScrapeOptions(repo=repo, portals=portals, today=today, client_factory=_client, pool_factory=pool,
                             **({} if jobs is None else {"jobs": jobs}))
+    cpu = time.process_time()
     with stages.patched(_stage_targets()):
         seconds, report = timed(run_scrape, options)
+    cpu = time.process_time() - cpu
     workers = Stages()
     for used in pools:
         for name, value in used.stages.seconds.items():
@@ -232,7 +236,7 @@ def scrape_once(repo: Path, portals: list, today, *, jobs: int | None = None) ->
         documents_downloaded=report.documents_downloaded, documents_extracted=report.documents_extracted,
         meetings_fetched=data["meetings_fetched"], commit=report.commit, ok=report.ok, records=report.records,
         changes=report.changes, errors=report.errors[:5], stages=stages.as_dict(seconds, INNER), calls=dict(stages.calls),
-        workers=workers.as_dict(), worker_tasks=sum(used.stages.calls.get(TASK, 0) for used in pools),
+        workers=workers.as_dict(), worker_tasks=sum(used.stages.calls.get(TASK, 0) for used in pools), cpu_seconds=cpu,
     )
 
 
@@ -271,8 +275,6 @@ def commit_files(repo: Path) -> dict[str, int]:
 
 def raw_extraction(paths: list[Path]) -> tuple[float, int]:
     """Seconds and pages for plain pypdfium2 text extraction (no layout, no clean-up) of the PDFs."""
-    import time
-
     import pypdfium2 as pdfium
 
     blobs = [path.read_bytes() for path in paths]

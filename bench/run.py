@@ -310,7 +310,8 @@ def pipeline_figure(args: argparse.Namespace, result, size: dict, label: str) ->
         "pipeline_vs_raw_extraction", ratio, "<= 1.5", ratio <= 1.5, size, command(args, "pipeline_vs_raw_extraction"), label,
         numerator={"seconds": round(full.seconds, 3), "pages": result.protocol_pages, "ms_per_page": _ms(per_page)},
         denominator={"seconds": round(result.raw_seconds, 3), "pages": result.raw_pages, "ms_per_page": _ms(raw_per_page)},
-        extra={"worker_ms_per_page": worker_ms.get(TASK, 0.0), "worker_cpu_ms_per_page": worker_ms.get(TASK_CPU, 0.0)},
+        extra={"worker_ms_per_page": worker_ms.get(TASK, 0.0), "worker_cpu_ms_per_page": worker_ms.get(TASK_CPU, 0.0),
+               "main_cpu_ms_per_page": _ms(full.cpu_seconds / result.protocol_pages)},
         note=f"full-run wall ms per protocol page by stage in this process ({', '.join(sorted(INNER))} run inside "
              f"another stage): {_top(stage_ms, 12)}; inside the {full.worker_tasks} document tasks, summed over the "
              f"worker processes: {_top(worker_ms, 5)}")]
