@@ -119,19 +119,20 @@ class Stages:
             self.seconds[name] += seconds
             self.calls[name] += calls
 
-    def wrap(self, name: str, function: Callable) -> Callable:
+    def wrap(self, name: str | Callable[..., str], function: Callable) -> Callable:
+        """``function`` timed as stage ``name`` (or as the stage ``name(*args, **kwargs)`` names)."""
         def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                self.add(name, time.perf_counter() - started)
+                self.add(name(*args, **kwargs) if callable(name) else name, time.perf_counter() - started)
 
         timed.__wrapped__ = function  # type: ignore[attr-defined]
         return timed
 
     @contextlib.contextmanager
-    def patched(self, targets: list[tuple[object, str, str]]) -> Iterator["Stages"]:
+    def patched(self, targets: list[tuple[object, str, Any]]) -> Iterator["Stages"]:
         """Wrap ``getattr(owner, attribute)`` as stage ``name`` for each (owner, attribute, name)."""
         saved = []
         try:

@@ -148,8 +148,12 @@ GATHER = "crawl phase (gather)"
 COLLECT = "waiting for document workers (collect)"
 # stages that run inside another one (inside the crawl phase, reconcile or validation, or anywhere
 # a table is first read): shown, but not subtracted again when "other" is worked out
-INNER = {COLLECT, "http", "parse pages", "read package", "validate records (per record)", "foreign keys (drop_orphans)",
-         "rows per meeting", "rows per document"}
+INNER = {COLLECT, "http", "parse pages", "validate records (per record)", "foreign keys (drop_orphans)",
+         "rows per meeting", "rows per document", "read package: texts", *(f"read package: {r}" for r in resources())}
+
+
+def _read_stage(package_dir, resource, *args, **kwargs) -> str:
+    return f"read package: {resource}"
 
 
 def _stage_targets() -> list[tuple[object, str, str]]:
@@ -173,8 +177,8 @@ def _stage_targets() -> list[tuple[object, str, str]]:
         (validate, "validate_rows", "validate records (per record)"),
         (validate, "drop_orphans", "foreign keys (drop_orphans)"),
         (vcs, "restore_package", "git restore"),
-        (package, "read_table", "read package"),
-        (run, "read_text", "read package"),
+        (package, "read_table", _read_stage),
+        (run, "read_text", "read package: texts"),
         (run.changes_mod, "diff_tables", "diff and describe"),
         (run.changes_mod, "describe", "diff and describe"),
         (run, "write_package", "write package"),

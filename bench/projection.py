@@ -12,7 +12,7 @@ per meeting, the size of ``.git`` against the package after the first commit, th
 change, and the work of an unchanged run without the politeness delay; from the ``portals`` group
 (``details.portals``), how far a run over many hosts side by side stretches past one host's time.
 
-Given (the issue's figures, options below): 290 municipalities and 21 regions, about 30,000 meetings
+Given (the issue's figures, options below): 300 organisations (290 municipalities and 21 regions), about 30,000 meetings
 and 1,000,000 protocol pages a year, an unchanged run of about 115 requests per portal at 2 s each,
 the scheduled workflow's 20 jobs at a time. Assumed, and said so in the output: the largest
 organisation's size against the average, the commits a meeting causes, and a job's start-up time.
@@ -36,7 +36,7 @@ MATRIX_LIMIT = 256  # jobs a GitHub Actions matrix may generate in one workflow 
 
 @dataclass
 class Sweden:
-    organisations: int = 311  # 290 municipalities and 21 regions (the issue rounds to 300)
+    organisations: int = 300  # the issue's round figure for 290 municipalities and 21 regions
     years: int = 10
     meetings_per_year: int = 30_000
     pages_per_year: int = 1_000_000
@@ -62,6 +62,7 @@ def measured(payload: dict[str, Any]) -> dict[str, Any]:
         "scale": label, "pages": pages, "meetings": meetings, "package_bytes": scrape["package_bytes"],
         "page_bytes": sum(resources[r]["bytes"] for r in PAGE_RESOURCES if r in resources) + package["texts"]["bytes"],
         "paragraph_bytes": resources["paragraphs"]["bytes"], "texts": package["texts"]["files"],
+        "paragraph_rows": scrape["rows"]["paragraphs"],
         "meeting_bytes": {r: resources[r]["bytes"] for r in MEETING_RESOURCES if r in resources},
         "page_resource_bytes": {r: resources[r]["bytes"] for r in PAGE_RESOURCES if r in resources and r != "paragraphs"},
         "organisation_years": package["organisation_years"], "organisations": package["organisations"],
@@ -108,7 +109,9 @@ def project(payload: dict[str, Any], se: Sweden | None = None) -> list[str]:
     lines = [f"Measured at {m['scale']}: {m['meetings']:,} meetings, {m['pages']:,} protocol pages, "
              f"{m['organisation_years']} organisation-years, package {_mb(m['package_bytes'])}",
              f"  bytes per protocol page (paragraphs, reservations, proposals, corrections, summaries, texts) = "
-             f"{m['page_bytes']:,} / {m['pages']:,} = {u['page']:,.0f}; of which paragraphs {u['paragraph_page']:,.0f}",
+             f"{m['page_bytes']:,} / {m['pages']:,} = {u['page']:,.0f}; of which paragraphs {u['paragraph_page']:,.0f} "
+             f"({m['paragraph_bytes']:,} bytes / {m['paragraph_rows']:,} rows = {m['paragraph_bytes'] / m['paragraph_rows']:,.0f} "
+             f"bytes per paragraph row, {m['paragraph_rows'] / m['pages']:.2f} rows per page)",
              f"  bytes per meeting (meetings, agenda items, documents, attendance) = {sum(m['meeting_bytes'].values()):,} / "
              f"{m['meetings']:,} = {u['meeting']:,.0f}",
              f"  parts: {m['parts']['organisation']} per organisation; per organisation-year ({m['parts']['year']} yearly + "
@@ -165,8 +168,9 @@ def _hourly(se: Sweden, m: dict[str, Any]) -> list[str]:
     lines = [
         f"  hourly unchanged run, one job per portal, {se.parallel_jobs} at a time: a job = {se.requests} requests x "
         f"{se.delay:g} s + {m['unchanged_seconds']:.2f} s of work (measured: {m['unchanged_requests']} requests at "
-        f"{m['scale']}) = {job:.0f} s; {waves} waves x {job:.0f} s = {waves * job / 60:.0f} min, "
-        f"{waves * (job + se.job_overhead) / 60:.0f} min with {se.job_overhead:.0f} s of job start-up (assumed)",
+        f"{m['scale']}) = {job:.0f} s; {waves} waves x {job:.0f} s = {waves * job / 60:.1f} min, "
+        f"{waves * (job + se.job_overhead) / 60:.1f} min with {se.job_overhead:.0f} s of job start-up (assumed), "
+        f"against the hour between two scheduled runs",
     ]
     if se.organisations > MATRIX_LIMIT:
         lines.append(f"  {se.organisations} jobs: over the {MATRIX_LIMIT} jobs a GitHub Actions matrix may generate in one run")

@@ -565,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     details: dict[str, Any] = {}
     group_seconds: dict[str, float] = {}
+    payload = {"machine": info, "settings": settings, "group_seconds": group_seconds, "figures": [], "details": details}
     for group, runner in RUNNERS.items():
         if group in args.groups:
             mark = time.perf_counter()
@@ -572,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += found
             details.update(detail)
             group_seconds[group] = round(time.perf_counter() - mark, 1)
+            write_json(args.json, {**payload, "figures": [f.as_dict() for f in figures], "incomplete": True})
     figures += scaling_figures(args, figures)
     elapsed = time.perf_counter() - started
     print(f"# {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, Python {info['python']}; "
@@ -579,19 +581,23 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{group} {seconds:.0f}s" for group, seconds in group_seconds.items()) + ")")
     for figure in figures:
         print(figure.line())
-    payload = {"machine": info, "settings": settings, "seconds": round(elapsed, 1), "group_seconds": group_seconds,
-               "figures": [f.as_dict() for f in figures], "details": details}
+    payload.update(seconds=round(elapsed, 1), figures=[f.as_dict() for f in figures])
     if args.projection:
         from bench import projection
 
         print(projection.render(projection.project(payload)))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    write_json(args.json, payload)
     failed = [f for f in figures if f.checks and _checks_failed(f)]
     for figure in failed:
         say(f"CHECK FAILED: {figure.name}@{figure.scale}: {figure.checks}")
     return 1 if failed else 0
+
+
+def write_json(path: Path | None, payload: dict) -> None:
+    """The figures so far (``incomplete`` until every group asked for has run), so a failing group loses no other."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def _checks_failed(figure: Figure) -> bool:
