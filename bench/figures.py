@@ -7,12 +7,13 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 PACKAGES = ("pypdfium2", "pypdf", "pdfminer.six", "pdfplumber", "reportlab", "frictionless", "datasette", "sqlite-utils",
             "GitPython", "git-history", "httpx", "selectolax")
@@ -104,26 +105,34 @@ def machine() -> dict[str, Any]:
 
 
 class Stages:
-    """Wall seconds spent in named functions while a block runs (the functions are wrapped, then restored)."""
+    """Wall seconds spent in named functions while a block runs (the functions are wrapped, then restored).
+
+    Calls in other threads are counted too (summed, so such a stage can exceed the wall time)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
 
-    def wrap(self, name: str, function: Callable) -> Callable:
+    def add(self, name: str, seconds: float, calls: int = 1) -> None:
+        with self._lock:
+            self.seconds[name] += seconds
+            self.calls[name] += calls
+
+    def wrap(self, name: str | Callable[..., str], function: Callable) -> Callable:
+        """``function`` timed as stage ``name`` (or as the stage ``name(*args, **kwargs)`` names)."""
         def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                self.seconds[name] += time.perf_counter() - started
-                self.calls[name] += 1
+                self.add(name(*args, **kwargs) if callable(name) else name, time.perf_counter() - started)
 
         timed.__wrapped__ = function  # type: ignore[attr-defined]
         return timed
 
     @contextlib.contextmanager
-    def patched(self, targets: list[tuple[object, str, str]]) -> Iterator["Stages"]:
+    def patched(self, targets: list[tuple[object, str, Any]]) -> Iterator["Stages"]:
         """Wrap ``getattr(owner, attribute)`` as stage ``name`` for each (owner, attribute, name)."""
         saved = []
         try:
@@ -136,10 +145,14 @@ class Stages:
             for owner, attribute, original in reversed(saved):
                 setattr(owner, attribute, original)
 
-    def as_dict(self, total: float | None = None) -> dict[str, float]:
+    def as_dict(self, total: float | None = None, inner: Iterable[str] = ()) -> dict[str, float]:
+        """Seconds by stage, largest first; with ``total``, ``other`` is what no outer stage covers
+        (stages named in ``inner`` run inside another stage and are not subtracted again)."""
         out = {name: round(seconds, 4) for name, seconds in sorted(self.seconds.items(), key=lambda kv: -kv[1])}
         if total is not None:
-            out["other"] = round(max(0.0, total - sum(self.seconds.values())), 4)
+            inner = set(inner)
+            outer = sum(seconds for name, seconds in self.seconds.items() if name not in inner)
+            out["other"] = round(max(0.0, total - outer), 4)
         return out
 
 

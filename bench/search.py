@@ -161,6 +161,7 @@ async def _measure_site(path: Path, words: list[str], warmup: int) -> tuple[list
 
     ds = make_datasette(path)
     ds._settings["sql_time_limit_ms"] = 600_000
+    ds.sql_time_limit_ms = 600_000  # Datasette reads the setting once, when it is made
     name = path.stem
     await ds.invoke_startup()
 

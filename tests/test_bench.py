@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from pathlib import Path
 
 import pytest
 
+from bench import projection
 from bench import run as bench_run
 
 TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--scrape-scale", "2", "--history-commits", "3", "--history-compare-commits", "1",
-        "--fts-rows", "200,400", "--fts-queries", "6", "--extractor-pages", "2"]
+        "--fts-rows", "200,400", "--fts-queries", "6", "--extractor-pages", "2", "--portals", "2", "--portal-meetings", "4",
+        "--portal-delay", "0.01", "--projection"]
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +94,53 @@ def test_git_history_is_compared_on_the_prefix_asked_for(report: dict) -> None:
         if figure["name"] == "history_full_vs_git_history" and figure["ratio"] is not None:
             assert figure["inputs"]["commits"] == 2  # the package commit and the first generated one
             assert "same 2 commits" in figure["note"]
+
+
+def figures_named(report: dict, name: str) -> list[dict]:
+    found = [f for f in report["figures"] if f["name"] == name]
+    assert found, f"no {name} figure"
+    return found
+
+
+def test_one_change_bytes_are_held_against_the_part_of_the_changed_paragraph(report: dict) -> None:
+    for figure in figures_named(report, "one_change_bytes_vs_part"):
+        part = figure["denominator"]["part"]
+        assert part.startswith("data/paragraphs/") and part.endswith(".csv")
+        assert figure["checks"]["part_matches_commit"] is True
+        assert figure["checks"]["paragraph_parts_committed"] == [part]
+        assert figure["numerator"]["bytes_added_as_committed"] > 0 and figure["numerator"]["loose_objects"] > 0
+        assert figure["ratio"] == pytest.approx(figure["numerator"]["bytes_added_as_committed"] / figure["denominator"]["part_bytes"])
+
+
+def test_largest_part_names_its_file_against_50_mb(report: dict) -> None:
+    for figure in figures_named(report, "largest_part"):
+        assert figure["numerator"]["path"].startswith("data/") and figure["numerator"]["bytes"] > 0
+        assert figure["denominator"]["bytes"] == 50_000_000
+        assert figure["ratio"] == pytest.approx(figure["numerator"]["bytes"] / 50_000_000)
+        assert figure["inputs"]["parts"] > 1
+
+
+def test_portals_side_by_side_against_the_hosts_one_at_a_time(report: dict) -> None:
+    [figure] = figures_named(report, "portals_parallel_vs_serial")
+    assert figure["inputs"]["portals"] == figure["inputs"]["hosts"] == 2
+    assert figure["numerator"]["jobs"] == 2 and figure["denominator"]["jobs"] == 1
+    parallel, sums = figure["numerator"]["runs_seconds"], figure["denominator"]["runs_seconds"]
+    assert len(parallel) == len(sums) == 3
+    assert figure["ratio"] == pytest.approx(statistics.median(parallel) / statistics.median(sums), rel=1e-3)
+    assert figure["checks"]["every_unchanged_run_clean"] is True
+    hosts = report["details"]["portals"]["host_seconds"]
+    assert len(hosts) == 2 and all(seconds > 0 for seconds in hosts.values())
+
+
+def test_the_pipeline_figure_shows_the_time_inside_the_workers(report: dict) -> None:
+    for figure in figures_named(report, "pipeline_vs_raw_extraction"):
+        assert figure["worker_ms_per_page"] > 0 and figure["worker_cpu_ms_per_page"] > 0
+        assert "crawl phase (gather)" in figure["note"] and "extract text" in figure["note"]
+
+
+def test_the_projection_is_worked_out_from_the_run(report: dict) -> None:
+    lines = projection.project(report)
+    text = "\n".join(lines)
+    for needed in ("bytes per protocol page", "parts =", "package (the checkout) =", ".git =", "largest part:",
+                   "hourly unchanged run", "sharded by groups instead"):
+        assert needed in text
