@@ -120,6 +120,12 @@ UNDATED = "undated"  # the part of rows without the date their part is named aft
 EMPTY_PART = "_empty.csv"  # the header-only part of a resource without rows
 
 
+def of_meetings(resource: str) -> bool:
+    """Whether every row of ``resource`` is a record of one meeting, in the part of that meeting's
+    organisation and date (the meetings themselves, notices and the organisation-wide tables are not)."""
+    return resource not in ("organisations", "committees", "meetings", *PART_DATE) and PART_GRAIN.get(resource) != "organisation"
+
+
 def part_path(resource: str, organisation: str, when: str | None) -> str:
     """Where a row of ``resource`` lives in the package, from its organisation and its meeting's
     date (YYYY-MM-DD): ``data/meetings/region-x/2024.csv``, ``data/paragraphs/region-x/2024-03.csv``,
@@ -169,6 +175,12 @@ def part_organisation(part: str) -> str | None:
     if len(pieces) < 3 or pieces[-1] == EMPTY_PART and len(pieces) == 3:
         return None
     return pieces[2].removesuffix(".csv")
+
+
+def part_year(part: str) -> str:
+    """The year of a dated part (``2024`` of ``…/2024.csv`` and of ``…/2024-03.csv``), or ``undated``."""
+    stem = part.rsplit("/", 1)[-1].removesuffix(".csv")
+    return UNDATED if stem == UNDATED else stem[:4]
 
 
 class Partitioner:
@@ -260,6 +272,79 @@ class LazyTables(Mapping[str, dict[str, Row]]):
         """The tables used so far (the others are as they were on disk)."""
         return {r: self._tables[r] for r in self.loaded()}
 
+    def covers(self, resource: str, part: str) -> bool:
+        """Whether the rows of ``part`` are all in this resource's table."""
+        return True
+
+    def texts_outside(self) -> list[str]:
+        """Document texts in the package (paths relative to it) of documents the tables do not hold."""
+        return []
+
+    def outside(self, resource: str, organisation: str) -> list[Row]:
+        """Rows of the organisation's parts of ``resource`` that the table does not hold."""
+        return []
+
+
+class YearTables(LazyTables):
+    """The tables of some organisations, in which the records of meetings (the resources of
+    ``of_meetings``) are read only for the years asked for with ``want``: a run reads the years of
+    the meetings it touches, not each organisation's whole archive. A record refers only to rows of
+    its own meeting, so the rows held are closed under the package's references."""
+
+    def __init__(self, package_dir: Path, organisations: Iterable[str]):
+        self.package_dir, self.organisations = package_dir, sorted(set(organisations))
+        self.years: dict[str, set[str]] = {}
+        super().__init__(self._read)
+
+    def _parts(self, resource: str, organisation: str, years: set[str]) -> list[str]:
+        return [p for p in part_files(self.package_dir, resource, [organisation]) if part_year(p) in years]
+
+    def _read(self, resource: str) -> dict[str, Row]:
+        if not of_meetings(resource):
+            return read_table(self.package_dir, resource, self.organisations)
+        table: dict[str, Row] = {}
+        for organisation, years in sorted(self.years.items()):
+            for part in self._parts(resource, organisation, years):
+                read_part(self.package_dir, resource, part, table)
+        return table
+
+    def want(self, organisation: str, day: str | date | None) -> None:
+        """Hold the records of the organisation's meetings of the year of ``day`` (a date or
+        YYYY-MM-DD; None: the undated ones), also in the tables read already."""
+        year = str(day)[:4] if day else UNDATED
+        wanted = self.years.setdefault(organisation, set())
+        if organisation not in self.organisations or year in wanted:
+            return
+        wanted.add(year)
+        for resource in self.loaded():
+            if of_meetings(resource):
+                for part in self._parts(resource, organisation, {year}):
+                    read_part(self.package_dir, resource, part, self._tables[resource])
+
+    def covers(self, resource: str, part: str) -> bool:
+        organisation = part_organisation(part)
+        if organisation not in self.organisations:
+            return False
+        return not of_meetings(resource) or part_year(part) in self.years.get(organisation, ())
+
+    def texts_outside(self) -> list[str]:
+        held = {row["text_path"] for row in self["documents"].values() if row["text_path"]}
+        found = []
+        for organisation in self.organisations:
+            folder = self.package_dir / TEXT_DIR / organisation
+            if folder.is_dir():
+                found.extend(str(p.relative_to(self.package_dir)) for p in folder.rglob("*.txt"))
+        return sorted(rel for rel in found if rel not in held)
+
+    def outside(self, resource: str, organisation: str) -> list[Row]:
+        if not of_meetings(resource) or organisation not in self.organisations:
+            return []
+        rows: dict[str, Row] = {}
+        for part in part_files(self.package_dir, resource, [organisation]):
+            if not self.covers(resource, part):
+                read_part(self.package_dir, resource, part, rows)
+        return list(rows.values())
+
 
 class KeyIndex:
     """Keys of a table's rows grouped by the value of one field, built when first asked for."""
@@ -267,11 +352,13 @@ class KeyIndex:
     def __init__(self, tables: Mapping[str, dict[str, Row]], resource: str, by: str):
         self._tables, self._resource, self._by = tables, resource, by
         self._index: dict[str, set[str]] | None = None
+        self._size = 0
 
     def keys(self, value: str) -> set[str]:
-        if self._index is None:
-            self._index = {}
-            for key, row in self._tables[self._resource].items():
+        table = self._tables[self._resource]
+        if self._index is None or self._size != len(table):  # a table of YearTables grows as years are wanted
+            self._index, self._size = {}, len(table)
+            for key, row in table.items():
                 self._index.setdefault(row[self._by], set()).add(key)
         return self._index.get(value, set())
 
@@ -395,7 +482,8 @@ def package_parser_version(package_dir: Path) -> int | None:
 
 def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *,
                   base: Path | None = None, lookup: Mapping[str, dict[str, Row]] | None = None,
-                  scope: Iterable[str] | None = None, dirty: Mapping[str, set[str]] | None = None) -> dict[str, list[str]]:
+                  scope: Iterable[str] | None = None, dirty: Mapping[str, set[str]] | None = None,
+                  covers: Callable[[str, str], bool] | None = None) -> dict[str, list[str]]:
     """Write a complete package into ``target`` (which must not exist yet or is replaced); returns
     the parts written, per resource.
 
@@ -404,7 +492,8 @@ def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None],
     default ``tables``). With ``base`` (the package as it is), every other part, and a text given as
     None, are taken from ``base`` unchanged (hard-linked where the file system allows); with
     ``dirty`` (resource -> parts), only those parts of a resource are written anew, so a run
-    rewrites only what it changed."""
+    rewrites only what it changed; with ``covers`` (resource, part -> whether ``tables`` holds all
+    its rows, ``LazyTables.covers``), the parts it does not hold are taken from ``base``."""
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
@@ -418,7 +507,7 @@ def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None],
                 _link_or_copy(base / part, target / part)
             continue
         for part in in_base:
-            if wanted is not None and part_organisation(part) not in wanted:
+            if (wanted is not None and part_organisation(part) not in wanted) or (covers and not covers(resource, part)):
                 _link_or_copy(base / part, target / part)
         only = dirty.get(resource) if dirty is not None and base is not None else None
         for part, rows in sorted(partitioner.parts(resource, tables[resource].values()).items()):

@@ -155,7 +155,7 @@ def accepted_listings(merge: Merge, listings: list[Listing]) -> list[Listing]:
         if listing.refs is None:
             continue
         old_ids = merge.old_keys("meetings", listing.committee_id, by="committee_id")
-        listed = {meeting_id(listing.committee_id, r.slug) for r in listing.refs}
+        listed = listed_ids(listing)
         if shrank(old_ids, listed):
             merge.outcome.failures.append(Failure(
                 listing.url, "guard", f"listing shows {len(listed & old_ids)} of {len(old_ids)} known meetings; "
@@ -165,11 +165,23 @@ def accepted_listings(merge: Merge, listings: list[Listing]) -> list[Listing]:
     return accepted
 
 
+def listed_ids(listing: Listing) -> set[str]:
+    return {meeting_id(listing.committee_id, r.slug) for r in listing.refs or ()}
+
+
+def unlisted(old: Mapping[str, dict[str, Row]], listings: list[Listing]) -> list[str]:
+    """Known meetings that listings read in this run no longer show (``apply_listing`` cancels or
+    removes them, unless the shrink guard refuses the listing)."""
+    index = KeyIndex(old, "meetings", "committee_id")
+    return sorted({m for listing in listings if listing.refs is not None
+                   for m in index.keys(listing.committee_id) - listed_ids(listing)})
+
+
 def apply_listing(merge: Merge, listing: Listing, today: date) -> None:
     """The committee row, and the meetings the listing no longer shows: cancelled if upcoming, else removed."""
     merge.outcome.listed[f"{listing.portal.id}/{listing.slug}"] = len(listing.refs)
     merge.put("committees", committee_row(listing.portal, listing.slug, listing.name, listing.portal_committee_id), listing.url)
-    listed = {meeting_id(listing.committee_id, r.slug) for r in listing.refs}
+    listed = listed_ids(listing)
     for meeting in sorted(merge.old_keys("meetings", listing.committee_id, by="committee_id") - listed):
         row = merge.new["meetings"].get(meeting)
         if row is None:
@@ -428,13 +440,15 @@ def _organisation(tables: Mapping[str, dict[str, Row]], meeting: str) -> str | N
 
 
 def rebuild_people(merge: Merge) -> None:
-    """The people rows of every organisation whose rows naming people changed in this run."""
+    """The people rows of every organisation whose rows naming people changed in this run (with the
+    rows of the years the old tables do not hold, which this run cannot have changed)."""
     changed = changed_meetings(merge.old, merge.new)
     organisations = {_organisation(merge.new, m) or _organisation(merge.old, m) for m in changed} - {None}
     for organisation in sorted(organisations):
         committees = {k for k, r in merge.new["committees"].items() if r["organisation_id"] == organisation}
         meetings = {k: r for k, r in merge.new["meetings"].items() if r["committee_id"] in committees}
         records = {resource: [r for r in merge.new[resource].values() if r["meeting_id"] in meetings]
+                   + (merge.old.outside(resource, organisation) if isinstance(merge.old, LazyTables) else [])
                    for resource in people.SOURCES}
         rows = people.people_rows(organisation, meetings.values(), records)
         table = merge.new["people"]

@@ -26,13 +26,13 @@ from .crawl import Board, Budget, Crawled, Crawler, CrawlOptions, Deferred, Fetc
 from .documents import PARSER_VERSION
 from .errors import ParseError, RepoError
 from .package import (
-    PACKAGE_DIR, PART_DATE, PART_GRAIN, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, csv_header_matches,
-    legacy_path, open_tables,
+    PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, YearTables, csv_header_matches,
+    legacy_path, of_meetings, open_tables,
     descriptor_sources, part_files, sources_from,
     package_parser_version, read_text, resources, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
-from .reconcile import Derived, Outcome, reconcile, reparse
+from .reconcile import Derived, Outcome, reconcile, reparse, unlisted
 from .report import Failure, RunReport, write_report
 from .rows.portal import committee_slug
 from .state import IGNORE_LINE, STATE_DIR, Memory, RepoState, Seen, row_digest
@@ -130,7 +130,7 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
             report.warnings.extend(reparsed.warnings)
             version = package_parser_version(ws.package_dir)
         scope = {portal.organisation_id for portal in options.portals}
-        old = open_tables(ws.package_dir, scope)
+        old = scoped_tables(ws.package_dir, scope)
         memory = ws.state.load()
         seen = memory.seen_for(vcs.package_tree(ws.repo), code_fingerprint())
         factory = options.client_factory or default_client
@@ -139,6 +139,8 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
             crawlers = lambda: Crawler(client, meetings, memory, seen, options.crawl_options(), budget,  # noqa: E731
                                        notices=old["notices"])
             gathered = gather(crawl(options.portals, crawlers, options.jobs), old, memory, options, pool, ws.state, report)
+            for meeting in unlisted(old, gathered.derived.listings):
+                want_meeting(old, old["meetings"][meeting])
             outcome = reconcile(old, gathered.derived, options.today, memory.confirm)
             for url in outcome.forget:
                 client.forget(url)
@@ -147,9 +149,25 @@ def run_scrape(options: ScrapeOptions) -> RunReport:
         info = package_info(options.portals, outcome.tables["organisations"], version or PARSER_VERSION,
                             descriptor_sources(ws.package_dir))
         commit_outcome(ws, report, old, outcome, info, options.author, "scrape", scope)
-        ws.state.save(remember(memory, seen, gathered, outcome, options.today, report.ok, vcs.package_tree(ws.repo)))
+        ws.state.save(remember(memory, seen, gathered, outcome, options.today, report.ok, vcs.package_tree(ws.repo), old))
         log_run(ws.state, report, options.today)
         return report
+
+
+def scoped_tables(package_dir: Path, organisations: set[str]) -> LazyTables:
+    """The package's tables of the organisations a run reads, the records of meetings only for the
+    years of the meetings it touches (``YearTables``); all years while a part still has the columns
+    of an older schema, since the run then writes every part of the resource anew."""
+    if all(csv_header_matches(package_dir, r, organisations) for r in resources()
+           if of_meetings(r) and part_files(package_dir, r, organisations)):
+        return YearTables(package_dir, organisations)
+    return open_tables(package_dir, organisations)
+
+
+def want_meeting(old: LazyTables, row: dict | None, organisation: str | None = None) -> None:
+    """Hold the records of the year of this meeting row (see ``YearTables.want``)."""
+    if isinstance(old, YearTables) and row is not None:
+        old.want(organisation or Partitioner(old).organisation(row["committee_id"]), row["date"] or None)
 
 
 @dataclass
@@ -217,13 +235,17 @@ def read_meeting(fetched: FetchedMeeting, old: LazyTables, documents: KeyIndex, 
         report.source(fetched.source)["meetings_fetched"] += 1
         report.fetched_meetings.append(fetched.meeting_id)
         return []
+    old_meeting = old["meetings"].get(fetched.meeting_id)
+    organisation = fetched.listing.portal.organisation_id
+    want_meeting(old, old_meeting, organisation)
     old_documents = {k: old["documents"][k] for k in documents.keys(fetched.meeting_id)}
     try:
-        meeting = derive.meeting(fetched, old["meetings"].get(fetched.meeting_id), old_documents, options.today,
+        meeting = derive.meeting(fetched, old_meeting, old_documents, options.today,
                                  memory.agenda_strategy.get(fetched.listing.committee_id), memory.refused)
     except ParseError as exc:
         quarantine(state, report, Failure(exc.url, "parse", exc.reason, fetched.source), fetched.response)
         return []
+    want_meeting(old, meeting.meeting, organisation)
     gathered.derived.meetings.append(meeting)
     report.warnings.extend(meeting.warnings)
     for failure in meeting.failures:
@@ -264,7 +286,7 @@ def account(report: RunReport, stats, outcome: Outcome) -> None:
 
 
 def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, outcome: Outcome, today: date, ok: bool,
-             tree: str | None) -> Memory:
+             tree: str | None, old: LazyTables) -> Memory:
     """What the next run needs to know (see ``state.Memory``). After a run with problems, what each
     meeting looked like is forgotten: the next run reads every due meeting again."""
     live = outcome.tables["meetings"]
@@ -274,7 +296,7 @@ def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, o
         checked={k: v for k, v in checked.items() if k in live},
         refetch=((memory.refetch - read) | outcome.refetch) & set(live),
         agenda_strategy={**memory.agenda_strategy, **outcome.strategies}, confirm=outcome.confirm,
-        refused=_still_there({**memory.refused, **outcome.refused}, outcome),
+        refused=_still_there({**memory.refused, **outcome.refused}, outcome, old),
     )
     if tree is None or not ok:
         return after
@@ -288,9 +310,14 @@ def remember(memory: Memory, seen_before: dict[str, Seen], gathered: Gathered, o
     return after
 
 
-def _still_there(refused: dict[str, str], outcome: Outcome) -> dict[str, str]:
-    """Refused versions of documents the package still has (the documents table is read only if there are any)."""
-    return {k: v for k, v in refused.items() if k in outcome.tables["documents"]} if refused else {}
+def _still_there(refused: dict[str, str], outcome: Outcome, old: LazyTables) -> dict[str, str]:
+    """Refused versions of documents the package still has: those in the new documents table, and
+    those of rows the run did not hold (other organisations, other years); the documents table is
+    read only if there are any."""
+    if not refused:
+        return {}
+    new, held = outcome.tables["documents"], old["documents"]
+    return {k: v for k, v in refused.items() if k in new or k not in held}
 
 
 def log_run(state: RepoState, report: RunReport, today: date) -> None:
@@ -345,7 +372,7 @@ def dirty_parts(old: LazyTables, new: LazyTables, diffs: dict) -> dict[str, set[
             moved = [k for k in diff.changed if "date" in diff.changed[k]]
     for meeting in moved:
         for resource in resources():
-            if resource not in ("organisations", "committees", "meetings", *PART_DATE) and PART_GRAIN.get(resource) != "organisation":
+            if of_meetings(resource):
                 row = {"meeting_id": meeting}
                 dirty.setdefault(resource, set()).update({before.part(resource, row), after.part(resource, row)})
     return dirty
@@ -364,8 +391,10 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
             dirty.pop(resource, None)
     tmp_package = state.tmp_dir / PACKAGE_DIR
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
-    written = write_package(tmp_package, changed if base else dict(outcome.tables), final_texts(outcome), info, base=base,
-                            lookup=outcome.tables, scope=scope, dirty=dirty)
+    texts = final_texts(outcome)
+    texts.update((rel, None) for rel in old.texts_outside() if rel not in texts)
+    written = write_package(tmp_package, changed if base else dict(outcome.tables), texts, info, base=base,
+                            lookup=outcome.tables, scope=scope, dirty=dirty, covers=old.covers)
     validation = validate_package(tmp_package, only=written if base else None)
     if not validation.valid:
         report.invalid.extend(problem.as_dict() for problem in validation.problems)

@@ -103,6 +103,15 @@ def has_commits(repo: git.Repo) -> bool:
 # ---------------------------------------------------------------- the package in the working tree
 
 
+def package_git(repo: git.Repo) -> git.Git:
+    """The git command for the package's files, with file ctimes not trusted: a run writes the package
+    anew with hard links to every file it keeps, which changes their ctime but not their content,
+    inode, size or mtime, and git would otherwise read all of them again (seconds for a large package)."""
+    command = git.Git(repo.working_dir)
+    command.set_persistent_git_options(c="core.trustctime=false")
+    return command
+
+
 def package_changes(repo: git.Repo) -> list[str]:
     """Paths under ``datapackage/`` that differ from the last commit (changed, deleted or untracked),
     and a ``datapackage.old`` left by a swap."""
@@ -112,7 +121,7 @@ def package_changes(repo: git.Repo) -> list[str]:
         if not has_commits(repo):
             package = base / PACKAGE_DIR
             return found + sorted(str(p.relative_to(base)) for p in package.rglob("*") if p.is_file()) if package.exists() else found
-        status = repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR)
+        status = package_git(repo).status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR)
     return found + [line[3:] for line in status.splitlines() if line.strip()]
 
 
@@ -140,7 +149,7 @@ def restore_package(repo: git.Repo) -> None:
             if (base / PACKAGE_DIR).exists():
                 shutil.rmtree(base / PACKAGE_DIR)
             return
-        if not repo.git.status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
+        if not package_git(repo).status("--porcelain", "--untracked-files=all", "--", PACKAGE_DIR):
             return
         repo.git.reset("-q", "HEAD", "--", PACKAGE_DIR)  # files a killed run had staged, new ones too
         if repo.git.ls_tree("--name-only", "HEAD", "--", PACKAGE_DIR):
@@ -176,20 +185,27 @@ def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None 
     """Stage ``datapackage/`` and commit if anything changed. Returns the new sha or None."""
     base = root(repo)
     with git_errors(base):
-        repo.git.add("-A", "--", PACKAGE_DIR)
+        command = package_git(repo)
+        command.add("-A", "--", PACKAGE_DIR)
         if (base / ".gitignore").exists():
-            repo.git.add("--", ".gitignore")
-        if has_commits(repo):
-            if not repo.index.diff("HEAD"):
-                return None
-        elif not repo.index.entries:
+            command.add("--", ".gitignore")
+        if not command.diff("--cached", "--name-only", *(["HEAD"] if has_commits(repo) else [])):
             return None
         name, email = author or DEFAULT_AUTHOR
-        actor = git.Actor(name, email)
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
         env_date = os.environ.get("MEETINGS_COMMIT_DATE")
-        kwargs = {"author_date": env_date, "commit_date": env_date} if env_date else {}
-        commit = repo.index.commit(with_trailer(message, by), author=actor, committer=actor, **kwargs)
-    return commit.hexsha
+        if env_date:
+            env.update(GIT_AUTHOR_DATE=env_date, GIT_COMMITTER_DATE=env_date)
+        # the git command, not GitPython's index: that reads and writes the whole index in Python,
+        # seconds for a package of some thousand files
+        message_file = Path(repo.git_dir) / "MEETINGS_MSG"
+        message_file.write_text(with_trailer(message, by), encoding="utf-8")
+        try:
+            with command.custom_environment(**env):
+                command.commit("-q", "--cleanup=verbatim", "-F", str(message_file))
+        finally:
+            message_file.unlink(missing_ok=True)
+        return repo.head.commit.hexsha
 
 
 # ---------------------------------------------------------------- history

@@ -162,3 +162,61 @@ def test_the_descriptor_is_written_again_from_the_parts_present(scraped):
     result = CliRunner().invoke(cli, ["descriptor", "--repo", str(scraped)])
     assert result.exit_code == 0, result.output
     assert (root / "datapackage.json").read_bytes() == committed
+
+
+def _package_bytes(repo: Path) -> dict[str, bytes]:
+    root = repo / PACKAGE_DIR
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_runs_that_read_only_the_years_they_touch_write_what_runs_that_read_every_year_write(tmp_path, config_file,
+                                                                                             replica, monkeypatch):
+    import scraper.run as run_mod
+
+    years, every = tmp_path / "years", tmp_path / "every"
+    read_parts: list[str] = []
+    original = package.read_part
+    for run, day in enumerate((1, 2, 2, 3)):
+        replica.set_day(day)
+        read_parts.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(package, "read_part", lambda d, r, part, into: read_parts.append(part) or original(d, r, part, into))
+            scrape(years, config_file)
+        with monkeypatch.context() as patched:
+            patched.setattr(run_mod, "scoped_tables", lambda package_dir, organisations: package.open_tables(package_dir, organisations))
+            scrape(every, config_file)
+        assert _package_bytes(years) == _package_bytes(every), f"day {day}"
+        if run == 1:  # day 2 changes the agenda and documents of meetings of some years
+            records = {p for r in resources() if package.of_meetings(r) for p in part_files(years / PACKAGE_DIR, r)}
+            read = records & set(read_parts)
+            assert read and len(read) < len(records) / 2, "a run that changes some meetings reads the records of their years only"
+    assert validate_package(years / PACKAGE_DIR).valid
+
+
+def test_year_tables_hold_the_years_wanted_and_read_the_rest_only_when_asked(scraped):
+    from scraper.package import KeyIndex, YearTables, open_tables, part_year
+
+    root = scraped / PACKAGE_DIR
+    full = open_tables(root, ["region-norrbotten"])
+    tables = YearTables(root, ["region-norrbotten"])
+    assert tables["meetings"] == full["meetings"], "the meetings themselves are read whole"
+    assert tables["paragraphs"] == {}
+    index = KeyIndex(tables, "paragraphs", "meeting_id")
+    meeting = "region-norrbotten/regionstyrelsen/mote-2024-03-12"
+    assert index.keys(meeting) == set()
+    tables.want("region-norrbotten", "2024-03-12")
+    expected = {k for k, r in full["paragraphs"].items() if r["meeting_id"] == meeting}
+    assert expected and index.keys(meeting) == expected, "a table read already grows, and so does its index"
+    assert all(full["meetings"][r["meeting_id"]]["date"][:4] == "2024" for r in tables["paragraphs"].values())
+    assert tables.covers("paragraphs", "data/paragraphs/region-norrbotten/2024-03.csv")
+    assert not tables.covers("paragraphs", "data/paragraphs/region-norrbotten/2025-01.csv")
+    assert tables.covers("meetings", "data/meetings/region-norrbotten/2025.csv")
+    assert not tables.covers("paragraphs", "data/paragraphs/region-vasterbotten/2024-03.csv")
+    other_years = tables.outside("attendance", "region-norrbotten")
+    assert sorted(map(str, other_years), key=str) == sorted(
+        (str(r) for r in full["attendance"].values() if full["meetings"][r["meeting_id"]]["date"][:4] != "2024"), key=str)
+    held = {r["text_path"] for r in tables["documents"].values() if r["text_path"]}
+    outside = set(tables.texts_outside())
+    assert held and not held & outside
+    assert held | outside == {r["text_path"] for r in full["documents"].values() if r["text_path"]}
+    assert part_year("data/paragraphs/x/2024-03.csv") == "2024" and part_year("data/votes/x/undated.csv") == "undated"
