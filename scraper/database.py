@@ -107,6 +107,8 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             table.enable_fts(FTS_COLUMNS[name], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
     if "documents" in counts and "meetings" in counts:
         counts["document_pages"] = load_document_pages(package_dir, db)
+    if "meetings" in counts and "committees" in counts:
+        counts["case_numbers"] = load_case_numbers(db, [r for r in CASE_RESOURCES if r in counts])
     db.conn.commit()
     db.close()
     repo_root = package_dir.resolve().parent
@@ -122,6 +124,46 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             counts[table] = sqlite_utils.Database(tmp)[table].count
     tmp.replace(db_path)
     return counts
+
+
+# resources with a case_number field (possibly several, "; "-joined) -> their key column
+CASE_RESOURCES = {"agenda_items": "agenda_item_id", "paragraphs": "paragraph_id"}
+
+
+def case_numbers(value: str | None) -> list[str]:
+    """The case numbers of a field that may hold several, ``"; "``-joined."""
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def case_key(value: str) -> str:
+    """A case number as it is looked up: a-z upper-cased (as SQLite's upper() does), without spaces
+    (``ks 2024/12`` finds ``KS 2024/12``)."""
+    return "".join(value.translate(_ASCII_UPPER).split())
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def case_number_rows(rows) -> list[dict]:
+    """(resource, record id, meeting id, organisation id, case number field) -> one row per case number."""
+    return [{"case_key": case_key(number), "case_number": number, "organisation_id": organisation, "resource": resource,
+             "record_id": record, "meeting_id": meeting}
+            for resource, record, meeting, organisation, field in rows for number in case_numbers(field)]
+
+
+def load_case_numbers(db: sqlite_utils.Database, resources: list[str]) -> int:
+    """The ``case_numbers`` table: each case number of each agenda item and paragraph on a row of its
+    own, with its organisation, so that a case's page and feed find its records through an index."""
+    table = db["case_numbers"]
+    table.create({"case_key": str, "case_number": str, "organisation_id": str, "resource": str, "record_id": str,
+                  "meeting_id": str}, pk=("resource", "record_id", "case_key"))
+    for resource in resources:
+        found = db.execute(f"""select '{resource}', t.{CASE_RESOURCES[resource]}, t.meeting_id, c.organisation_id, t.case_number
+            from {resource} t join meetings m on m.meeting_id = t.meeting_id join committees c on c.committee_id = m.committee_id
+            where coalesce(t.case_number, '') != ''""")
+        table.insert_all(case_number_rows(found), batch_size=1000, ignore=True)
+    table.create_index(["case_key", "organisation_id"], if_not_exists=True)
+    return table.count
 
 
 def document_pages(text: str) -> list[tuple[int, str]]:

@@ -78,6 +78,20 @@ def test_case_page_follows_one_case_through_two_committees(site):
     feed = re.search(r'href="(/meetings/case_feed\.atom\?[^"]+)"', html).group(1).replace("&amp;", "&")
     atom = site.get(feed)
     assert atom.status_code == 200 and atom.text.count("<entry>") == 2
+    # looked up through the case_numbers table: case and spaces do not matter, another organisation finds nothing
+    assert site.get(pages.case_url("region-vasterbotten", " rs1201-2025") + ".json").json()["steps"] == data["steps"]
+    assert site.get(pages.case_url("region-norrbotten", "RS 1201-2025")).status_code == 404
+
+
+def test_each_case_number_of_a_field_is_a_row_of_its_own():
+    from scraper.database import case_key, case_number_rows
+
+    rows = case_number_rows([("paragraphs", "p1", "m1", "org", "KS 2024/12; ks 2024/13 ;"),
+                             ("agenda_items", "a1", "m1", "org", "Dnr\tRS 1-2026")])
+    assert [(r["resource"], r["record_id"], r["case_number"], r["case_key"]) for r in rows] == [
+        ("paragraphs", "p1", "KS 2024/12", "KS2024/12"), ("paragraphs", "p1", "ks 2024/13", "KS2024/13"),
+        ("agenda_items", "a1", "Dnr\tRS 1-2026", "DNRRS1-2026")]
+    assert case_key(" öK 1 ") == "öK1", "upper-cased as SQLite's upper() does, so that SQL finds the same keys"
 
 
 def test_committee_page_shows_representatives_calendar_and_chart(site):

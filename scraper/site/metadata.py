@@ -86,6 +86,23 @@ EXTRA_TABLES = {
             "seq": "Position on the history line, from 0.",
         },
     },
+    "document_pages": {
+        "title": "Document pages",
+        "description": "The text of each page of each document read (datapackage/text/, split on its form feeds), "
+                       "searchable; blank pages left out.",
+        "columns": {"page": "Page number in the PDF, from 1.", "text": "The page's text as extracted."},
+    },
+    "case_numbers": {
+        "title": "Case numbers",
+        "description": "Each case number (diarienummer) of each agenda item and paragraph on a row of its own, "
+                       "for finding every step of a case.",
+        "columns": {
+            "case_key": "The case number upper-cased without spaces, as it is looked up.",
+            "case_number": "The case number as printed.",
+            "resource": "agenda_items or paragraphs.",
+            "record_id": "Primary key of the agenda item or paragraph.",
+        },
+    },
     "runs": {
         "title": "Runs",
         "description": "Scrape runs: when they ran, what they fetched and what went wrong.",

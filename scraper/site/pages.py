@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from datasette.utils import is_url
 
+from ..database import CASE_RESOURCES, case_key, case_numbers
+
 Rows = Callable[[str, dict], Awaitable[list[dict]]]
 
 ROLE_ORDER = ("ordförande", "förste vice ordförande", "andre vice ordförande", "vice ordförande", "ledamot",
@@ -63,11 +65,6 @@ def hit_links(hit) -> dict:
     return {"page_url": page_url, "pdf_url": page_link(hit.document_url, hit.page), "portal_url": web_url(hit.url)}
 
 
-def case_numbers(value: str | None) -> list[str]:
-    """The case numbers of a field that may hold several, ``"; "``-joined."""
-    return [part.strip() for part in (value or "").split(";") if part.strip()]
-
-
 def role_rank(role: str | None) -> int:
     role = (role or "").lower()
     return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
@@ -95,7 +92,7 @@ async def meeting_page(rows: Rows, meeting_id: str) -> dict | None:
     page["attendance"] = await _attendance(rows, present, meeting_id)
     page["appeal"] = await _appeal(rows, present, meeting_id)
     page["history"] = history(await rows("""select "commit", committed_at, made_by, resource, kind, count(*) as n,
-        group_concat(distinct field) as fields from changes where meeting_id = :id or record_id = :id
+        group_concat(distinct field) as fields from changes where meeting_id = :id or (resource = 'meetings' and record_id = :id)
         group by "commit", resource, kind order by committed_at desc, resource, kind limit 500""", {"id": meeting_id})) \
         if "changes" in present else []
     return page
@@ -197,23 +194,31 @@ async def _appeal(rows: Rows, present: set[str], meeting_id: str) -> dict | None
 # ---------------------------------------------------------------- case
 
 
+def _case(match: str, resource: str) -> str:
+    return match.format(key=CASE_RESOURCES[resource], resource=resource)
+
+
 async def case_page(rows: Rows, organisation_id: str, case_number: str) -> dict | None:
     """Every agenda item and paragraph with the case number, in one organisation, in date order."""
     present = await tables(rows)
-    params = {"org": organisation_id, "case": case_number.strip()}
-    match = "(t.case_number = :case or '; ' || t.case_number || ';' like '%; ' || :case || ';%')"
+    params = {"org": organisation_id, "case": case_number.strip(), "key": case_key(case_number)}
+    if "case_numbers" in present:  # through its index; the resource is filled in below
+        match = ("t.{key} in (select record_id from case_numbers where case_key = :key and organisation_id = :org "
+                 "and resource = '{resource}')")
+    else:
+        match = "(t.case_number = :case or '; ' || t.case_number || ';' like '%; ' || :case || ';%')"
     joins = ("join meetings m on m.meeting_id = t.meeting_id join committees c on c.committee_id = m.committee_id "
              "where c.organisation_id = :org and ")
     steps = []
     if "agenda_items" in present:
         for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id "
-                              f"from agenda_items t {joins}{match}", params):
+                              f"from agenda_items t {joins}{_case(match, 'agenda_items')}", params):
             steps.append({"kind": "agenda item", **row})
     if "paragraphs" in present:
         document = ("(select d.url from documents d where d.document_id = t.document_id)" if "documents" in present
                     else "null")
         for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id, "
-                              f"{document} as document_url from paragraphs t {joins}{match}", params):
+                              f"{document} as document_url from paragraphs t {joins}{_case(match, 'paragraphs')}", params):
             steps.append({"kind": "paragraph", **row, "source": page_link(row.pop("document_url"), row.get("page"))})
     if not steps:
         return None

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..database import CASE_RESOURCES
+
 Tables = dict[str, set[str]]
 
 FEED_ID_PREFIX = "tag:meetings-open-data,2025:"
@@ -39,11 +41,14 @@ def _feed_id(kind: str, column: str) -> str:
     return (f"'{FEED_ID_PREFIX}{kind}/' || replace(replace(replace({column}, '%', '%25'), '#', '%23'), ' ', '%20')")
 
 
-def _case_match(column: str) -> str:
-    """True when :case_number is one of the '; '-separated case numbers in ``column`` (case and spaces ignored)."""
-    return (f"instr(';' || replace(upper({column}), ' ', '') || ';', "
-            f"';' || replace(upper(trim(coalesce(:case_number, ''))), ' ', '') || ';') > 0 "
-            "and trim(coalesce(:case_number, '')) != ''")
+def _case_match(alias: str, resource: str, tables: Tables) -> str:
+    """True when :case_number is one of the '; '-separated case numbers of the row (case and spaces
+    ignored): through the ``case_numbers`` table and its index where the database has it."""
+    key = "replace(upper(trim(coalesce(:case_number, ''))), ' ', '')"
+    if "case_numbers" in tables:
+        return (f"{alias}.{CASE_RESOURCES[resource]} in (select record_id from case_numbers "
+                f"where case_key = {key} and resource = '{resource}') and {key} != ''")
+    return f"instr(';' || replace(upper({alias}.case_number), ' ', '') || ';', ';' || {key} || ';') > 0 and {key} != ''"
 
 
 @dataclass
@@ -307,11 +312,11 @@ limit 200""",
         "matter from the committee that prepared it to the council that decided it. Case and spaces are "
         "ignored (\"rs 912-2025\" finds \"RS 912-2025\").",
         _with(paragraphs=PARAGRAPHS),
-        f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title,
+        lambda tables: f"""select m.date, o.name as organisation, c.name as committee, p.number as paragraph, p.title,
   p.case_number, p.decision_kind, p.decision, p.paragraph_id, p.meeting_id, m.url
 from paragraphs p
 {_joins('p')}
-where {_case_match('p.case_number')}
+where {_case_match('p', 'paragraphs', tables)}
 order by m.date, p.number""",
     ),
     Query(
@@ -319,11 +324,11 @@ order by m.date, p.number""",
         "Every agenda item with one case number (diarienummer) across committees and meetings, oldest first. "
         "Case and spaces are ignored.",
         _with(agenda_items=("agenda_item_id", "meeting_id", "ordinal", "number", "title", "case_number")),
-        f"""select m.date, o.name as organisation, c.name as committee, a.number, a.title, a.case_number, m.status,
+        lambda tables: f"""select m.date, o.name as organisation, c.name as committee, a.number, a.title, a.case_number, m.status,
   m.protocol_published, a.meeting_id, m.url
 from agenda_items a
 {_joins('a')}
-where {_case_match('a.case_number')}
+where {_case_match('a', 'agenda_items', tables)}
 order by m.date, a.ordinal""",
     ),
     Query(
@@ -642,7 +647,7 @@ def _case_feed_sql(tables: Tables) -> str:
   m.url as atom_link, m.date, 0 as step
 from agenda_items a
 {_joins('a')}
-where {_case_match('a.case_number')} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)"""]
+where {_case_match('a', 'agenda_items', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)"""]
     if "paragraphs" in tables:
         parts.append(f"""select {_feed_id('paragraph', 'p.paragraph_id')} as atom_id,
   c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title as atom_title,
@@ -652,7 +657,7 @@ where {_case_match('a.case_number')} and (coalesce(:organisation_id, '') = '' or
   m.url as atom_link, m.date, 1 as step
 from paragraphs p
 {_joins('p')}
-where {_case_match('p.case_number')} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)""")
+where {_case_match('p', 'paragraphs', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)""")
     return "select atom_id, atom_title, atom_updated, atom_content, atom_link from (\n" + "\nunion all\n".join(parts) + \
         "\n) order by date desc, step desc, atom_id\nlimit 100"
 
