@@ -105,10 +105,7 @@ def build_database(package_dir: Path, db_path: Path, *, history: bool = True) ->
             table.create_index([_column], if_not_exists=True)
         if name in FTS_COLUMNS:
             table.enable_fts(FTS_COLUMNS[name], tokenize=FTS_TOKENIZE, create_triggers=False, replace=True)
-    if "documents" in counts and "meetings" in counts:
-        counts["document_pages"] = load_document_pages(package_dir, db)
-    if "meetings" in counts and "committees" in counts:
-        counts["case_numbers"] = load_case_numbers(db, [r for r in CASE_RESOURCES if r in counts])
+    counts.update(load_lookup_tables(package_dir, db, counts))
     db.conn.commit()
     db.close()
     repo_root = package_dir.resolve().parent
@@ -164,6 +161,17 @@ def load_case_numbers(db: sqlite_utils.Database, resources: list[str]) -> int:
         table.insert_all(case_number_rows(found), batch_size=1000, ignore=True)
     table.create_index(["case_key", "organisation_id"], if_not_exists=True)
     return table.count
+
+
+def load_lookup_tables(package_dir: Path, db: sqlite_utils.Database, counts: dict[str, int]) -> dict[str, int]:
+    """The tables the build adds for the site (``document_pages``, ``case_numbers``), from the
+    tables loaded (``counts``); returns their row counts."""
+    added = {}
+    if "documents" in counts and "meetings" in counts:
+        added["document_pages"] = load_document_pages(package_dir, db)
+    if "meetings" in counts and "committees" in counts:
+        added["case_numbers"] = load_case_numbers(db, [r for r in CASE_RESOURCES if r in counts])
+    return added
 
 
 def document_pages(text: str) -> list[tuple[int, str]]:
