@@ -481,54 +481,128 @@ def package_parser_version(package_dir: Path) -> int | None:
 
 
 def write_package(target: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *,
-                  base: Path | None = None, lookup: Mapping[str, dict[str, Row]] | None = None,
-                  scope: Iterable[str] | None = None, dirty: Mapping[str, set[str]] | None = None,
-                  covers: Callable[[str, str], bool] | None = None) -> dict[str, list[str]]:
+                  base: Path | None = None) -> dict[str, list[str]]:
     """Write a complete package into ``target`` (which must not exist yet or is replaced); returns
     the parts written, per resource.
 
-    ``tables`` holds the resources to write, with every row of the organisations in ``scope`` (all
-    organisations when None); each row goes to its part (``Partitioner``, over ``lookup``, by
-    default ``tables``). With ``base`` (the package as it is), every other part, and a text given as
-    None, are taken from ``base`` unchanged (hard-linked where the file system allows); with
-    ``dirty`` (resource -> parts), only those parts of a resource are written anew, so a run
-    rewrites only what it changed; with ``covers`` (resource, part -> whether ``tables`` holds all
-    its rows, ``LazyTables.covers``), the parts it does not hold are taken from ``base``."""
+    ``tables`` holds every row of the resources to write; each row goes to its part
+    (``Partitioner``). With ``base`` (the package as it is), the parts of every other resource, and
+    a text given as None, are taken from ``base`` unchanged (hard-linked where the file system
+    allows). A run that changes an existing package writes only what changed (``stage_changes``)."""
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
-    partitioner = Partitioner(lookup if lookup is not None else tables)
-    wanted = None if scope is None else set(scope)
+    partitioner = Partitioner(tables)
     written: dict[str, list[str]] = {}
     for resource in resources():
-        in_base = [p for p in part_files(base, resource) if p != legacy_path(resource)]
         if resource not in tables:
-            for part in in_base:
+            for part in (p for p in part_files(base, resource) if p != legacy_path(resource)):
                 _link_or_copy(base / part, target / part)
             continue
-        for part in in_base:
-            if (wanted is not None and part_organisation(part) not in wanted) or (covers and not covers(resource, part)):
-                _link_or_copy(base / part, target / part)
-        only = dirty.get(resource) if dirty is not None and base is not None else None
         for part, rows in sorted(partitioner.parts(resource, tables[resource].values()).items()):
-            if only is not None and part not in only and part in in_base:
-                _link_or_copy(base / part, target / part)
-            else:
-                (target / part).parent.mkdir(parents=True, exist_ok=True)
-                write_csv(target / part, resource, rows)
-                written.setdefault(resource, []).append(part)
-    _write_texts(target, texts, base, wanted)
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            write_csv(target / part, resource, rows)
+            written.setdefault(resource, []).append(part)
+    _write_texts(target, texts, base)
     _write_descriptor(target, info)
     return written
 
 
-def _write_texts(target: Path, texts: Mapping[str, str | None], base: Path | None, scope: set[str] | None) -> None:
-    """The texts given (None: the file in ``base``), and every text of organisations outside ``scope``."""
-    if base is not None and scope is not None and (base / TEXT_DIR).is_dir():
-        for folder in sorted((base / TEXT_DIR).iterdir()):
-            if folder.name not in scope:
-                for path in sorted(folder.rglob("*.txt")):
-                    _link_or_copy(path, target / path.relative_to(base))
+@dataclass
+class PackageChange:
+    """What a run changes in an existing package: the files written into ``staged`` (paths
+    relative to the package, the new descriptor among them) and the files to remove."""
+
+    staged: Path
+    written: dict[str, list[str]]  # resource -> parts written
+    files: list[str]  # every file written: parts, texts, the descriptor
+    removed: list[str]
+
+
+def stage_changes(staged: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *, base: Path,
+                  lookup: Mapping[str, dict[str, Row]], dirty: Mapping[str, set[str]],
+                  scope: Iterable[str] | None = None, covers: Callable[[str, str], bool] | None = None) -> PackageChange:
+    """The files of ``write_package`` that differ from ``base``, written into ``staged`` (which is
+    replaced), and the files of ``base`` that the package no longer has: a run touches as many
+    files as it changed, not every file of the package. Rows, parts, texts and descriptor are
+    those ``write_package`` writes for the same arguments; ``apply_changes`` puts them in place."""
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir(parents=True)
+    partitioner = Partitioner(lookup)
+    wanted = None if scope is None else set(scope)
+    written: dict[str, list[str]] = {}
+    removed: list[str] = []
+    present: dict[str, list[str]] = {}
+    for resource in resources():
+        in_base = [p for p in part_files(base, resource) if p != legacy_path(resource)]
+        if resource not in tables:
+            present[resource] = in_base
+            continue
+        only = dirty.get(resource)
+        parts = partitioner.parts(resource, tables[resource].values())
+        held = [p for p in in_base if (wanted is None or part_organisation(p) in wanted) and (not covers or covers(resource, p))]
+        removed += [p for p in held if p not in parts]
+        kept = [p for p in in_base if p not in held or p in parts]
+        for part, rows in sorted(parts.items()):
+            if only is None or part in only or part not in in_base:
+                (staged / part).parent.mkdir(parents=True, exist_ok=True)
+                write_csv(staged / part, resource, rows)
+                written.setdefault(resource, []).append(part)
+        present[resource] = sorted(set(kept) | set(written.get(resource, [])))
+    files = [p for parts in written.values() for p in parts]
+    for resource, parts in present.items():
+        empty = f"data/{resource}/{EMPTY_PART}"
+        if not parts:
+            (staged / empty).parent.mkdir(parents=True, exist_ok=True)
+            (staged / empty).write_bytes(csv_bytes(resource, {}))
+            files.append(empty)
+        elif (base / empty).is_file():
+            removed.append(empty)
+    for rel, text in texts.items():
+        if text is not None:
+            (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staged / rel).write_bytes(text.encode("utf-8"))
+            files.append(rel)
+    removed += [rel for rel in _texts_in(base, wanted) if rel not in texts]
+    (staged / "datapackage.json").write_text(
+        json.dumps(descriptor(info, present), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    files.append("datapackage.json")
+    return PackageChange(staged, written, files, sorted(set(removed)))
+
+
+def _texts_in(base: Path, organisations: set[str] | None) -> list[str]:
+    """The text files of ``base`` (of ``organisations`` only, when given), relative to it."""
+    folder = base / TEXT_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for sub in sorted(folder.iterdir()):
+        if organisations is None or sub.name in organisations:
+            found += [str(p.relative_to(base)) for p in (sub.rglob("*.txt") if sub.is_dir() else [sub])]
+    return found
+
+
+def apply_changes(change: PackageChange, package_dir: Path) -> None:
+    """Move the staged files into the package and remove the files it no longer has. A crash in
+    between leaves files of both versions; the caller marks the change (``RepoState.begin_changes``)
+    so that the next run puts the package back to its last commit first."""
+    for rel in change.files:
+        target = package_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(change.staged / rel, target)
+    for rel in change.removed:
+        path = package_dir / rel
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == package_dir or not parent.is_relative_to(package_dir) or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    shutil.rmtree(change.staged, ignore_errors=True)
+
+
+def _write_texts(target: Path, texts: Mapping[str, str | None], base: Path | None) -> None:
+    """The texts given (None: the file in ``base``)."""
     for rel, text in texts.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

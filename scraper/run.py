@@ -29,7 +29,7 @@ from .package import (
     PACKAGE_DIR, SCHEMAS_DIR, KeyIndex, LazyTables, PackageInfo, Partitioner, YearTables, csv_header_matches,
     legacy_path, of_meetings, open_tables,
     descriptor_sources, part_files, sources_from,
-    package_parser_version, read_text, resources, swap_into_place, write_package,
+    apply_changes, package_parser_version, read_text, resources, stage_changes, swap_into_place, write_package,
 )
 from .portal.http import HttpClient
 from .reconcile import Derived, Outcome, reconcile, reparse, unlisted
@@ -393,8 +393,12 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
     texts = final_texts(outcome)
     texts.update((rel, None) for rel in old.texts_outside() if rel not in texts)
-    written = write_package(tmp_package, changed if base else dict(outcome.tables), texts, info, base=base,
-                            lookup=outcome.tables, scope=scope, dirty=dirty, covers=old.covers)
+    if base:
+        change = stage_changes(tmp_package, changed, texts, info, base=base, lookup=outcome.tables, dirty=dirty,
+                               scope=scope, covers=old.covers)
+        written = change.written
+    else:
+        change, written = None, write_package(tmp_package, dict(outcome.tables), texts, info)
     validation = validate_package(tmp_package, only=written if base else None)
     if not validation.valid:
         report.invalid.extend(problem.as_dict() for problem in validation.problems)
@@ -406,7 +410,10 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
             report.warnings.append(f"{PACKAGE_DIR}/{part} is {size / 1e6:.0f} MB: GitHub warns about files "
                                    "over 50 MB and refuses to take a push of a file over 100 MB")
     state.begin_changes()
-    swap_into_place(tmp_package, package_dir)
+    if change is not None:
+        apply_changes(change, package_dir)
+    else:
+        swap_into_place(tmp_package, package_dir)
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
     return True
 

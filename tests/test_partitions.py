@@ -220,3 +220,36 @@ def test_year_tables_hold_the_years_wanted_and_read_the_rest_only_when_asked(scr
     assert held and not held & outside
     assert held | outside == {r["text_path"] for r in full["documents"].values() if r["text_path"]}
     assert part_year("data/paragraphs/x/2024-03.csv") == "2024" and part_year("data/votes/x/undated.csv") == "undated"
+
+
+def test_staged_changes_applied_give_the_package_a_fresh_write_gives(scraped, tmp_path):
+    from scraper.package import apply_changes, read_texts, stage_changes, write_package
+
+    root = scraped / PACKAGE_DIR
+    tables = read_tables(root)
+    info = PackageInfo(parser_version=2)
+    # the meetings of one year go (their parts and texts with them), and every recusal
+    gone = {k for k, r in tables["meetings"].items() if r["date"].startswith("2024")}
+    assert gone
+    new = {resource: {k: r for k, r in rows.items() if r.get("meeting_id") not in gone and k not in gone}
+           for resource, rows in tables.items()}
+    new["recusals"] = {}
+    texts = {r["text_path"]: None for r in new["documents"].values() if r["text_path"]}
+    first = next(iter(texts))
+    texts[first] = "en ny text\f"
+    before = {p.stat().st_ino: p for p in root.rglob("*.csv")}
+    dirty = {r: {part for part, rows in package.Partitioner(new).parts(r, new[r].values()).items()
+                 if not (root / part).is_file() or (root / part).read_bytes() != csv_bytes(r, rows)} for r in resources()}
+    change = stage_changes(tmp_path / "staged", new, texts, info, base=root, lookup=new, dirty=dirty)
+    assert any(p.endswith("/2024.csv") for p in change.removed) and "data/recusals/_empty.csv" in change.files
+    fresh = tmp_path / "fresh"
+    write_package(fresh, new, {k: (v if v is not None else (root / k).read_text(encoding="utf-8")) for k, v in texts.items()},
+                  info)
+    apply_changes(change, root)
+    files = lambda base: {str(p.relative_to(base)): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+    assert files(root) == files(fresh)
+    assert read_texts(root)[first] == "en ny text\f"
+    assert not (tmp_path / "staged").exists()
+    assert validate_package(root).valid
+    kept = [p for p in root.rglob("*.csv") if p.stat().st_ino in before]
+    assert kept, "parts that are not written again stay the very files they were"
