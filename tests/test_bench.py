@@ -14,7 +14,7 @@ from bench import run as bench_run
 
 TINY = ["--quick", "--committees", "1", "--meetings", "3", "--pages", "2", "--scale", "2", "--scrape-scale", "2", "--history-commits", "3", "--history-compare-commits", "1",
         "--fts-rows", "200,400", "--fts-queries", "6", "--extractor-pages", "2", "--portals", "2", "--portal-meetings", "4",
-        "--portal-delay", "0.01", "--projection"]
+        "--portal-delay", "0.01", "--page-requests", "3", "--projection"]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,8 @@ def test_every_figure_is_produced_with_a_numeric_ratio(report: dict) -> None:
 def test_figures_measured_at_both_sizes_have_a_scaling_figure(report: dict) -> None:
     scaled = {f["name"] for f in report["figures"] if f.get("scale") == "x2"}
     of = {f["inputs"]["of"] for f in report["figures"] if f["name"] == "scaling"}
-    assert scaled and scaled - {"history_full_vs_git_history"} <= of
+    # the pages are measured at the largest size only (the goal is a latency there, not a trend)
+    assert scaled and scaled - {"history_full_vs_git_history", "pages_vs_table_p95"} <= of
 
 
 def test_unchanged_run_downloads_nothing_and_commits_nothing(report: dict) -> None:
@@ -144,3 +145,11 @@ def test_the_projection_is_worked_out_from_the_run(report: dict) -> None:
     for needed in ("bytes per protocol page", "parts =", "package (the checkout) =", ".git =", "largest part:",
                    "hourly unchanged run", "sharded by groups instead"):
         assert needed in text
+
+
+def test_the_pages_figure_names_each_page_kind_against_its_table_page(report: dict) -> None:
+    (figure,) = [f for f in report["figures"] if f["name"] == "pages_vs_table_p95"]
+    assert figure["scale"] == "x2" and figure["checks"] == {"not_200": 0}
+    assert figure["numerator"]["kind"] in ("meeting", "person", "case", "committee")
+    assert {"meeting_p95_ms", "case_p95_ms", "committee_p95_ms"} <= set(figure)
+    assert figure["inputs"]["requests_per_kind"] == 3 and figure["inputs"]["rows"]["meetings"] > 0
