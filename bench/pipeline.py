@@ -182,8 +182,10 @@ def _stage_targets() -> list[tuple[object, str, str]]:
         (run.changes_mod, "diff_tables", "diff and describe"),
         (run.changes_mod, "describe", "diff and describe"),
         (run, "write_package", "write package"),
+        (run, "stage_changes", "write package"),
         (run, "validate_package", "validate package (frictionless)"),
         (run, "swap_into_place", "write package"),
+        (run, "apply_changes", "write package"),
         (vcs, "commit_package", "git commit"),
     ]
 

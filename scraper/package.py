@@ -276,9 +276,10 @@ class LazyTables(Mapping[str, dict[str, Row]]):
         """Whether the rows of ``part`` are all in this resource's table."""
         return True
 
-    def texts_outside(self) -> list[str]:
-        """Document texts in the package (paths relative to it) of documents the tables do not hold."""
-        return []
+    def texts_held(self) -> set[str] | None:
+        """The document texts (paths relative to the package) these tables account for; None: every
+        text of their organisations."""
+        return None
 
     def outside(self, resource: str, organisation: str) -> list[Row]:
         """Rows of the organisation's parts of ``resource`` that the table does not hold."""
@@ -327,14 +328,8 @@ class YearTables(LazyTables):
             return False
         return not of_meetings(resource) or part_year(part) in self.years.get(organisation, ())
 
-    def texts_outside(self) -> list[str]:
-        held = {row["text_path"] for row in self["documents"].values() if row["text_path"]}
-        found = []
-        for organisation in self.organisations:
-            folder = self.package_dir / TEXT_DIR / organisation
-            if folder.is_dir():
-                found.extend(str(p.relative_to(self.package_dir)) for p in folder.rglob("*.txt"))
-        return sorted(rel for rel in found if rel not in held)
+    def texts_held(self) -> set[str] | None:
+        return {row["text_path"] for row in self["documents"].values() if row["text_path"]}
 
     def outside(self, resource: str, organisation: str) -> list[Row]:
         if not of_meetings(resource) or organisation not in self.organisations:
@@ -521,11 +516,14 @@ class PackageChange:
 
 def stage_changes(staged: Path, tables: Tables, texts: Mapping[str, str | None], info: PackageInfo, *, base: Path,
                   lookup: Mapping[str, dict[str, Row]], dirty: Mapping[str, set[str]],
-                  scope: Iterable[str] | None = None, covers: Callable[[str, str], bool] | None = None) -> PackageChange:
+                  scope: Iterable[str] | None = None, covers: Callable[[str, str], bool] | None = None,
+                  texts_held: set[str] | None = None) -> PackageChange:
     """The files of ``write_package`` that differ from ``base``, written into ``staged`` (which is
     replaced), and the files of ``base`` that the package no longer has: a run touches as many
     files as it changed, not every file of the package. Rows, parts, texts and descriptor are
-    those ``write_package`` writes for the same arguments; ``apply_changes`` puts them in place."""
+    those ``write_package`` writes for the same arguments; ``apply_changes`` puts them in place.
+    ``covers`` and ``texts_held`` (``LazyTables.covers``, ``.texts_held``) say which parts and texts
+    of ``base`` the tables account for; the others stay as they are."""
     if staged.exists():
         shutil.rmtree(staged)
     staged.mkdir(parents=True)
@@ -564,7 +562,7 @@ def stage_changes(staged: Path, tables: Tables, texts: Mapping[str, str | None],
             (staged / rel).parent.mkdir(parents=True, exist_ok=True)
             (staged / rel).write_bytes(text.encode("utf-8"))
             files.append(rel)
-    removed += [rel for rel in _texts_in(base, wanted) if rel not in texts]
+    removed += [rel for rel in (_texts_in(base, wanted) if texts_held is None else texts_held) if rel not in texts]
     (staged / "datapackage.json").write_text(
         json.dumps(descriptor(info, present), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     files.append("datapackage.json")

@@ -345,14 +345,15 @@ def commit_outcome(ws: Workspace, report: RunReport, old: LazyTables, outcome: O
     if (all(d.empty for d in diffs.values()) and not texts_changed(ws.package_dir, old, outcome)
             and ws.package_dir.exists() and not version_changed):
         return
-    if not write_checked(ws, report, old, outcome, diffs, info, scope):
+    ok, touched = write_checked(ws, report, old, outcome, diffs, info, scope)
+    if not ok:
         return
     if by == "reparse":
         report.changes = changes_mod.describe_reparse(old_view, new_view, diffs, info.parser_version)
     else:
         report.changes = changes_mod.describe(old_view, new_view, diffs)
     message = changes_mod.commit_message(report.changes or ["data package written"], diffs)
-    report.commit = vcs.commit_package(ws.repo, message, author, by=by)
+    report.commit = vcs.commit_package(ws.repo, message, author, by=by, paths=touched)
     ws.state.end_changes()
 
 
@@ -379,8 +380,9 @@ def dirty_parts(old: LazyTables, new: LazyTables, diffs: dict) -> dict[str, set[
 
 
 def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Outcome, diffs: dict, info: PackageInfo,
-                  scope: set[str] | None) -> bool:
-    """Write the package into a temporary tree, validate the parts written, and move it into place."""
+                  scope: set[str] | None) -> tuple[bool, list[str] | None]:
+    """Write the changed files aside, validate the parts written, and move them into place. Returns
+    whether it did, and the package files it wrote or removed (None: the package was written whole)."""
     state, package_dir = ws.state, ws.package_dir
     base = package_dir if package_dir.exists() else None
     dirty = dirty_parts(old, outcome.tables, diffs) if base else None
@@ -392,10 +394,9 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
     tmp_package = state.tmp_dir / PACKAGE_DIR
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
     texts = final_texts(outcome)
-    texts.update((rel, None) for rel in old.texts_outside() if rel not in texts)
     if base:
         change = stage_changes(tmp_package, changed, texts, info, base=base, lookup=outcome.tables, dirty=dirty,
-                               scope=scope, covers=old.covers)
+                               scope=scope, covers=old.covers, texts_held=old.texts_held())
         written = change.written
     else:
         change, written = None, write_package(tmp_package, dict(outcome.tables), texts, info)
@@ -403,7 +404,7 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
     if not validation.valid:
         report.invalid.extend(problem.as_dict() for problem in validation.problems)
         report.fail(Failure(None, "validate", "the new package is not valid; nothing was written or committed"))
-        return False
+        return False, None
     for part in sorted(p for parts in written.values() for p in parts):
         size = (tmp_package / part).stat().st_size
         if size > LARGE_FILE:
@@ -415,7 +416,7 @@ def write_checked(ws: Workspace, report: RunReport, old: LazyTables, outcome: Ou
     else:
         swap_into_place(tmp_package, package_dir)
     shutil.rmtree(state.tmp_dir, ignore_errors=True)
-    return True
+    return True, None if change is None else change.files + change.removed
 
 
 def final_texts(outcome: Outcome) -> dict[str, str | None]:

@@ -181,12 +181,22 @@ def made_by(message: str) -> str:
     return "scrape" if _SCRAPE_SUMMARY.search(message) else "manual"
 
 
-def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None = None, *, by: str = "scrape") -> str | None:
-    """Stage ``datapackage/`` and commit if anything changed. Returns the new sha or None."""
+def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None = None, *, by: str = "scrape",
+                   paths: list[str] | None = None) -> str | None:
+    """Stage ``datapackage/`` (only ``paths`` in it, written or removed, when given: git then looks
+    at those files only) and commit if anything changed. Returns the new sha or None."""
     base = root(repo)
     with git_errors(base):
         command = package_git(repo)
-        command.add("-A", "--", PACKAGE_DIR)
+        if paths is None:
+            command.add("-A", "--", PACKAGE_DIR)
+        elif paths:
+            listed = Path(repo.git_dir) / "MEETINGS_PATHS"
+            listed.write_text("".join(f"{PACKAGE_DIR}/{rel}\n" for rel in paths), encoding="utf-8")
+            try:
+                command.add("-A", f"--pathspec-from-file={listed}")
+            finally:
+                listed.unlink(missing_ok=True)
         if (base / ".gitignore").exists():
             command.add("--", ".gitignore")
         if not command.diff("--cached", "--name-only", *(["HEAD"] if has_commits(repo) else [])):

@@ -186,6 +186,7 @@ def test_runs_that_read_only_the_years_they_touch_write_what_runs_that_read_ever
             patched.setattr(run_mod, "scoped_tables", lambda package_dir, organisations: package.open_tables(package_dir, organisations))
             scrape(every, config_file)
         assert _package_bytes(years) == _package_bytes(every), f"day {day}"
+        assert git.Repo(years).git.status("--porcelain") == "", "every file written or removed is committed"
         if run == 1:  # day 2 changes the agenda and documents of meetings of some years
             records = {p for r in resources() if package.of_meetings(r) for p in part_files(years / PACKAGE_DIR, r)}
             read = records & set(read_parts)
@@ -215,10 +216,11 @@ def test_year_tables_hold_the_years_wanted_and_read_the_rest_only_when_asked(scr
     other_years = tables.outside("attendance", "region-norrbotten")
     assert sorted(map(str, other_years), key=str) == sorted(
         (str(r) for r in full["attendance"].values() if full["meetings"][r["meeting_id"]]["date"][:4] != "2024"), key=str)
-    held = {r["text_path"] for r in tables["documents"].values() if r["text_path"]}
-    outside = set(tables.texts_outside())
-    assert held and not held & outside
-    assert held | outside == {r["text_path"] for r in full["documents"].values() if r["text_path"]}
+    held = tables.texts_held()
+    assert held
+    assert held == {r["text_path"] for r in full["documents"].values()
+                    if r["text_path"] and full["meetings"][r["meeting_id"]]["date"][:4] == "2024"}
+    assert full.texts_held() is None, "tables of every year account for every text"
     assert part_year("data/paragraphs/x/2024-03.csv") == "2024" and part_year("data/votes/x/undated.csv") == "undated"
 
 
