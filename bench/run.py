@@ -1,7 +1,7 @@
 """Benchmarks of the pipeline, each figure a ratio of two things measured side by side in one run.
 
     python bench/run.py --quick                  # a few minutes on 2 cores (less with bench/out/ cached)
-    python bench/run.py                          # full sizes (2,000 meetings at x4): about 45 minutes
+    python bench/run.py                          # full sizes (2,000 meetings at x4): about 35 minutes on 2 cores
     python bench/run.py --quick --json out.json  # also write {"machine", "settings", "figures", "details"}
     python bench/run.py --quick --only history_incremental_vs_full
     python bench/run.py --only scrape,portals --projection   # and the projection for Sweden (bench/projection.py)
