@@ -539,7 +539,7 @@ def stage_changes(staged: Path, tables: Tables, texts: Mapping[str, str | None],
             continue
         only = dirty.get(resource)
         parts = partitioner.parts(resource, tables[resource].values())
-        held = [p for p in in_base if (wanted is None or part_organisation(p) in wanted) and (not covers or covers(resource, p))]
+        held = {p for p in in_base if (wanted is None or part_organisation(p) in wanted) and (not covers or covers(resource, p))}
         removed += [p for p in held if p not in parts]
         kept = [p for p in in_base if p not in held or p in parts]
         for part, rows in sorted(parts.items()):
@@ -548,24 +548,12 @@ def stage_changes(staged: Path, tables: Tables, texts: Mapping[str, str | None],
                 write_csv(staged / part, resource, rows)
                 written.setdefault(resource, []).append(part)
         present[resource] = sorted(set(kept) | set(written.get(resource, [])))
-    files = [p for parts in written.values() for p in parts]
-    for resource, parts in present.items():
-        empty = f"data/{resource}/{EMPTY_PART}"
-        if not parts:
-            (staged / empty).parent.mkdir(parents=True, exist_ok=True)
-            (staged / empty).write_bytes(csv_bytes(resource, {}))
-            files.append(empty)
-        elif (base / empty).is_file():
-            removed.append(empty)
-    for rel, text in texts.items():
-        if text is not None:
-            (staged / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staged / rel).write_bytes(text.encode("utf-8"))
-            files.append(rel)
+    new_texts = {rel: text for rel, text in texts.items() if text is not None}
+    _write_texts(staged, new_texts, None)
+    empty = _write_descriptor(staged, info, present)
+    removed += [f"data/{r}/{EMPTY_PART}" for r, parts in present.items() if parts and (base / "data" / r / EMPTY_PART).is_file()]
     removed += [rel for rel in (_texts_in(base, wanted) if texts_held is None else texts_held) if rel not in texts]
-    (staged / "datapackage.json").write_text(
-        json.dumps(descriptor(info, present), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    files.append("datapackage.json")
+    files = [p for parts in written.values() for p in parts] + empty + list(new_texts) + ["datapackage.json"]
     return PackageChange(staged, written, files, sorted(set(removed)))
 
 
@@ -612,17 +600,19 @@ def _write_texts(target: Path, texts: Mapping[str, str | None], base: Path | Non
             path.write_bytes(text.encode("utf-8"))
 
 
-def _write_descriptor(target: Path, info: PackageInfo) -> None:
-    """``datapackage.json`` from the parts present, and a header-only part for a resource without any."""
-    parts = {}
+def _write_descriptor(target: Path, info: PackageInfo, parts: Mapping[str, list[str]] | None = None) -> list[str]:
+    """``datapackage.json`` listing ``parts`` (by default the parts present in ``target``), and a
+    header-only part for a resource without any; returns the header-only parts written."""
+    parts = {r: part_files(target, r) for r in resources()} if parts is None else parts
+    empty = []
     for resource in resources():
-        parts[resource] = part_files(target, resource)
-        if not parts[resource]:
-            empty = target / "data" / resource / EMPTY_PART
-            empty.parent.mkdir(parents=True, exist_ok=True)
-            empty.write_bytes(csv_bytes(resource, {}))
+        if not parts.get(resource):
+            empty.append(f"data/{resource}/{EMPTY_PART}")
+            (target / empty[-1]).parent.mkdir(parents=True, exist_ok=True)
+            (target / empty[-1]).write_bytes(csv_bytes(resource, {}))
     (target / "datapackage.json").write_text(
         json.dumps(descriptor(info, parts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return empty
 
 
 def sources_from(organisations: Mapping[str, Row], portals: Mapping[str, str] | None = None,

@@ -191,12 +191,8 @@ def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None 
         if paths is None:
             command.add("-A", "--", PACKAGE_DIR)
         elif paths:
-            listed = Path(repo.git_dir) / "MEETINGS_PATHS"
-            listed.write_text("".join(f"{PACKAGE_DIR}/{rel}\n" for rel in paths), encoding="utf-8")
-            try:
+            with _scratch_file(repo, "MEETINGS_PATHS", "".join(f"{PACKAGE_DIR}/{rel}\n" for rel in paths)) as listed:
                 command.add("-A", f"--pathspec-from-file={listed}")
-            finally:
-                listed.unlink(missing_ok=True)
         if (base / ".gitignore").exists():
             command.add("--", ".gitignore")
         if not command.diff("--cached", "--name-only", *(["HEAD"] if has_commits(repo) else [])):
@@ -208,14 +204,21 @@ def commit_package(repo: git.Repo, message: str, author: tuple[str, str] | None 
             env.update(GIT_AUTHOR_DATE=env_date, GIT_COMMITTER_DATE=env_date)
         # the git command, not GitPython's index: that reads and writes the whole index in Python,
         # seconds for a package of some thousand files
-        message_file = Path(repo.git_dir) / "MEETINGS_MSG"
-        message_file.write_text(with_trailer(message, by), encoding="utf-8")
-        try:
-            with command.custom_environment(**env):
-                command.commit("-q", "--cleanup=verbatim", "-F", str(message_file))
-        finally:
-            message_file.unlink(missing_ok=True)
+        with _scratch_file(repo, "MEETINGS_MSG", with_trailer(message, by)) as message_file, \
+                command.custom_environment(**env):
+            command.commit("-q", "--cleanup=verbatim", "-F", str(message_file))
         return repo.head.commit.hexsha
+
+
+@contextmanager
+def _scratch_file(repo: git.Repo, name: str, text: str) -> Iterator[Path]:
+    """A file in ``.git/`` holding ``text`` for one git command (a commit message, a path list)."""
+    path = Path(repo.git_dir) / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- history

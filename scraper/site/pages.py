@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 from datasette.utils import is_url
 
-from ..database import CASE_RESOURCES, case_key, case_numbers
+from ..database import case_numbers
+from .queries import case_match
 
 Rows = Callable[[str, dict], Awaitable[list[dict]]]
 
@@ -194,31 +195,24 @@ async def _appeal(rows: Rows, present: set[str], meeting_id: str) -> dict | None
 # ---------------------------------------------------------------- case
 
 
-def _case(match: str, resource: str) -> str:
-    return match.format(key=CASE_RESOURCES[resource], resource=resource)
-
-
 async def case_page(rows: Rows, organisation_id: str, case_number: str) -> dict | None:
-    """Every agenda item and paragraph with the case number, in one organisation, in date order."""
+    """Every agenda item and paragraph with the case number, in one organisation, in date order
+    (the case number matched as the canned queries match it: ``queries.case_match``)."""
     present = await tables(rows)
-    params = {"org": organisation_id, "case": case_number.strip(), "key": case_key(case_number)}
-    if "case_numbers" in present:  # through its index; the resource is filled in below
-        match = ("t.{key} in (select record_id from case_numbers where case_key = :key and organisation_id = :org "
-                 "and resource = '{resource}')")
-    else:
-        match = "(t.case_number = :case or '; ' || t.case_number || ';' like '%; ' || :case || ';%')"
+    params = {"org": organisation_id, "case_number": case_number}
     joins = ("join meetings m on m.meeting_id = t.meeting_id join committees c on c.committee_id = m.committee_id "
              "where c.organisation_id = :org and ")
     steps = []
     if "agenda_items" in present:
         for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id "
-                              f"from agenda_items t {joins}{_case(match, 'agenda_items')}", params):
+                              f"from agenda_items t {joins}{case_match('t', 'agenda_items', present)}", params):
             steps.append({"kind": "agenda item", **row})
     if "paragraphs" in present:
         document = ("(select d.url from documents d where d.document_id = t.document_id)" if "documents" in present
                     else "null")
         for row in await rows(f"select t.*, m.date, m.title as meeting_title, c.name as committee, c.committee_id, "
-                              f"{document} as document_url from paragraphs t {joins}{_case(match, 'paragraphs')}", params):
+                              f"{document} as document_url from paragraphs t {joins}{case_match('t', 'paragraphs', present)}",
+                              params):
             steps.append({"kind": "paragraph", **row, "source": page_link(row.pop("document_url"), row.get("page"))})
     if not steps:
         return None

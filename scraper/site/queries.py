@@ -41,7 +41,7 @@ def _feed_id(kind: str, column: str) -> str:
     return (f"'{FEED_ID_PREFIX}{kind}/' || replace(replace(replace({column}, '%', '%25'), '#', '%23'), ' ', '%20')")
 
 
-def _case_match(alias: str, resource: str, tables: Tables) -> str:
+def case_match(alias: str, resource: str, tables: Tables) -> str:
     """True when :case_number is one of the '; '-separated case numbers of the row (case and spaces
     ignored): through the ``case_numbers`` table and its index where the database has it."""
     key = "replace(upper(trim(coalesce(:case_number, ''))), ' ', '')"
@@ -316,7 +316,7 @@ limit 200""",
   p.case_number, p.decision_kind, p.decision, p.paragraph_id, p.meeting_id, m.url
 from paragraphs p
 {_joins('p')}
-where {_case_match('p', 'paragraphs', tables)}
+where {case_match('p', 'paragraphs', tables)}
 order by m.date, p.number""",
     ),
     Query(
@@ -328,7 +328,7 @@ order by m.date, p.number""",
   m.protocol_published, a.meeting_id, m.url
 from agenda_items a
 {_joins('a')}
-where {_case_match('a', 'agenda_items', tables)}
+where {case_match('a', 'agenda_items', tables)}
 order by m.date, a.ordinal""",
     ),
     Query(
@@ -647,7 +647,7 @@ def _case_feed_sql(tables: Tables) -> str:
   m.url as atom_link, m.date, 0 as step
 from agenda_items a
 {_joins('a')}
-where {_case_match('a', 'agenda_items', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)"""]
+where {case_match('a', 'agenda_items', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)"""]
     if "paragraphs" in tables:
         parts.append(f"""select {_feed_id('paragraph', 'p.paragraph_id')} as atom_id,
   c.name || ' ' || m.date || ', § ' || p.number || ': ' || p.title as atom_title,
@@ -657,7 +657,7 @@ where {_case_match('a', 'agenda_items', tables)} and (coalesce(:organisation_id,
   m.url as atom_link, m.date, 1 as step
 from paragraphs p
 {_joins('p')}
-where {_case_match('p', 'paragraphs', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)""")
+where {case_match('p', 'paragraphs', tables)} and (coalesce(:organisation_id, '') = '' or o.organisation_id = :organisation_id)""")
     return "select atom_id, atom_title, atom_updated, atom_content, atom_link from (\n" + "\nunion all\n".join(parts) + \
         "\n) order by date desc, step desc, atom_id\nlimit 100"
 
